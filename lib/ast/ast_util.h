@@ -1,0 +1,31 @@
+// Generic operations on AST nodes, derived from each node's single Fields() list:
+// Equals (structure, ignoring spans), EnumerateChildren (the one place that lists a node's children),
+// ToJson (the AST dump with byte spans), and New<T> (arena construction).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "lib/ast/ast.h"
+#include "lib/common/arena.h"
+
+namespace rlsq::ast {
+
+template <class T>
+T* New(Arena& arena) {
+  return arena.New<T>(arena.resource());
+}
+
+// Structural equality: same kinds, same fields, same children, recursively. Spans are ignored.
+bool Equals(const Node* a, const Node* b);
+
+// Calls f on each direct child node, in source order. Null children are skipped.
+void EnumerateChildren(Node& node, const std::function<void(Node&)>& f);
+
+// The AST as JSON: {"kind": ..., "span": [begin, end], fields...}.
+std::string ToJson(const Node* node);
+
+// Text of an identifier list joined by dots, without quoting ("public.orders").
+std::string JoinName(const List<Ident>& parts);
+
+}  // namespace rlsq::ast

@@ -1,0 +1,25 @@
+#include "lib/common/status.h"
+
+namespace rlsq {
+
+SourceLocation LocationAt(std::string_view text, uint32_t offset) {
+  SourceLocation loc;
+  loc.offset = offset;
+  if (offset > text.size()) offset = static_cast<uint32_t>(text.size());
+  for (uint32_t i = 0; i < offset; ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++loc.line;
+      loc.column = 1;
+    } else if ((c & 0xC0) != 0x80) {  // count code points, not continuation bytes
+      ++loc.column;
+    }
+  }
+  return loc;
+}
+
+absl::Status SqlErrorAt(const SourceLocation& loc, std::string_view message) {
+  return absl::InvalidArgumentError(absl::StrCat(loc.line, ":", loc.column, ": ", message));
+}
+
+}  // namespace rlsq

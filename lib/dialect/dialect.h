@@ -1,0 +1,56 @@
+// A SQL dialect: everything that differs between databases lives behind this interface, one class per dialect
+// (lib/dialect/<name>_dialect.cc). Lexical rules, identifier folding, quoting of identifiers and literals for
+// output, keyword classes, and the deny list of functions that must never reach the database through rlsq.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "lib/common/arena.h"
+#include "lib/lexer/token.h"
+
+namespace rlsq {
+
+// How a word is classified by the dialect's grammar. Mirrors PostgreSQL's keyword categories.
+enum class KeywordCategory : uint8_t {
+  kNone,          // not a keyword
+  kUnreserved,    // usable anywhere as an identifier
+  kColName,       // usable as a column/table name, not as a function or type name
+  kTypeFuncName,  // usable as a function or type name, not as a column name
+  kReserved,      // never usable unquoted as an identifier
+};
+
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+
+  virtual std::string_view name() const = 0;
+
+  // Splits `sql` into tokens, skipping whitespace and comments, ending with one kEof token. Normalized token
+  // text that differs from the source is stored in `arena`. Errors are "line:column: message" statuses
+  // (unterminated string or comment, NUL byte, invalid UTF-8, bad escape ...).
+  virtual absl::Status Tokenize(std::string_view sql, Arena& arena, std::vector<Token>* out) const = 0;
+
+  // Keyword class of a folded word (lower case for PostgreSQL).
+  virtual KeywordCategory Keyword(std::string_view folded_word) const = 0;
+
+  // Folds an unquoted identifier as the database does (PostgreSQL: ASCII lower case).
+  virtual std::string FoldIdentifier(std::string_view word) const = 0;
+
+  // Appends `ident` (normalized text) to `out`, quoted only where needed to read back as the same identifier.
+  virtual void AppendIdentifier(std::string_view ident, std::string* out) const = 0;
+  // Appends `value` as a string literal that reads back as exactly `value`.
+  virtual void AppendStringLiteral(std::string_view value, std::string* out) const = 0;
+
+  // True if calling this function (folded name, last part; `schema` may be empty) must be refused: functions that
+  // run SQL given as text, reach other servers, touch files, or change session state.
+  virtual bool IsDeniedFunction(std::string_view schema, std::string_view name) const = 0;
+
+  // The dialect registered under `name` ("postgres", "postgresql"), or null.
+  static const Dialect* Find(std::string_view name);
+  static const Dialect& Postgres();
+};
+
+}  // namespace rlsq

@@ -1,0 +1,48 @@
+// The parser front end: SQL text -> rlsq AST. ANTLR is an implementation detail of this module: no ANTLR header
+// is included by this file or by anything outside lib/parser/.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "lib/ast/ast.h"
+#include "lib/common/arena.h"
+#include "lib/dialect/dialect.h"
+
+namespace rlsq {
+
+struct ParseOptions {
+  const Dialect* dialect = nullptr;  // null means PostgreSQL
+  uint32_t max_depth = 200;          // deepest nesting of expressions / queries accepted
+};
+
+// One parsed read-only query. Owns its arena and a copy of the text, so spans stay valid.
+struct ParsedQuery {
+  std::string sql;
+  Arena arena;
+  ast::QueryNode* query = nullptr;
+  ast::Span statement;  // the statement without surrounding whitespace, comments and the optional trailing ';'
+};
+
+// Parses exactly one read-only query (SELECT / VALUES / TABLE / WITH ... SELECT, optionally ending in ';').
+// Refuses with a precise "line:column: message" InvalidArgument status: syntax errors, several statements,
+// statements that are not read-only queries (DML, DDL, SELECT INTO, FOR UPDATE/SHARE, SET, COPY, DO, CALL,
+// EXPLAIN, PREPARE, EXECUTE, data-modifying CTEs ...), nesting beyond max_depth, and lexical errors.
+// Thread-safe; parsers are reused per thread and the ANTLR prediction cache is shared across calls and threads.
+absl::StatusOr<std::unique_ptr<ParsedQuery>> ParseQuery(std::string_view sql, const ParseOptions& options = {});
+
+// Parses exactly one expression (as used for RLS filter clauses) into `arena`. `sql` must outlive the result's
+// string views only if they point into it; all text is copied into `arena`. Same errors as ParseQuery.
+absl::StatusOr<ast::Expr*> ParseExpression(std::string_view sql, Arena& arena, const ParseOptions& options = {});
+
+// Counters for benchmarks: parses attempted and how many fell back from SLL to full LL prediction.
+struct ParserStats {
+  std::atomic<uint64_t> parses{0};
+  std::atomic<uint64_t> sll_fallbacks{0};
+};
+ParserStats& GlobalParserStats();
+
+}  // namespace rlsq
