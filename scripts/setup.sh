@@ -6,7 +6,7 @@ PKGS=(
   antlr4 default-jre-headless libantlr4-runtime-dev uuid-dev
   libboost-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libpg-query-dev
+  libpg-query-dev libpq-dev
   postgresql-15 postgresql-client-15
 )
 missing=()

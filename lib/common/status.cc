@@ -19,7 +19,7 @@ SourceLocation LocationAt(std::string_view text, uint32_t offset) {
 }
 
 absl::Status SqlErrorAt(const SourceLocation& loc, std::string_view message) {
-  return absl::InvalidArgumentError(absl::StrCat(loc.line, ":", loc.column, ": ", message));
+  return absl::InvalidArgumentError(absl::StrCat(loc.line, ":", loc.column, ": ", std::string(message)));
 }
 
 }  // namespace rlsq

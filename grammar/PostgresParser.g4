@@ -1,0 +1,3 @@
+parser grammar PostgresParser;
+tokens { IDENT }
+root : IDENT EOF ;

@@ -1,0 +1,21 @@
+// Reads the shared query corpus (../shared/corpus by default, see RLSQ_CORPUS_DIR).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace rlsq::testing {
+
+struct CorpusQuery {
+  std::string set;   // "tpch", "tpcds", "charts"
+  std::string name;  // file name without .sql
+  std::string path;
+  std::string sql;
+};
+
+// All queries of one set, sorted by file name. Aborts the test binary if the folder is missing.
+std::vector<CorpusQuery> LoadCorpus(const std::string& set);
+std::string CorpusDir();
+std::string ReadFileOrDie(const std::string& path);
+
+}  // namespace rlsq::testing
