@@ -41,6 +41,17 @@ class Dialect {
 
   // Appends `ident` (normalized text) to `out`, quoted only where needed to read back as the same identifier.
   virtual void AppendIdentifier(std::string_view ident, std::string* out) const = 0;
+  // Appends `ident` always quoted (delimited), even where quoting is not needed: the printer uses it for
+  // identifiers that were quoted in the source, so that they read back as quoted. The default is the SQL
+  // standard's double quotes with `"` doubled; dialects with other quote characters override it.
+  virtual void AppendQuotedIdentifier(std::string_view ident, std::string* out) const {
+    out->push_back('"');
+    for (char c : ident) {
+      if (c == '"') out->push_back('"');
+      out->push_back(c);
+    }
+    out->push_back('"');
+  }
   // Appends `value` as a string literal that reads back as exactly `value`.
   virtual void AppendStringLiteral(std::string_view value, std::string* out) const = 0;
 
