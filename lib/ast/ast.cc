@@ -51,7 +51,8 @@ RLSQ_ENUM_NAMES(GroupingSetKind, "empty", "rollup", "cube", "grouping_sets")
 namespace {
 
 // ---- field equality -------------------------------------------------------------------------------------------
-bool FieldEq(const Ident& a, const Ident& b) { return a.text == b.text && a.quoted == b.quoted; }
+// Identifiers are equal when their normalized text is: `"orders"` and `orders` name the same thing.
+bool FieldEq(const Ident& a, const Ident& b) { return a.text == b.text; }
 bool FieldEq(std::string_view a, std::string_view b) { return a == b; }
 template <class T>
   requires std::is_arithmetic_v<T> || std::is_enum_v<T>
