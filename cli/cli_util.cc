@@ -1,0 +1,157 @@
+#include "cli/cli_util.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+namespace rlsq::cli {
+namespace {
+
+std::vector<Command>& Registry() {
+  static std::vector<Command> commands;
+  return commands;
+}
+
+}  // namespace
+
+bool RegisterCommand(Command command) {
+  auto& reg = Registry();
+  reg.push_back(std::move(command));
+  std::sort(reg.begin(), reg.end(), [](const Command& a, const Command& b) { return a.name < b.name; });
+  return true;
+}
+
+const std::vector<Command>& Commands() { return Registry(); }
+
+const Command* FindCommand(std::string_view name) {
+  for (const Command& c : Registry())
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+void OptionParser::AddFlag(std::string name, std::string help, bool* value) {
+  options_.push_back(Option{std::move(name), "", std::move(help), value, nullptr, nullptr});
+}
+
+void OptionParser::AddValue(std::string name, std::string value_name, std::string help, std::string* value,
+                            bool* seen) {
+  options_.push_back(Option{std::move(name), std::move(value_name), std::move(help), nullptr, value, seen});
+}
+
+absl::Status OptionParser::Parse(const std::vector<std::string>& args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "-h" || arg == "--help") {
+      help_ = true;
+      continue;
+    }
+    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) {
+      return absl::InvalidArgumentError("unexpected argument '" + arg + "'");
+    }
+    std::string name = arg.substr(2);
+    std::string inline_value;
+    bool has_inline = false;
+    if (size_t eq = name.find('='); eq != std::string::npos) {
+      inline_value = name.substr(eq + 1);
+      name.resize(eq);
+      has_inline = true;
+    }
+    auto it = std::find_if(options_.begin(), options_.end(), [&](const Option& o) { return o.name == name; });
+    if (it == options_.end()) return absl::InvalidArgumentError("unknown option '--" + name + "'");
+    if (it->flag) {
+      if (has_inline) return absl::InvalidArgumentError("option '--" + name + "' takes no value");
+      *it->flag = true;
+      continue;
+    }
+    if (it->seen && *it->seen) return absl::InvalidArgumentError("option '--" + name + "' given twice");
+    if (has_inline) {
+      *it->value = inline_value;
+    } else {
+      if (i + 1 >= args.size()) return absl::InvalidArgumentError("option '--" + name + "' needs a value");
+      *it->value = args[++i];
+    }
+    if (it->seen) *it->seen = true;
+  }
+  return absl::OkStatus();
+}
+
+std::string OptionParser::Help() const {
+  std::ostringstream out;
+  out << "usage: " << usage_line_ << "\n\noptions:\n";
+  for (const Option& o : options_) {
+    std::string left = "--" + o.name + (o.value_name.empty() ? "" : " " + o.value_name);
+    out << "  " << left << std::string(left.size() < 22 ? 22 - left.size() : 1, ' ') << o.help << "\n";
+  }
+  out << "  --help                print this help\n";
+  return out.str();
+}
+
+void SqlInput::Register(OptionParser& parser) {
+  parser.AddValue("dialect", "NAME", "SQL dialect (default: postgres)", &dialect);
+  parser.AddValue("sql", "TEXT", "the query (default: read stdin)", &sql, &has_sql);
+}
+
+const Dialect* ResolveDialect(const SqlInput& input) {
+  const Dialect* d = Dialect::Find(input.dialect);
+  if (!d) UsageError("unknown dialect '" + input.dialect + "' (known: postgres)");
+  return d;
+}
+
+bool ReadSql(const SqlInput& input, std::string* sql) {
+  if (input.has_sql) {
+    *sql = input.sql;
+    return true;
+  }
+  sql->assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  if (std::cin.bad()) {
+    PrintError("cannot read the query from standard input");
+    return false;
+  }
+  return true;
+}
+
+void PrintError(std::string_view message) {
+  std::string line = "rlsq: ";
+  line.append(message);
+  line.push_back('\n');
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+int UsageError(std::string_view message, std::string_view command) {
+  PrintError(message);
+  std::string hint = command.empty() ? "try 'rlsq --help'" : "try 'rlsq " + std::string(command) + " --help'";
+  PrintError(hint);
+  return kExitUsage;
+}
+
+int SqlError(const absl::Status& status) {
+  PrintError(status.message());
+  return kExitRefused;
+}
+
+int ParseOptionsOrExit(OptionParser& parser, const std::vector<std::string>& args, std::string_view command) {
+  absl::Status s = parser.Parse(args);
+  if (parser.help_requested()) {
+    std::cout << parser.Help();
+    return kExitOk;
+  }
+  if (!s.ok()) return UsageError(s.message(), command);
+  return -1;
+}
+
+std::string MainUsage() {
+  std::ostringstream out;
+  out << "usage: rlsq <command> [options]\n\n"
+         "rlsq parses SQL, checks it and prints it back; it refuses anything but one read-only query.\n\n"
+         "commands:\n";
+  for (const Command& c : Commands()) {
+    out << "  " << c.name << std::string(c.name.size() < 12 ? 12 - c.name.size() : 1, ' ') << c.summary << "\n";
+  }
+  out << "  help        print this help (or 'rlsq <command> --help')\n\n"
+         "exit status: 0 success, 1 usage error, 2 bad or refused input (message on stderr)\n";
+  return out.str();
+}
+
+}  // namespace rlsq::cli

@@ -1,0 +1,97 @@
+// Shared pieces of the `rlsq` command line: the subcommand registry, option parsing, reading the SQL input,
+// reporting errors and exit codes.
+//
+// Adding a subcommand: write cli/<name>_command.cc that defines `int Run<Name>(const std::vector<std::string>&)`
+// and registers it with RLSQ_CLI_COMMAND(...), then list the file in cli/CMakeLists.txt.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "lib/dialect/dialect.h"
+
+namespace rlsq::cli {
+
+// Exit codes of every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitUsage = 1;     // unknown option or subcommand, missing value, unknown dialect
+inline constexpr int kExitRefused = 2;   // bad or refused input (the SQL error is on stderr)
+
+struct Command {
+  std::string name;
+  std::string summary;  // one line for `rlsq --help`
+  // Runs with the arguments after the subcommand name; returns the exit code.
+  std::function<int(const std::vector<std::string>& args)> run;
+};
+
+// Registers a subcommand (called from a static initializer, see RLSQ_CLI_COMMAND). Returns true.
+bool RegisterCommand(Command command);
+// All registered subcommands, sorted by name.
+const std::vector<Command>& Commands();
+const Command* FindCommand(std::string_view name);
+
+#define RLSQ_CLI_CONCAT_INNER_(a, b) a##b
+#define RLSQ_CLI_CONCAT_(a, b) RLSQ_CLI_CONCAT_INNER_(a, b)
+// RLSQ_CLI_COMMAND("parse", "print a query normalized, or its AST", &RunParse);
+#define RLSQ_CLI_COMMAND(name, summary, fn)                         \
+  static const bool RLSQ_CLI_CONCAT_(rlsq_cli_registered_, __LINE__) = \
+      ::rlsq::cli::RegisterCommand(::rlsq::cli::Command{name, summary, fn})
+
+// A small option parser: `--name VALUE`, `--name=VALUE` and boolean `--flag`. `-h`/`--help` is always known.
+class OptionParser {
+ public:
+  explicit OptionParser(std::string usage_line) : usage_line_(std::move(usage_line)) {}
+
+  void AddFlag(std::string name, std::string help, bool* value);
+  void AddValue(std::string name, std::string value_name, std::string help, std::string* value,
+                bool* seen = nullptr);
+
+  // Parses `args`. A usage error is an InvalidArgument status with a message for the user.
+  absl::Status Parse(const std::vector<std::string>& args);
+  bool help_requested() const { return help_; }
+  std::string Help() const;
+
+ private:
+  struct Option {
+    std::string name;
+    std::string value_name;  // empty for flags
+    std::string help;
+    bool* flag = nullptr;
+    std::string* value = nullptr;
+    bool* seen = nullptr;
+  };
+  std::string usage_line_;
+  std::vector<Option> options_;
+  bool help_ = false;
+};
+
+// The options every SQL-reading subcommand shares: --dialect NAME and --sql TEXT (stdin when absent).
+struct SqlInput {
+  std::string dialect = "postgres";
+  std::string sql;
+  bool has_sql = false;
+  void Register(OptionParser& parser);
+};
+
+// The dialect named by the input, or null after reporting a usage error.
+const Dialect* ResolveDialect(const SqlInput& input);
+// The SQL text: --sql or all of stdin. False (after reporting) if stdin cannot be read.
+bool ReadSql(const SqlInput& input, std::string* sql);
+
+// Writes `rlsq: <message>` to stderr.
+void PrintError(std::string_view message);
+// Reports a usage error (and how to get help) and returns kExitUsage.
+int UsageError(std::string_view message, std::string_view command = {});
+// Reports an SQL error (`line:column: message`) and returns kExitRefused.
+int SqlError(const absl::Status& status);
+
+// Parses `args` with `parser`; on --help prints the help to stdout. Returns -1 to continue, or the exit code.
+int ParseOptionsOrExit(OptionParser& parser, const std::vector<std::string>& args, std::string_view command);
+
+// The top-level usage text listing the subcommands.
+std::string MainUsage();
+
+}  // namespace rlsq::cli

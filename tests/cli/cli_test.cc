@@ -1,0 +1,216 @@
+// Runs the built `rlsq` binary and checks stdout, stderr and the exit code.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace rlsq {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ShellQuote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) {
+    if (c == '\'') q += "'\\''";
+    else q += c;
+  }
+  return q + "'";
+}
+
+std::string ReadAll(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs rlsq with `args`, feeding `stdin_text` on standard input.
+Result Run(const std::vector<std::string>& args, const std::string& stdin_text = "") {
+  static int counter = 0;
+  auto dir = std::filesystem::temp_directory_path() /
+             ("rlsq_cli_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream in(dir / "in", std::ios::binary);
+    in << stdin_text;
+  }
+  std::string cmd = ShellQuote(RLSQ_BINARY);
+  for (const auto& a : args) cmd += " " + ShellQuote(a);
+  cmd += " < " + ShellQuote((dir / "in").string()) + " > " + ShellQuote((dir / "out").string()) + " 2> " +
+         ShellQuote((dir / "err").string());
+  int status = std::system(cmd.c_str());
+  Result r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = ReadAll(dir / "out");
+  r.err = ReadAll(dir / "err");
+  std::filesystem::remove_all(dir);
+  return r;
+}
+
+TEST(CliTest, ParsePrintsNormalizedSql) {
+  Result r = Run({"parse", "--sql", "select a,b from t where a=1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "SELECT a, b FROM t WHERE a = 1\n");
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(CliTest, ParseReadsStdin) {
+  Result r = Run({"parse"}, "SELECT \"Total\"\nFROM orders -- trailing comment\n;\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "SELECT \"Total\" FROM orders\n");
+}
+
+TEST(CliTest, ParseWithDialectAndEqualsForm) {
+  Result r = Run({"parse", "--dialect", "postgres", "--sql=SELECT 1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "SELECT 1\n");
+  r = Run({"parse", "--dialect=postgresql", "--sql", "SELECT 2"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "SELECT 2\n");
+}
+
+TEST(CliTest, ParseJsonPrintsTheAst) {
+  Result r = Run({"parse", "--json", "--sql", "SELECT a FROM t"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, StartsWith("{"));
+  EXPECT_THAT(r.out, HasSubstr("\"kind\""));
+  EXPECT_THAT(r.out, HasSubstr("Select"));
+  EXPECT_THAT(r.out, HasSubstr("BaseTable"));
+  EXPECT_EQ(r.out.back(), '\n');
+}
+
+TEST(CliTest, RefusesWritesWithExitCode2) {
+  Result r = Run({"parse", "--sql", "INSERT INTO t VALUES (1)"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_THAT(r.err, StartsWith("rlsq: 1:1: "));
+  EXPECT_THAT(r.err, HasSubstr("INSERT"));
+}
+
+TEST(CliTest, RefusesSeveralStatements) {
+  Result r = Run({"parse", "--sql", "SELECT 1; SELECT 2"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_THAT(r.err, StartsWith("rlsq: 1:"));
+  EXPECT_THAT(r.err, HasSubstr("statement"));
+}
+
+TEST(CliTest, SyntaxErrorHasLineAndColumn) {
+  Result r = Run({"parse"}, "SELECT a\nFORM t");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_THAT(r.err, StartsWith("rlsq: 2:"));
+  EXPECT_THAT(r.err, HasSubstr("syntax error"));
+}
+
+TEST(CliTest, LexerErrorHasLineAndColumn) {
+  Result r = Run({"parse", "--sql", "SELECT 'unterminated"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_THAT(r.err, StartsWith("rlsq: 1:8: "));
+  EXPECT_THAT(r.err, HasSubstr("unterminated"));
+  r = Run({"parse", "--sql", "SELECT 1 /* never closed"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, StartsWith("rlsq: 1:10: "));
+}
+
+TEST(CliTest, EmptyInputIsRefused) {
+  Result r = Run({"parse"}, "");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_THAT(r.err, StartsWith("rlsq: "));
+}
+
+TEST(CliTest, Help) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"--help"}, {"help"}, {"-h"}}) {
+    Result r = Run(args);
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_THAT(r.out, HasSubstr("usage: rlsq"));
+    EXPECT_THAT(r.out, HasSubstr("parse"));
+    EXPECT_EQ(r.err, "");
+  }
+  Result r = Run({"parse", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, HasSubstr("usage: rlsq parse"));
+  EXPECT_THAT(r.out, HasSubstr("--json"));
+  EXPECT_THAT(r.out, HasSubstr("--sql"));
+  EXPECT_THAT(r.out, HasSubstr("--dialect"));
+  r = Run({"help", "parse"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, HasSubstr("usage: rlsq parse"));
+}
+
+TEST(CliTest, UsageErrorsExitWith1) {
+  Result r = Run({});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("usage: rlsq"));
+  EXPECT_EQ(r.out, "");
+
+  r = Run({"frobnicate"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("rlsq: unknown command 'frobnicate'"));
+  EXPECT_EQ(r.out, "");
+
+  r = Run({"--verbose"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("unknown option"));
+
+  r = Run({"parse", "--frob", "--sql", "SELECT 1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("rlsq: unknown option '--frob'"));
+  EXPECT_EQ(r.out, "");
+
+  r = Run({"parse", "--sql"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("rlsq: option '--sql' needs a value"));
+  EXPECT_EQ(r.out, "");
+
+  r = Run({"parse", "--dialect", "oracle", "--sql", "SELECT 1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("rlsq: unknown dialect 'oracle'"));
+  EXPECT_EQ(r.out, "");
+
+  r = Run({"parse", "stray", "--sql", "SELECT 1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("unexpected argument 'stray'"));
+
+  r = Run({"parse", "--json=yes", "--sql", "SELECT 1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("takes no value"));
+
+  r = Run({"help", "nope"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("unknown command 'nope'"));
+}
+
+TEST(CliTest, ExampleQueryParses) {
+  std::string sql = ReadAll(std::filesystem::path(RLSQ_SOURCE_DIR) / "examples" / "query.sql");
+  ASSERT_FALSE(sql.empty());
+  Result r = Run({"parse"}, sql);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, StartsWith("WITH "));
+  // The printed form parses again to the same text.
+  Result again = Run({"parse", "--sql", r.out});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, r.out);
+}
+
+}  // namespace
+}  // namespace rlsq
