@@ -8,10 +8,12 @@
 // its own ORDER BY / LIMIT / WITH, a join as the right operand of a join, ... For trees produced by the parser
 // these cases never arise, because the source needed the same parentheses.
 //
-// Identifiers: quoted ones are always written quoted (Dialect::AppendQuotedIdentifier), unquoted ones through
-// Dialect::AppendIdentifier. The one exception: an unquoted identifier that is a keyword allowed unquoted in its
-// position (e.g. the function name `left`, a column label `AS year`) is written bare, after checking with the
-// dialect's own lexer and keyword table that it reads back as that same unquoted word.
+// Identifiers go through Dialect::AppendIdentifier, which quotes only where needed (`"orders"` is written
+// `orders`: the same identifier, and ast::Equals compares normalized text). The one refinement: a keyword that is
+// allowed unquoted in its position (the function name `left`, a column label `AS year`) is written bare, after
+// checking with the dialect's own lexer and keyword table that it reads back as that same identifier. Text that
+// must be a keyword or an operator but is not (only possible in a hand-built AST) is written as a quoted
+// identifier (Dialect::AppendQuotedIdentifier), so the database rejects it rather than runs it.
 #include "lib/printer/printer.h"
 
 #include <algorithm>
@@ -263,15 +265,11 @@ class Printer {
   }
 
   void Ident(const ast::Ident& id, IdentPos pos) {
-    if (id.quoted) {
-      d_.AppendQuotedIdentifier(id.text, &out_);
-      return;
-    }
     size_t mark = out_.size();
     d_.AppendIdentifier(id.text, &out_);
     if (std::string_view(out_).substr(mark) == id.text) return;  // written bare
     // The dialect quoted it (a keyword, or a character it always quotes). Keep it bare when it reads back as the
-    // same unquoted identifier in this position, so that the round trip keeps `quoted == false`.
+    // same identifier in this position: `left(s, 2)` reads better than `"left"(s, 2)`.
     if (KeywordAllowedBare(d_.Keyword(id.text), pos) && ReadsBackBare(id.text)) {
       out_.resize(mark);
       out_.append(id.text);
