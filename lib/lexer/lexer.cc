@@ -1,1 +1,882 @@
-// placeholder: replaced by the module's implementation
+#include "lib/lexer/lexer.h"
+
+#include <cstring>
+#include <string>
+
+#include <initializer_list>
+#include "lib/common/status.h"
+
+namespace rlsq {
+namespace {
+
+constexpr size_t kNpos = static_cast<size_t>(-1);
+
+std::string Cat(std::initializer_list<std::string_view> parts) {
+  size_t len = 0;
+  for (std::string_view p : parts) len += p.size();
+  std::string out;
+  out.reserve(len);
+  for (std::string_view p : parts) out.append(p);
+  return out;
+}
+
+inline bool IsAsciiHex(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+inline uint32_t HexValue(unsigned char c) {
+  if (c <= '9') return c - '0';
+  if (c >= 'a') return c - 'a' + 10;
+  return c - 'A' + 10;
+}
+inline bool IsSurrogateFirst(uint32_t c) { return c >= 0xD800 && c <= 0xDBFF; }
+inline bool IsSurrogateSecond(uint32_t c) { return c >= 0xDC00 && c <= 0xDFFF; }
+inline uint32_t CombineSurrogates(uint32_t first, uint32_t second) {
+  return ((first & 0x3FF) << 10) + 0x10000 + (second & 0x3FF);
+}
+
+void AppendUtf8(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// Length of the strict UTF-8 sequence starting at p[0] (1..4), or 0 if it is invalid or a NUL byte.
+inline size_t Utf8SequenceLength(const unsigned char* p, size_t avail) {
+  unsigned char c = p[0];
+  if (c < 0x80) return c == 0 ? 0 : 1;
+  auto cont = [&](size_t i, unsigned char lo, unsigned char hi) { return i < avail && p[i] >= lo && p[i] <= hi; };
+  if (c >= 0xC2 && c <= 0xDF) return cont(1, 0x80, 0xBF) ? 2 : 0;
+  if (c == 0xE0) return cont(1, 0xA0, 0xBF) && cont(2, 0x80, 0xBF) ? 3 : 0;  // no overlongs
+  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2, 0x80, 0xBF) ? 3 : 0;  // no surrogates
+  if (c >= 0xE1 && c <= 0xEF) return cont(1, 0x80, 0xBF) && cont(2, 0x80, 0xBF) ? 3 : 0;
+  if (c == 0xF0) return cont(1, 0x90, 0xBF) && cont(2, 0x80, 0xBF) && cont(3, 0x80, 0xBF) ? 4 : 0;
+  if (c >= 0xF1 && c <= 0xF3) return cont(1, 0x80, 0xBF) && cont(2, 0x80, 0xBF) && cont(3, 0x80, 0xBF) ? 4 : 0;
+  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2, 0x80, 0xBF) && cont(3, 0x80, 0xBF) ? 4 : 0;  // <= U+10FFFF
+  return 0;
+}
+
+// PostgreSQL-style message naming the offending bytes.
+std::string InvalidUtf8Message(std::string_view text, size_t at) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data()) + at;
+  size_t avail = text.size() - at;
+  if (p[0] == 0) return "invalid byte sequence for encoding \"UTF8\": 0x00 (NUL byte)";
+  size_t want = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC0 ? 2 : 1;
+  if (want > avail) want = avail;
+  std::string msg = "invalid byte sequence for encoding \"UTF8\":";
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (size_t i = 0; i < want; ++i) {
+    char b[6] = {' ', '0', 'x', kHex[p[i] >> 4], kHex[p[i] & 15], 0};
+    msg += b;
+  }
+  return msg;
+}
+
+// Single-quoted literal flavours.
+enum class QuoteMode : uint8_t {
+  kStandard,  // '' escapes a quote, backslash ordinary
+  kEscape,    // '' and backslash escapes
+  kRaw,       // B'...' and X'...': no escapes at all (a quote always ends the segment)
+};
+
+class Scanner {
+ public:
+  Scanner(const Lexer& lexer, std::string_view src, Arena& arena)
+      : lx_(lexer),
+        cfg_(lexer.config()),
+        src_(src),
+        s_(reinterpret_cast<const unsigned char*>(src.data())),
+        n_(src.size()),
+        arena_(arena) {}
+
+  absl::Status Run(std::vector<Token>* out) {
+    out->clear();
+    out->reserve(n_ / 5 + 8);
+    size_t p = 0;
+    for (;;) {
+      RLSQ_RETURN_IF_ERROR(SkipWhitespaceAndComments(&p));
+      Token t;
+      if (p >= n_) {
+        t.kind = TokenKind::kEof;
+        t.begin = t.end = static_cast<uint32_t>(n_);
+        Locate(n_, &t);
+        out->push_back(t);
+        return absl::OkStatus();
+      }
+      size_t end = p;
+      RLSQ_RETURN_IF_ERROR(NextToken(p, /*allow_uescape=*/true, &t, &end));
+      Locate(p, &t);
+      out->push_back(t);
+      p = end;
+    }
+  }
+
+ private:
+  absl::Status Error(size_t offset, std::string_view message) const {
+    return SqlErrorAt(src_, static_cast<uint32_t>(offset), message);
+  }
+  absl::Status SyntaxErrorAt(size_t offset) const {
+    size_t len = Utf8SequenceLength(s_ + offset, n_ - offset);
+    if (len == 0) len = 1;
+    return Error(offset, Cat({"syntax error at or near \"", src_.substr(offset, len), "\""}));
+  }
+
+  bool Is(unsigned char c, uint8_t cls) const { return (lx_.char_class(c) & cls) != 0; }
+  bool At(size_t i, char c) const { return i < n_ && s_[i] == static_cast<unsigned char>(c); }
+
+  // Line and column of `offset`; offsets are visited in increasing order, so this is one pass overall.
+  void Locate(size_t offset, Token* t) {
+    size_t i = track_pos_;
+    uint32_t line = line_, col = col_;
+    for (; i < offset; ++i) {
+      unsigned char c = s_[i];
+      if (c == '\n') {
+        ++line;
+        col = 1;
+      } else if ((c & 0xC0) != 0x80) {
+        ++col;
+      }
+    }
+    track_pos_ = i;
+    line_ = line;
+    col_ = col;
+    t->line = line;
+    t->column = col;
+  }
+
+  // Skips a block comment starting at *p ("/*"); nested if the dialect says so.
+  absl::Status SkipBlockComment(size_t* p) {
+    size_t start = *p;
+    size_t i = start + 2;
+    int depth = 1;
+    while (i < n_) {
+      unsigned char c = s_[i];
+      if (c == '*' && At(i + 1, '/')) {
+        i += 2;
+        if (--depth == 0) {
+          *p = i;
+          return absl::OkStatus();
+        }
+      } else if (c == '/' && At(i + 1, '*') && cfg_.nested_block_comments) {
+        i += 2;
+        ++depth;
+      } else {
+        ++i;
+      }
+    }
+    return Error(start, "unterminated /* comment");
+  }
+
+  size_t SkipLineComment(size_t i) const {
+    while (i < n_ && s_[i] != '\n' && s_[i] != '\r') ++i;
+    return i;
+  }
+
+  absl::Status SkipWhitespaceAndComments(size_t* p) {
+    size_t i = *p;
+    while (i < n_) {
+      unsigned char c = s_[i];
+      if (Is(c, Lexer::kSpace)) {
+        ++i;
+      } else if (c == '-' && At(i + 1, '-')) {
+        i = SkipLineComment(i + 2);
+      } else if (c == '/' && At(i + 1, '*')) {
+        RLSQ_RETURN_IF_ERROR(SkipBlockComment(&i));
+      } else if (c == '#' && cfg_.hash_comments) {
+        i = SkipLineComment(i + 1);
+      } else {
+        break;
+      }
+    }
+    *p = i;
+    return absl::OkStatus();
+  }
+
+  // After a closing quote at q-1: if whitespace containing a newline (and only "--" comments) leads to another
+  // quote, returns the offset just past that quote; otherwise kNpos.
+  size_t MatchContinuation(size_t q) const {
+    if (!cfg_.newline_string_continuation) return kNpos;
+    bool newline = false;
+    size_t i = q;
+    while (i < n_) {
+      unsigned char c = s_[i];
+      if (c == '\n' || c == '\r') {
+        newline = true;
+        ++i;
+      } else if (c == ' ' || c == '\t' || c == '\f' || (c == '\v' && cfg_.vertical_tab_is_space)) {
+        ++i;
+      } else if (c == '-' && At(i + 1, '-')) {
+        i = SkipLineComment(i + 2);
+      } else if (c == '#' && cfg_.hash_comments) {
+        i = SkipLineComment(i + 1);
+      } else {
+        break;
+      }
+    }
+    if (newline && At(i, '\'')) return i + 1;
+    return kNpos;
+  }
+
+  std::string_view Intern(const std::string& s) { return arena_.Intern(s); }
+
+  // A backslash escape at s_[*p] == '\\' inside an escape string; appends the decoded bytes to buf_.
+  absl::Status DecodeBackslash(size_t* p, bool* saw_raw_byte) {
+    size_t i = *p;
+    if (i + 1 >= n_) {  // a lone backslash at the end: the literal is unterminated
+      *p = n_;
+      return absl::OkStatus();
+    }
+    unsigned char d = s_[i + 1];
+    if (d >= '0' && d <= '7') {
+      uint32_t v = 0;
+      size_t j = i + 1;
+      for (int k = 0; k < 3 && j < n_ && s_[j] >= '0' && s_[j] <= '7'; ++k, ++j) v = v * 8 + (s_[j] - '0');
+      unsigned char b = static_cast<unsigned char>(v & 0xFF);
+      if (b == 0 || b >= 0x80) *saw_raw_byte = true;
+      buf_.push_back(static_cast<char>(b));
+      *p = j;
+      return absl::OkStatus();
+    }
+    if (d == 'x' && i + 2 < n_ && IsAsciiHex(s_[i + 2])) {
+      uint32_t v = HexValue(s_[i + 2]);
+      size_t j = i + 3;
+      if (j < n_ && IsAsciiHex(s_[j])) v = v * 16 + HexValue(s_[j++]);
+      if (v == 0 || v >= 0x80) *saw_raw_byte = true;
+      buf_.push_back(static_cast<char>(v));
+      *p = j;
+      return absl::OkStatus();
+    }
+    if (d == 'u' || d == 'U') {
+      uint32_t cp = 0;
+      size_t j = i;
+      RLSQ_RETURN_IF_ERROR(ParseBackslashUnicode(i, &cp, &j));
+      if (IsSurrogateFirst(cp)) {
+        uint32_t second = 0;
+        size_t k = j;
+        if (!(At(j, '\\') && (At(j + 1, 'u') || At(j + 1, 'U')))) {
+          return Error(j < n_ ? j : n_, "invalid Unicode surrogate pair");
+        }
+        RLSQ_RETURN_IF_ERROR(ParseBackslashUnicode(j, &second, &k));
+        if (!IsSurrogateSecond(second)) return Error(j, "invalid Unicode surrogate pair");
+        cp = CombineSurrogates(cp, second);
+        j = k;
+      } else if (IsSurrogateSecond(cp)) {
+        return Error(i, "invalid Unicode surrogate pair");
+      }
+      if (cp == 0 || cp > 0x10FFFF) return Error(i, "invalid Unicode escape value");
+      AppendUtf8(cp, &buf_);
+      *p = j;
+      return absl::OkStatus();
+    }
+    char out;
+    switch (d) {
+      case 'b': out = '\b'; break;
+      case 'f': out = '\f'; break;
+      case 'n': out = '\n'; break;
+      case 'r': out = '\r'; break;
+      case 't': out = '\t'; break;
+      default: out = static_cast<char>(d); break;  // \' \\ \x (no digits) and any other character: itself
+    }
+    buf_.push_back(out);
+    *p = i + 2;
+    return absl::OkStatus();
+  }
+
+  // \uXXXX or \UXXXXXXXX at s_[i] == '\\'.
+  absl::Status ParseBackslashUnicode(size_t i, uint32_t* cp, size_t* end) const {
+    size_t digits = s_[i + 1] == 'u' ? 4 : 8;
+    if (i + 2 + digits > n_) return Error(i, "invalid Unicode escape (must be \\uXXXX or \\UXXXXXXXX)");
+    uint32_t v = 0;
+    for (size_t k = 0; k < digits; ++k) {
+      unsigned char c = s_[i + 2 + k];
+      if (!IsAsciiHex(c)) return Error(i, "invalid Unicode escape (must be \\uXXXX or \\UXXXXXXXX)");
+      v = (v << 4) | HexValue(c);
+    }
+    *cp = v;
+    *end = i + 2 + digits;
+    return absl::OkStatus();
+  }
+
+  // Body of a single-quoted literal starting just after its opening quote at `p`. Handles '' (not in kRaw),
+  // backslash escapes (kEscape), and newline continuation. `*text` is a view into the source when nothing had to
+  // be decoded, else into the arena; `*direct` tells which. `*end` is just past the closing quote.
+  absl::Status ScanQuoted(size_t tok_begin, size_t p, QuoteMode mode, std::string_view unterminated,
+                          size_t* end, std::string_view* text, bool* direct_out) {
+    bool direct = true;
+    bool saw_raw_byte = false;
+    size_t seg_begin = p;
+    buf_.clear();
+    for (;;) {
+      for (;;) {
+        size_t run = p;
+        if (mode == QuoteMode::kEscape) {
+          while (p < n_ && s_[p] != '\'' && s_[p] != '\\') ++p;
+        } else {
+          const void* q = p < n_ ? std::memchr(s_ + p, '\'', n_ - p) : nullptr;
+          p = q ? static_cast<size_t>(static_cast<const unsigned char*>(q) - s_) : n_;
+        }
+        if (!direct) buf_.append(src_.data() + run, p - run);
+        if (p >= n_) return Error(tok_begin, unterminated);
+        if (s_[p] == '\\') {
+          if (direct) {
+            buf_.assign(src_.data() + seg_begin, p - seg_begin);
+            direct = false;
+          }
+          RLSQ_RETURN_IF_ERROR(DecodeBackslash(&p, &saw_raw_byte));
+          continue;
+        }
+        // a quote
+        if (mode != QuoteMode::kRaw && At(p + 1, '\'')) {
+          if (direct) {
+            buf_.assign(src_.data() + seg_begin, p - seg_begin);
+            direct = false;
+          }
+          buf_.push_back('\'');
+          p += 2;
+          continue;
+        }
+        break;
+      }
+      size_t closing = p;
+      size_t next = MatchContinuation(closing + 1);
+      if (next == kNpos) {
+        *end = closing + 1;
+        break;
+      }
+      if (direct) {
+        buf_.assign(src_.data() + seg_begin, closing - seg_begin);
+        direct = false;
+      }
+      p = next;
+    }
+    if (saw_raw_byte) {
+      size_t bad = FindInvalidUtf8(buf_);
+      if (bad != buf_.size()) return Error(tok_begin, InvalidUtf8Message(buf_, bad));
+    }
+    *direct_out = direct;
+    *text = direct ? src_.substr(seg_begin, *end - 1 - seg_begin) : Intern(buf_);
+    return absl::OkStatus();
+  }
+
+  // Truncates an identifier to the configured length on a character boundary.
+  std::string_view Truncate(std::string_view ident) const {
+    if (cfg_.max_identifier_bytes == 0 || ident.size() <= cfg_.max_identifier_bytes) return ident;
+    size_t cut = cfg_.max_identifier_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(ident[cut]) & 0xC0) == 0x80) --cut;
+    return ident.substr(0, cut);
+  }
+
+  // "..." (or another configured quote) starting at p. Body has doubled-quote escapes; no continuation.
+  absl::Status ScanQuotedIdentBody(size_t tok_begin, size_t p, unsigned char quote, size_t* end,
+                                   std::string_view* raw) {
+    bool direct = true;
+    size_t seg_begin = p;
+    buf_.clear();
+    for (;;) {
+      const void* q = p < n_ ? std::memchr(s_ + p, quote, n_ - p) : nullptr;
+      size_t at = q ? static_cast<size_t>(static_cast<const unsigned char*>(q) - s_) : n_;
+      if (!direct) buf_.append(src_.data() + p, at - p);
+      if (at >= n_) return Error(tok_begin, "unterminated quoted identifier");
+      if (At(at + 1, static_cast<char>(quote))) {
+        if (direct) {
+          buf_.assign(src_.data() + seg_begin, at - seg_begin);
+          direct = false;
+        }
+        buf_.push_back(static_cast<char>(quote));
+        p = at + 2;
+        continue;
+      }
+      *end = at + 1;
+      *raw = direct ? src_.substr(seg_begin, at - seg_begin) : Intern(buf_);
+      return absl::OkStatus();
+    }
+  }
+
+  // Resolves U& escapes in `raw` with escape character `esc`. `raw_offset` is the source offset of raw[0] when raw
+  // is a view of the source (kNpos otherwise, errors then point at `tok_begin`).
+  absl::Status DecodeUnicodeEscapes(std::string_view raw, char esc, size_t raw_offset, size_t tok_begin,
+                                    std::string_view* out) {
+    if (raw.find(esc) == std::string_view::npos) {
+      *out = raw;
+      return absl::OkStatus();
+    }
+    auto err = [&](size_t i, std::string_view msg) {
+      return Error(raw_offset == kNpos ? tok_begin : raw_offset + i, msg);
+    };
+    auto hex_run = [&](size_t i, size_t count) {
+      if (i + count > raw.size()) return false;
+      for (size_t k = 0; k < count; ++k) {
+        if (!IsAsciiHex(static_cast<unsigned char>(raw[i + k]))) return false;
+      }
+      return true;
+    };
+    std::string& decoded = ubuf_;
+    decoded.clear();
+    uint32_t pair_first = 0;
+    size_t pair_at = 0;
+    size_t i = 0;
+    while (i < raw.size()) {
+      if (raw[i] != esc) {
+        if (pair_first) return err(pair_at, "invalid Unicode surrogate pair");
+        decoded.push_back(raw[i++]);
+        continue;
+      }
+      uint32_t cp = 0;
+      size_t len;
+      if (i + 1 < raw.size() && raw[i + 1] == esc) {
+        if (pair_first) return err(pair_at, "invalid Unicode surrogate pair");
+        decoded.push_back(esc);
+        i += 2;
+        continue;
+      } else if (hex_run(i + 1, 4)) {
+        for (size_t k = 1; k <= 4; ++k) cp = (cp << 4) | HexValue(static_cast<unsigned char>(raw[i + k]));
+        len = 5;
+      } else if (i + 1 < raw.size() && raw[i + 1] == '+' && hex_run(i + 2, 6)) {
+        for (size_t k = 2; k <= 7; ++k) cp = (cp << 4) | HexValue(static_cast<unsigned char>(raw[i + k]));
+        len = 8;
+      } else {
+        return err(i, Cat({"invalid Unicode escape (must be ", std::string_view(&esc, 1), "XXXX or ",
+                                   std::string_view(&esc, 1), "+XXXXXX)"}));
+      }
+      if (cp == 0 || cp > 0x10FFFF) return err(i, "invalid Unicode escape value");
+      if (pair_first) {
+        if (!IsSurrogateSecond(cp)) return err(i, "invalid Unicode surrogate pair");
+        cp = CombineSurrogates(pair_first, cp);
+        pair_first = 0;
+      } else if (IsSurrogateSecond(cp)) {
+        return err(i, "invalid Unicode surrogate pair");
+      }
+      if (IsSurrogateFirst(cp)) {
+        pair_first = cp;
+        pair_at = i;
+      } else {
+        AppendUtf8(cp, &decoded);
+      }
+      i += len;
+    }
+    if (pair_first) return err(pair_at, "invalid Unicode surrogate pair");
+    *out = Intern(decoded);
+    return absl::OkStatus();
+  }
+
+  // Looks for "UESCAPE 'c'" after a U& literal ending at `end`. Updates *end and *esc if present.
+  absl::Status MatchUescape(size_t* end, char* esc) {
+    size_t p = *end;
+    if (!SkipWhitespaceAndComments(&p).ok()) return absl::OkStatus();  // reported when lexed normally
+    size_t w = p;
+    while (w < n_ && Is(s_[w], Lexer::kIdentCont)) ++w;
+    static constexpr char kWord[] = "uescape";
+    if (w - p != 7 || !Is(s_[p], Lexer::kIdentStart)) return absl::OkStatus();
+    for (size_t k = 0; k < 7; ++k) {
+      unsigned char c = s_[p + k];
+      if (c >= 'A' && c <= 'Z') c = c - 'A' + 'a';
+      if (c != static_cast<unsigned char>(kWord[k])) return absl::OkStatus();
+    }
+    size_t q = w;
+    RLSQ_RETURN_IF_ERROR(SkipWhitespaceAndComments(&q));
+    if (q >= n_) return Error(q, "UESCAPE must be followed by a simple string literal");
+    Token lit;
+    size_t lit_end = q;
+    RLSQ_RETURN_IF_ERROR(NextToken(q, /*allow_uescape=*/false, &lit, &lit_end));
+    if (lit.kind != TokenKind::kString ||
+        (lit.string_form != StringForm::kStandard && lit.string_form != StringForm::kEscape &&
+         lit.string_form != StringForm::kDollar)) {
+      return Error(q, "UESCAPE must be followed by a simple string literal");
+    }
+    unsigned char c = lit.text.size() == 1 ? static_cast<unsigned char>(lit.text[0]) : 0;
+    if (lit.text.size() != 1 || IsAsciiHex(c) || c == '+' || c == '\'' || c == '"' || c == ' ' || c == '\t' ||
+        c == '\n' || c == '\r' || c == '\f' || (c == '\v' && cfg_.vertical_tab_is_space)) {
+      return Error(q, "invalid Unicode escape character");
+    }
+    *esc = static_cast<char>(c);
+    *end = lit_end;
+    return absl::OkStatus();
+  }
+
+  absl::Status LexNumber(size_t p, Token* t, size_t* end) {
+    size_t i = p;
+    bool is_decimal = false;
+    while (i < n_ && Is(s_[i], Lexer::kDigit)) ++i;
+    if (At(i, '.')) {
+      if (i > p && At(i + 1, '.')) {  // 1..10: integer, then ".."
+        t->kind = TokenKind::kInteger;
+        t->text = src_.substr(p, i - p);
+        *end = i;
+        return absl::OkStatus();
+      }
+      is_decimal = true;
+      ++i;
+      while (i < n_ && Is(s_[i], Lexer::kDigit)) ++i;
+    }
+    if (At(i, 'e') || At(i, 'E')) {
+      size_t j = i + 1;
+      if (At(j, '+') || At(j, '-')) ++j;
+      if (j < n_ && Is(s_[j], Lexer::kDigit)) {
+        while (j < n_ && Is(s_[j], Lexer::kDigit)) ++j;
+        is_decimal = true;
+        i = j;
+      } else if (cfg_.trailing_junk_after_number_is_error) {
+        return Error(p, Cat({"trailing junk after numeric literal at or near \"", src_.substr(p, j - p),
+                                     "\""}));
+      }
+    }
+    if (cfg_.trailing_junk_after_number_is_error && i < n_ && Is(s_[i], Lexer::kIdentStart)) {
+      size_t j = i;
+      while (j < n_ && Is(s_[j], Lexer::kIdentCont)) ++j;
+      return Error(p, Cat({"trailing junk after numeric literal at or near \"", src_.substr(p, j - p),
+                                   "\""}));
+    }
+    t->kind = is_decimal ? TokenKind::kNumeric : TokenKind::kInteger;
+    t->text = src_.substr(p, i - p);
+    *end = i;
+    return absl::OkStatus();
+  }
+
+  absl::Status LexOperator(size_t p, Token* t, size_t* end) {
+    size_t i = p;
+    while (i < n_ && Is(s_[i], Lexer::kOpChar)) ++i;
+    size_t len = i - p;
+    // A comment start inside the run ends the operator there (at the start it was taken as a comment already).
+    for (size_t k = p + 1; k + 1 < i; ++k) {
+      if ((s_[k] == '/' && s_[k + 1] == '*') || (s_[k] == '-' && s_[k + 1] == '-')) {
+        len = k - p;
+        break;
+      }
+    }
+    if (len > 1 && (s_[p + len - 1] == '+' || s_[p + len - 1] == '-')) {
+      bool non_sql = false;
+      for (size_t k = p; k < p + len - 1; ++k) {
+        if (Is(s_[k], Lexer::kNonSqlOpChar)) {
+          non_sql = true;
+          break;
+        }
+      }
+      if (!non_sql) {
+        do {
+          --len;
+        } while (len > 1 && (s_[p + len - 1] == '+' || s_[p + len - 1] == '-'));
+      }
+    }
+    if (len > cfg_.max_operator_bytes) return Error(p, "operator too long");
+    t->kind = TokenKind::kOperator;
+    t->text = src_.substr(p, len);
+    *end = p + len;
+    return absl::OkStatus();
+  }
+
+  absl::Status LexIdentifier(size_t p, Token* t, size_t* end) {
+    size_t i = p + 1;
+    while (i < n_ && Is(s_[i], Lexer::kIdentCont)) ++i;
+    std::string_view word = src_.substr(p, i - p);
+    word = Truncate(word);
+    bool needs_fold = false;
+    if (cfg_.identifier_case == IdentifierCase::kLower) {
+      for (char c : word) needs_fold |= (c >= 'A' && c <= 'Z');
+    } else if (cfg_.identifier_case == IdentifierCase::kUpper) {
+      for (char c : word) needs_fold |= (c >= 'a' && c <= 'z');
+    }
+    if (needs_fold) {
+      char* mem = static_cast<char*>(arena_.resource()->allocate(word.size(), 1));
+      for (size_t k = 0; k < word.size(); ++k) {
+        char c = word[k];
+        if (cfg_.identifier_case == IdentifierCase::kLower && c >= 'A' && c <= 'Z') c = c - 'A' + 'a';
+        if (cfg_.identifier_case == IdentifierCase::kUpper && c >= 'a' && c <= 'z') c = c - 'a' + 'A';
+        mem[k] = c;
+      }
+      word = std::string_view(mem, word.size());
+    }
+    t->kind = TokenKind::kIdent;
+    t->text = word;
+    *end = i;
+    return absl::OkStatus();
+  }
+
+  absl::Status LexQuotedIdent(size_t tok_begin, size_t body, unsigned char quote, bool unicode, bool allow_uescape,
+                              Token* t, size_t* end) {
+    std::string_view raw;
+    RLSQ_RETURN_IF_ERROR(ScanQuotedIdentBody(tok_begin, body, quote, end, &raw));
+    if (raw.empty() && cfg_.empty_quoted_identifier_is_error) {
+      return Error(tok_begin, "zero-length delimited identifier");
+    }
+    std::string_view text = raw;
+    if (unicode) {
+      char esc = '\\';
+      if (allow_uescape) RLSQ_RETURN_IF_ERROR(MatchUescape(end, &esc));
+      bool direct = raw.data() == src_.data() + body;
+      RLSQ_RETURN_IF_ERROR(DecodeUnicodeEscapes(raw, esc, direct ? body : kNpos, tok_begin, &text));
+    }
+    t->kind = TokenKind::kQuotedIdent;
+    t->text = Truncate(text);
+    return absl::OkStatus();
+  }
+
+  absl::Status LexBitString(size_t tok_begin, bool hex, Token* t, size_t* end) {
+    std::string_view text;
+    bool direct;
+    RLSQ_RETURN_IF_ERROR(ScanQuoted(tok_begin, tok_begin + 2, QuoteMode::kRaw,
+                                    hex ? "unterminated hexadecimal string literal" : "unterminated bit string literal",
+                                    end, &text, &direct));
+    for (size_t k = 0; k < text.size(); ++k) {
+      unsigned char c = static_cast<unsigned char>(text[k]);
+      bool ok = hex ? IsAsciiHex(c) : (c == '0' || c == '1');
+      if (!ok) {
+        size_t len = Utf8SequenceLength(reinterpret_cast<const unsigned char*>(text.data()) + k, text.size() - k);
+        if (len == 0) len = 1;
+        return Error(direct ? static_cast<size_t>(text.data() - src_.data()) + k : tok_begin,
+                     Cat({"\"", text.substr(k, len), "\" is not a valid ",
+                                  hex ? "hexadecimal" : "binary", " digit"}));
+      }
+    }
+    t->kind = hex ? TokenKind::kHexString : TokenKind::kBitString;
+    t->text = text;
+    return absl::OkStatus();
+  }
+
+  absl::Status LexString(size_t tok_begin, size_t body, QuoteMode mode, StringForm form, Token* t, size_t* end) {
+    bool direct;
+    RLSQ_RETURN_IF_ERROR(ScanQuoted(tok_begin, body, mode, "unterminated quoted string", end, &t->text, &direct));
+    t->kind = TokenKind::kString;
+    t->string_form = form;
+    return absl::OkStatus();
+  }
+
+  absl::Status LexDollar(size_t p, Token* t, size_t* end) {
+    if (cfg_.dollar_parameters && p + 1 < n_ && Is(s_[p + 1], Lexer::kDigit)) {
+      size_t i = p + 1;
+      while (i < n_ && Is(s_[i], Lexer::kDigit)) ++i;
+      if (i < n_ && Is(s_[i], Lexer::kIdentStart)) {
+        size_t j = i;
+        while (j < n_ && Is(s_[j], Lexer::kIdentCont)) ++j;
+        return Error(p, Cat({"trailing junk after parameter at or near \"", src_.substr(p, j - p), "\""}));
+      }
+      std::string_view digits = src_.substr(p + 1, i - p - 1);
+      size_t nz = digits.find_first_not_of('0');
+      std::string_view significant = nz == std::string_view::npos ? std::string_view() : digits.substr(nz);
+      if (significant.size() > 10 || (significant.size() == 10 && significant > "2147483647")) {
+        return Error(p, "parameter number too large");
+      }
+      t->kind = TokenKind::kParam;
+      t->text = digits;
+      *end = i;
+      return absl::OkStatus();
+    }
+    if (cfg_.dollar_quoted_strings) {
+      size_t j = p + 1;
+      if (j < n_ && Is(s_[j], Lexer::kIdentStart)) {
+        ++j;
+        while (j < n_ && Is(s_[j], Lexer::kIdentCont) && s_[j] != '$') ++j;
+      }
+      if (At(j, '$')) {
+        std::string_view tag = src_.substr(p, j + 1 - p);
+        size_t body = j + 1;
+        size_t close = src_.find(tag, body);
+        if (close == std::string_view::npos) return Error(p, "unterminated dollar-quoted string");
+        t->kind = TokenKind::kString;
+        t->string_form = StringForm::kDollar;
+        t->text = src_.substr(body, close - body);
+        *end = close + tag.size();
+        return absl::OkStatus();
+      }
+    }
+    return SyntaxErrorAt(p);
+  }
+
+ public:
+  // Lexes one token starting at p (not whitespace). Line/column are filled in by the caller.
+  absl::Status NextToken(size_t p, bool allow_uescape, Token* t, size_t* end) {
+    t->begin = static_cast<uint32_t>(p);
+    unsigned char c = s_[p];
+    unsigned char c1 = p + 1 < n_ ? s_[p + 1] : 0;
+    absl::Status st;
+    switch (c) {
+      case '(': case ')': case '[': case ']': case ',': case ';':
+        t->kind = TokenKind::kPunct;
+        t->text = src_.substr(p, 1);
+        *end = p + 1;
+        break;
+      case '.':
+        if (c1 == '.') {
+          t->kind = TokenKind::kDotDot;
+          t->text = src_.substr(p, 2);
+          *end = p + 2;
+        } else if (Is(c1, Lexer::kDigit)) {
+          st = LexNumber(p, t, end);
+        } else {
+          t->kind = TokenKind::kPunct;
+          t->text = src_.substr(p, 1);
+          *end = p + 1;
+        }
+        break;
+      case ':':
+        if (c1 == ':') {
+          t->kind = TokenKind::kTypecast;
+          t->text = src_.substr(p, 2);
+          *end = p + 2;
+        } else if (c1 == '=') {
+          t->kind = TokenKind::kOperator;
+          t->text = src_.substr(p, 2);
+          *end = p + 2;
+        } else {
+          t->kind = TokenKind::kPunct;
+          t->text = src_.substr(p, 1);
+          *end = p + 1;
+        }
+        break;
+      case '\'':
+        st = LexString(p, p + 1, cfg_.backslash_escapes_in_strings ? QuoteMode::kEscape : QuoteMode::kStandard,
+                       StringForm::kStandard, t, end);
+        break;
+      case '$':
+        st = LexDollar(p, t, end);
+        break;
+      case 'e': case 'E':
+        if (c1 == '\'' && cfg_.escape_strings) {
+          st = LexString(p, p + 2, QuoteMode::kEscape, StringForm::kEscape, t, end);
+        } else {
+          st = LexIdentifier(p, t, end);
+        }
+        break;
+      case 'n': case 'N':
+        if (c1 == '\'' && cfg_.national_strings) {
+          st = LexString(p, p + 2, cfg_.backslash_escapes_in_strings ? QuoteMode::kEscape : QuoteMode::kStandard,
+                         StringForm::kNational, t, end);
+        } else {
+          st = LexIdentifier(p, t, end);
+        }
+        break;
+      case 'b': case 'B':
+        if (c1 == '\'' && cfg_.bit_strings) {
+          st = LexBitString(p, /*hex=*/false, t, end);
+        } else {
+          st = LexIdentifier(p, t, end);
+        }
+        break;
+      case 'x': case 'X':
+        if (c1 == '\'' && cfg_.hex_strings) {
+          st = LexBitString(p, /*hex=*/true, t, end);
+        } else {
+          st = LexIdentifier(p, t, end);
+        }
+        break;
+      case 'u': case 'U':
+        if (c1 == '&' && cfg_.unicode_escapes && (At(p + 2, '\'') || At(p + 2, '"'))) {
+          if (s_[p + 2] == '"') {
+            st = LexQuotedIdent(p, p + 3, '"', /*unicode=*/true, allow_uescape, t, end);
+          } else {
+            std::string_view raw;
+            bool direct;
+            st = ScanQuoted(p, p + 3, QuoteMode::kStandard, "unterminated quoted string", end, &raw, &direct);
+            if (!st.ok()) break;
+            char esc = '\\';
+            if (allow_uescape) {
+              st = MatchUescape(end, &esc);
+              if (!st.ok()) break;
+            }
+            st = DecodeUnicodeEscapes(raw, esc, direct ? p + 3 : kNpos, p, &t->text);
+            t->kind = TokenKind::kString;
+            t->string_form = StringForm::kUnicode;
+          }
+        } else {
+          st = LexIdentifier(p, t, end);
+        }
+        break;
+      default:
+        if (Is(c, Lexer::kDigit)) {
+          st = LexNumber(p, t, end);
+        } else if (Is(c, Lexer::kIdentStart)) {
+          st = LexIdentifier(p, t, end);
+        } else if (Is(c, Lexer::kIdentQuote)) {
+          st = LexQuotedIdent(p, p + 1, c, /*unicode=*/false, allow_uescape, t, end);
+        } else if (Is(c, Lexer::kOpChar)) {
+          st = LexOperator(p, t, end);
+        } else {
+          st = SyntaxErrorAt(p);
+        }
+        break;
+    }
+    t->end = static_cast<uint32_t>(*end);
+    return st;
+  }
+
+ private:
+  const Lexer& lx_;
+  const LexerConfig& cfg_;
+  std::string_view src_;
+  const unsigned char* s_;
+  size_t n_;
+  Arena& arena_;
+  std::string buf_;   // scratch for decoded literals, reused across tokens
+  std::string ubuf_;  // scratch for U& escape decoding
+  size_t track_pos_ = 0;
+  uint32_t line_ = 1;
+  uint32_t col_ = 1;
+};
+
+}  // namespace
+
+size_t FindInvalidUtf8(std::string_view text) {
+  const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
+  size_t n = text.size();
+  size_t i = 0;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  while (i < n) {
+    // ASCII fast path: 8 bytes without high bits and without zero bytes.
+    while (i + 8 <= n) {
+      uint64_t v;
+      std::memcpy(&v, s + i, 8);
+      if (((v & kHigh) | ((v - kOnes) & ~v & kHigh)) != 0) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    size_t len = Utf8SequenceLength(s + i, n - i);
+    if (len == 0) return i;
+    i += len;
+  }
+  return n;
+}
+
+Lexer::Lexer(const LexerConfig& config) : config_(config) {
+  std::memset(classes_, 0, sizeof(classes_));
+  for (int c = 0; c < 256; ++c) {
+    uint8_t cls = 0;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || (c == '\v' && config_.vertical_tab_is_space)) {
+      cls |= kSpace;
+    }
+    bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    bool digit = c >= '0' && c <= '9';
+    if (alpha || c == '_' || c >= 0x80) cls |= kIdentStart | kIdentCont;
+    if (digit) cls |= kDigit | kIdentCont;
+    if (c == '$' && config_.dollar_in_identifiers) cls |= kIdentCont;
+    if (IsAsciiHex(static_cast<unsigned char>(c))) cls |= kHexDigit;
+    classes_[c] = cls;
+  }
+  for (char c : config_.operator_chars) classes_[static_cast<unsigned char>(c)] |= kOpChar;
+  for (char c : config_.non_sql_operator_chars) classes_[static_cast<unsigned char>(c)] |= kNonSqlOpChar;
+  for (char c : config_.identifier_quotes) {
+    classes_[static_cast<unsigned char>(c)] |= kIdentQuote;
+    classes_[static_cast<unsigned char>(c)] &= static_cast<uint8_t>(~(kOpChar | kNonSqlOpChar));
+  }
+  if (config_.hash_comments) classes_['#'] &= static_cast<uint8_t>(~(kOpChar | kNonSqlOpChar));
+}
+
+absl::Status Lexer::Tokenize(std::string_view sql, Arena& arena, std::vector<Token>* out) const {
+  if (sql.size() >= 0xFFFFFFF0u) return absl::InvalidArgumentError("1:1: query text too long");
+  size_t bad = FindInvalidUtf8(sql);
+  if (bad != sql.size()) return SqlErrorAt(sql, static_cast<uint32_t>(bad), InvalidUtf8Message(sql, bad));
+  Scanner scanner(*this, sql, arena);
+  return scanner.Run(out);
+}
+
+}  // namespace rlsq

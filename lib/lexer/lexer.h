@@ -1,0 +1,100 @@
+// The hand-written SQL lexer engine. One single pass over the input, no per-token heap allocation: token text is a
+// view into the source, or (when it differs from the source: folded, unescaped, concatenated) a view into the
+// caller's Arena. All lexical rules that differ between databases are switches in LexerConfig; a dialect supplies
+// the config (lib/dialect/<name>_dialect.cc), the engine knows no dialect by name.
+//
+// With the PostgreSQL config the engine follows PostgreSQL 15's scan.l (and the U&/UESCAPE handling of parser.c):
+// see lib/dialect/postgres_dialect.cc for the values and tests/lexer/ for the rules, checked against a real server.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "lib/common/arena.h"
+#include "lib/lexer/token.h"
+
+namespace rlsq {
+
+enum class IdentifierCase : uint8_t {
+  kLower,     // PostgreSQL: ASCII A-Z folded to a-z
+  kUpper,     // Snowflake, Oracle: ASCII a-z folded to A-Z
+  kPreserve,  // ClickHouse, MySQL (case handled elsewhere)
+};
+
+struct LexerConfig {
+  // --- whitespace and comments ---
+  bool vertical_tab_is_space = false;  // \v is whitespace (PostgreSQL 16+; in 15 it is a stray character)
+  bool nested_block_comments = true;   // /* /* */ */ nests (PostgreSQL); otherwise the first */ closes
+  bool hash_comments = false;          // '#' starts a comment to end of line (MySQL, ClickHouse); '#' is then
+                                       // not an operator character
+
+  // --- identifiers ---
+  // Characters that delimit quoted identifiers; inside, the delimiter is escaped by doubling it.
+  std::string_view identifier_quotes = "\"";  // "x"; MySQL/BigQuery/ClickHouse add or use '`'
+  bool dollar_in_identifiers = true;          // '$' allowed after the first identifier character
+  bool empty_quoted_identifier_is_error = true;  // "" -> "zero-length delimited identifier"
+  IdentifierCase identifier_case = IdentifierCase::kLower;
+  // Identifiers longer than this many bytes are truncated on a character boundary (0: never truncated).
+  uint32_t max_identifier_bytes = 63;
+
+  // --- string literals ---
+  bool backslash_escapes_in_strings = false;  // '...' processes \ escapes like E'...' (MySQL, BigQuery)
+  bool escape_strings = true;                 // E'...'
+  bool dollar_quoted_strings = true;          // $tag$...$tag$, $$...$$
+  bool unicode_escapes = true;                // U&'...', U&"..." and UESCAPE 'c'
+  bool national_strings = true;               // N'...'
+  bool bit_strings = true;                    // B'0101'
+  bool hex_strings = true;                    // X'1F'
+  // Two string literals separated by whitespace containing a newline are one literal (SQL standard, PostgreSQL).
+  bool newline_string_continuation = true;
+
+  // --- numbers and parameters ---
+  // A number immediately followed by an identifier character is an error (PostgreSQL 15+); otherwise the two are
+  // separate tokens.
+  bool trailing_junk_after_number_is_error = true;
+  bool dollar_parameters = true;  // $1
+
+  // --- operators ---
+  // Characters that form multi-character operators (PostgreSQL's op_chars).
+  std::string_view operator_chars = "~!@#^&|`?+-*/%<>=";
+  // A multi-character operator may end in '+' or '-' only if it contains one of these (PostgreSQL's rule, which
+  // makes '=-' two operators but '@-' one).
+  std::string_view non_sql_operator_chars = "~!@#^&|`?%";
+  uint32_t max_operator_bytes = 63;  // longer operators are an error ("operator too long")
+};
+
+class Lexer {
+ public:
+  explicit Lexer(const LexerConfig& config);
+
+  // Splits `sql` into tokens, skipping whitespace and comments; `out` is cleared and ends with one kEof token.
+  // The whole input is validated as strict UTF-8 (no NUL, overlong forms, surrogates or code points past
+  // U+10FFFF). Errors are "line:column: message" InvalidArgument statuses.
+  absl::Status Tokenize(std::string_view sql, Arena& arena, std::vector<Token>* out) const;
+
+  const LexerConfig& config() const { return config_; }
+
+  // Character classes, one bit each, for the 256 byte values (built from the config).
+  enum : uint8_t {
+    kSpace = 1,
+    kIdentStart = 2,
+    kIdentCont = 4,
+    kDigit = 8,
+    kOpChar = 16,
+    kNonSqlOpChar = 32,
+    kHexDigit = 64,
+    kIdentQuote = 128,
+  };
+  uint8_t char_class(unsigned char c) const { return classes_[c]; }
+
+ private:
+  LexerConfig config_;
+  uint8_t classes_[256];
+};
+
+// Returns the offset of the first byte that is not valid strict UTF-8 (or a NUL byte), or text.size().
+size_t FindInvalidUtf8(std::string_view text);
+
+}  // namespace rlsq
