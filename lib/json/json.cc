@@ -1,0 +1,287 @@
+#include "lib/json/json.h"
+
+#include <cstdio>
+
+#include "lib/common/str_cat.h"
+#include "lib/common/status.h"
+
+namespace rlsq::json {
+
+const Value* Value::Find(std::string_view key) const {
+  for (const auto& [k, v] : members)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+const char* TypeName(Value::Type t) {
+  switch (t) {
+    case Value::Type::kNull: return "null";
+    case Value::Type::kBool: return "boolean";
+    case Value::Type::kNumber: return "number";
+    case Value::Type::kString: return "string";
+    case Value::Type::kArray: return "array";
+    case Value::Type::kObject: return "object";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr int kMaxDepth = 64;
+
+class Reader {
+ public:
+  explicit Reader(std::string_view text) : s_(text) {}
+
+  absl::StatusOr<Value> Document() {
+    Value v;
+    RLSQ_RETURN_IF_ERROR(ParseValue(&v, 0));
+    SkipWs();
+    if (i_ != s_.size()) return Error("unexpected text after the JSON document");
+    return v;
+  }
+
+ private:
+  absl::Status Error(std::string_view msg) const { return SqlErrorAt(s_, static_cast<uint32_t>(i_), msg); }
+
+  void SkipWs() {
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
+  }
+
+  absl::Status ParseValue(Value* v, int depth) {
+    if (depth > kMaxDepth) return Error("JSON nested too deeply");
+    SkipWs();
+    if (i_ >= s_.size()) return Error("unexpected end of JSON input");
+    SourceLocation loc = LocationAt(s_, static_cast<uint32_t>(i_));
+    v->line = loc.line;
+    v->column = loc.column;
+    char c = s_[i_];
+    if (c == '{') return ParseObject(v, depth);
+    if (c == '[') return ParseArray(v, depth);
+    if (c == '"') {
+      v->type = Value::Type::kString;
+      return ParseString(&v->text);
+    }
+    if (c == '-' || (c >= '0' && c <= '9')) return ParseNumber(v);
+    if (s_.substr(i_, 4) == "true") {
+      v->type = Value::Type::kBool;
+      v->boolean = true;
+      i_ += 4;
+      return absl::OkStatus();
+    }
+    if (s_.substr(i_, 5) == "false") {
+      v->type = Value::Type::kBool;
+      i_ += 5;
+      return absl::OkStatus();
+    }
+    if (s_.substr(i_, 4) == "null") {
+      v->type = Value::Type::kNull;
+      i_ += 4;
+      return absl::OkStatus();
+    }
+    return Error("invalid JSON value");
+  }
+
+  absl::Status ParseObject(Value* v, int depth) {
+    v->type = Value::Type::kObject;
+    ++i_;
+    SkipWs();
+    if (i_ < s_.size() && s_[i_] == '}') {
+      ++i_;
+      return absl::OkStatus();
+    }
+    for (;;) {
+      SkipWs();
+      if (i_ >= s_.size() || s_[i_] != '"') return Error("expected a string key in JSON object");
+      size_t key_at = i_;
+      std::string key;
+      RLSQ_RETURN_IF_ERROR(ParseString(&key));
+      if (v->Find(key)) {
+        i_ = key_at;
+        return Error(Cat("duplicate key \"", key, "\" in JSON object"));
+      }
+      SkipWs();
+      if (i_ >= s_.size() || s_[i_] != ':') return Error("expected ':' in JSON object");
+      ++i_;
+      Value member;
+      RLSQ_RETURN_IF_ERROR(ParseValue(&member, depth + 1));
+      v->members.emplace_back(std::move(key), std::move(member));
+      SkipWs();
+      if (i_ < s_.size() && s_[i_] == ',') {
+        ++i_;
+        continue;
+      }
+      if (i_ < s_.size() && s_[i_] == '}') {
+        ++i_;
+        return absl::OkStatus();
+      }
+      return Error("expected ',' or '}' in JSON object");
+    }
+  }
+
+  absl::Status ParseArray(Value* v, int depth) {
+    v->type = Value::Type::kArray;
+    ++i_;
+    SkipWs();
+    if (i_ < s_.size() && s_[i_] == ']') {
+      ++i_;
+      return absl::OkStatus();
+    }
+    for (;;) {
+      Value item;
+      RLSQ_RETURN_IF_ERROR(ParseValue(&item, depth + 1));
+      v->items.push_back(std::move(item));
+      SkipWs();
+      if (i_ < s_.size() && s_[i_] == ',') {
+        ++i_;
+        continue;
+      }
+      if (i_ < s_.size() && s_[i_] == ']') {
+        ++i_;
+        return absl::OkStatus();
+      }
+      return Error("expected ',' or ']' in JSON array");
+    }
+  }
+
+  absl::Status ParseNumber(Value* v) {
+    size_t start = i_;
+    if (s_[i_] == '-') ++i_;
+    auto digits = [&] {
+      size_t b = i_;
+      while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') ++i_;
+      return i_ - b;
+    };
+    if (i_ < s_.size() && s_[i_] == '0') {
+      ++i_;
+    } else if (digits() == 0) {
+      return Error("invalid JSON number");
+    }
+    if (i_ < s_.size() && s_[i_] == '.') {
+      ++i_;
+      if (digits() == 0) return Error("invalid JSON number");
+    }
+    if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
+      ++i_;
+      if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
+      if (digits() == 0) return Error("invalid JSON number");
+    }
+    v->type = Value::Type::kNumber;
+    v->text = std::string(s_.substr(start, i_ - start));
+    return absl::OkStatus();
+  }
+
+  static void AppendUtf8(uint32_t cp, std::string* out) {
+    if (cp < 0x80) {
+      out->push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+
+  bool Hex4(uint32_t* out) {
+    if (i_ + 4 > s_.size()) return false;
+    uint32_t v = 0;
+    for (int k = 0; k < 4; ++k) {
+      char c = s_[i_ + k];
+      v <<= 4;
+      if (c >= '0' && c <= '9') v |= c - '0';
+      else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
+      else return false;
+    }
+    i_ += 4;
+    *out = v;
+    return true;
+  }
+
+  absl::Status ParseString(std::string* out) {
+    ++i_;  // opening quote
+    for (;;) {
+      if (i_ >= s_.size()) return Error("unterminated JSON string");
+      unsigned char c = static_cast<unsigned char>(s_[i_]);
+      if (c == '"') {
+        ++i_;
+        return absl::OkStatus();
+      }
+      if (c < 0x20) return Error("control character in JSON string");
+      if (c != '\\') {
+        out->push_back(static_cast<char>(c));
+        ++i_;
+        continue;
+      }
+      ++i_;
+      if (i_ >= s_.size()) return Error("unterminated JSON string");
+      char e = s_[i_++];
+      switch (e) {
+        case '"': out->push_back('"'); break;
+        case '\\': out->push_back('\\'); break;
+        case '/': out->push_back('/'); break;
+        case 'b': out->push_back('\b'); break;
+        case 'f': out->push_back('\f'); break;
+        case 'n': out->push_back('\n'); break;
+        case 'r': out->push_back('\r'); break;
+        case 't': out->push_back('\t'); break;
+        case 'u': {
+          uint32_t cp;
+          if (!Hex4(&cp)) return Error("invalid \\u escape in JSON string");
+          if (cp >= 0xD800 && cp <= 0xDBFF) {
+            uint32_t lo;
+            if (s_.substr(i_, 2) != "\\u") return Error("unpaired surrogate in JSON string");
+            i_ += 2;
+            if (!Hex4(&lo) || lo < 0xDC00 || lo > 0xDFFF) return Error("unpaired surrogate in JSON string");
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            return Error("unpaired surrogate in JSON string");
+          }
+          if (cp == 0) return Error("NUL character in JSON string");
+          AppendUtf8(cp, out);
+          break;
+        }
+        default:
+          return Error("invalid escape in JSON string");
+      }
+    }
+  }
+
+  std::string_view s_;
+  size_t i_ = 0;
+};
+
+}  // namespace
+
+absl::StatusOr<Value> Parse(std::string_view text) { return Reader(text).Document(); }
+
+void AppendString(std::string_view s, std::string* out) {
+  out->push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          *out += buf;
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+}  // namespace rlsq::json

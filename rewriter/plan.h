@@ -1,0 +1,60 @@
+// The injection plan of one query text: every table read, and the edit points where its predicate goes. A plan is
+// independent of the caller, so it is cached by SQL text; applying it for a user is a lookup per read plus a splice.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lib/ast/ast.h"
+#include "lib/dialect/dialect.h"
+#include "lib/names/table_name.h"
+#include "rewriter/scope.h"
+
+namespace rlsq::rewriter {
+
+// One place that receives predicates: the WHERE of a SELECT, the ON of a join, a wrapped table reference, or a
+// TABLE t statement.
+struct PlanTarget {
+  Placement placement = Placement::kWhere;
+  ast::Span anchor;  // kWhere: the condition, or an empty span where " WHERE ..." goes; kJoinOn: the ON condition;
+                     // kWrap / kTableStatement: the text that is replaced
+  bool has_condition = false;  // kWhere / kJoinOn: there is a condition to parenthesise and AND to
+  std::string prefix, suffix;  // kWrap / kTableStatement: text around the predicate
+  int depth = 0;
+  int query_block = -1;
+};
+
+struct PlanRead {
+  TableName table;
+  std::string key;        // TableName::Key()
+  std::string table_sql;  // resolved name as SQL (schema.name)
+  ast::Span span;         // the table reference in the original text
+  std::string alias;      // alias as written (normalized), empty when none
+  std::string qualifier;  // quoted name the predicate's columns are qualified with
+  int target = -1;        // index into Plan::targets
+  int query_block = -1;
+};
+
+struct Plan {
+  std::string dialect;
+  std::vector<PlanRead> reads;
+  std::vector<PlanTarget> targets;
+  size_t sql_size = 0;
+};
+
+// Parses `sql` (one read-only query), analyses its scopes and lays out the edit points.
+absl::StatusOr<std::shared_ptr<const Plan>> BuildPlan(std::string_view sql, const Dialect& dialect,
+                                                      std::string_view default_schema);
+
+// The predicate text for each read (empty: nothing to inject for that read). Applies the plan to `sql` and returns
+// the rewritten text; text outside the edit points is copied byte for byte.
+absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
+                                      const std::vector<std::string>& predicates);
+
+// A description of a target for --explain, e.g. "WHERE of query block 2".
+std::string DescribeTarget(const PlanTarget& target);
+
+}  // namespace rlsq::rewriter

@@ -1,0 +1,221 @@
+#include "rewriter/scope.h"
+
+#include <algorithm>
+
+#include "lib/common/str_cat.h"
+#include "lib/ast/ast_util.h"
+#include "lib/common/status.h"
+#include "lib/safety/function_check.h"
+
+namespace rlsq::rewriter {
+
+const char* ToString(Placement p) {
+  switch (p) {
+    case Placement::kWhere: return "where";
+    case Placement::kJoinOn: return "on";
+    case Placement::kWrap: return "wrap";
+    case Placement::kTableStatement: return "table_statement";
+  }
+  return "?";
+}
+
+namespace {
+
+using namespace ast;
+
+// CTEs visible at a point: a WITH list, how many of its entries are visible, and the enclosing scope.
+// In a plain WITH, the body of entry i sees entries [0, i); the query sees them all. In WITH RECURSIVE every body
+// sees the whole list.
+struct CteScope {
+  const WithClause* with = nullptr;
+  size_t visible = 0;
+  const CteScope* parent = nullptr;
+};
+
+bool IsCte(const BaseTableRef& ref, const CteScope* scope) {
+  if (ref.name.size() != 1) return false;  // a qualified name is never a CTE
+  std::string_view name = ref.name[0].text;
+  for (; scope; scope = scope->parent)
+    for (size_t i = 0; i < scope->visible; ++i)
+      if (scope->with->ctes[i]->name.text == name) return true;
+  return false;
+}
+
+// Where a base table sits inside one SELECT's FROM item.
+struct FromContext {
+  const SelectNode* select = nullptr;
+  const JoinRef* parent = nullptr;  // the join whose direct child this is
+  bool null_side_of_parent = false;  // the child is the null-supplying side of a LEFT/RIGHT parent
+  bool nullable = false;             // under the null-supplying side of some outer join, or a FULL join side
+  bool hidden = false;               // inside a join tree that carries an alias (inner names are not visible)
+};
+
+// The placement rule (see scope.h).
+Placement DecidePlacement(const BaseTableRef& ref, const FromContext& ctx) {
+  bool renames_columns = ref.alias && !ref.alias->columns.empty();
+  if (renames_columns) return Placement::kWrap;
+  if (ctx.parent && ctx.null_side_of_parent && ctx.parent->on && !ctx.parent->natural)
+    return Placement::kJoinOn;
+  if (!ctx.nullable && !ctx.hidden && ctx.select) return Placement::kWhere;
+  return Placement::kWrap;
+}
+
+class Analyzer {
+ public:
+  Analyzer(std::string_view sql, const Dialect& dialect, std::string_view default_schema)
+      : sql_(sql), dialect_(dialect), default_schema_(default_schema) {}
+
+  absl::Status Run(const QueryNode& q) {
+    Query(q, nullptr, 0);
+    if (!error_.ok()) return error_;
+    std::stable_sort(out_.reads.begin(), out_.reads.end(),
+                     [](const TableRead& a, const TableRead& b) { return a.ref->span.begin < b.ref->span.begin; });
+    return absl::OkStatus();
+  }
+  Analysis& result() { return out_; }
+
+ private:
+  void Query(const QueryNode& q, const CteScope* outer, int depth) {
+    CteScope local;
+    const CteScope* scope = outer;
+    if (q.with) {
+      const WithClause& w = *q.with;
+      for (size_t i = 0; i < w.ctes.size(); ++i) {
+        CteScope body{&w, w.recursive ? w.ctes.size() : i, outer};
+        Query(*w.ctes[i]->query, &body, depth + 1);
+      }
+      local = CteScope{&w, w.ctes.size(), outer};
+      scope = &local;
+    }
+    switch (q.kind) {
+      case NodeKind::kSelect:
+        Select(q.Cast<SelectNode>(), scope, depth);
+        break;
+      case NodeKind::kSetOp: {
+        const auto& s = q.Cast<SetOpNode>();
+        Query(*s.left, scope, depth);
+        Query(*s.right, scope, depth);
+        break;
+      }
+      case NodeKind::kValues:
+        for (const auto* row : q.Cast<ValuesNode>().rows) Walk(*row, scope, depth);
+        break;
+      case NodeKind::kTableQuery: {
+        const auto& t = q.Cast<TableQueryNode>();
+        if (!IsCte(*t.table, scope)) {
+          TableRead r;
+          r.ref = t.table;
+          r.table = ResolveTableName(t.table->name, default_schema_);
+          r.placement = Placement::kTableStatement;
+          r.table_query = &t;
+          r.depth = depth;
+          out_.reads.push_back(std::move(r));
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    for (const auto* o : q.order_by) Walk(*o, scope, depth);
+    if (q.limit) Walk(*q.limit, scope, depth);
+    if (q.offset) Walk(*q.offset, scope, depth);
+  }
+
+  void Select(const SelectNode& s, const CteScope* scope, int depth) {
+    int block = static_cast<int>(out_.blocks.size());
+    out_.blocks.push_back(&s);
+    for (const auto* item : s.from) {
+      FromContext ctx;
+      ctx.select = &s;
+      From(*item, ctx, scope, depth, block);
+    }
+    for (const auto* e : s.distinct_on) Walk(*e, scope, depth);
+    for (const auto* t : s.targets) Walk(*t, scope, depth);
+    if (s.where) Walk(*s.where, scope, depth);
+    for (const auto* g : s.group_by) Walk(*g, scope, depth);
+    if (s.having) Walk(*s.having, scope, depth);
+    for (const auto* w : s.windows) Walk(*w, scope, depth);
+  }
+
+  void From(const TableRef& ref, const FromContext& ctx, const CteScope* scope, int depth, int block) {
+    switch (ref.kind) {
+      case NodeKind::kBaseTable: {
+        const auto& t = ref.Cast<BaseTableRef>();
+        if (IsCte(t, scope)) return;
+        TableRead r;
+        r.ref = &t;
+        r.table = ResolveTableName(t.name, default_schema_);
+        r.placement = DecidePlacement(t, ctx);
+        if (r.placement == Placement::kWhere) r.select = ctx.select;
+        if (r.placement == Placement::kJoinOn) r.join = ctx.parent;
+        r.query_block = block;
+        r.depth = depth;
+        out_.reads.push_back(std::move(r));
+        return;
+      }
+      case NodeKind::kDerivedTable:
+        Query(*ref.Cast<DerivedTableRef>().query, scope, depth + 1);
+        return;
+      case NodeKind::kFunctionTable:
+        for (const auto* f : ref.Cast<FunctionTableRef>().functions) Walk(*f, scope, depth);
+        return;
+      case NodeKind::kJoin: {
+        const auto& j = ref.Cast<JoinRef>();
+        FromContext left = ctx, right = ctx;
+        left.parent = right.parent = &j;
+        left.null_side_of_parent = j.join_kind == JoinKind::kRight;
+        right.null_side_of_parent = j.join_kind == JoinKind::kLeft;
+        left.nullable = ctx.nullable || j.join_kind == JoinKind::kRight || j.join_kind == JoinKind::kFull;
+        right.nullable = ctx.nullable || j.join_kind == JoinKind::kLeft || j.join_kind == JoinKind::kFull;
+        left.hidden = right.hidden = ctx.hidden || j.alias != nullptr;
+        From(*j.left, left, scope, depth, block);
+        From(*j.right, right, scope, depth, block);
+        if (j.on) Walk(*j.on, scope, depth);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  // Expressions and clauses: finds subqueries (new query scopes) and denied function calls.
+  void Walk(const Node& n, const CteScope* scope, int depth) {
+    switch (n.kind) {
+      case NodeKind::kSubquery: {
+        const auto& s = n.Cast<SubqueryExpr>();
+        if (s.lhs) Walk(*s.lhs, scope, depth);
+        Query(*s.query, scope, depth + 1);
+        return;
+      }
+      case NodeKind::kSelect:
+      case NodeKind::kSetOp:
+      case NodeKind::kValues:
+      case NodeKind::kTableQuery:
+        Query(static_cast<const QueryNode&>(n), scope, depth + 1);
+        return;
+      case NodeKind::kFuncCall:
+        if (error_.ok()) error_ = CheckFunctionCall(sql_, n.Cast<FuncCall>(), dialect_);
+        break;
+      default:
+        break;
+    }
+    EnumerateChildren(const_cast<Node&>(n), [&](Node& child) { Walk(child, scope, depth); });
+  }
+
+  std::string_view sql_;
+  const Dialect& dialect_;
+  std::string_view default_schema_;
+  Analysis out_;
+  absl::Status error_;
+};
+
+}  // namespace
+
+absl::StatusOr<Analysis> AnalyzeScopes(std::string_view sql, const QueryNode& query, const Dialect& dialect,
+                                       std::string_view default_schema) {
+  Analyzer a(sql, dialect, default_schema);
+  RLSQ_RETURN_IF_ERROR(a.Run(query));
+  return std::move(a.result());
+}
+
+}  // namespace rlsq::rewriter
