@@ -1,1 +1,273 @@
-// placeholder: replaced by the module's implementation
+// ParseQuery / ParseExpression: lexing, the refusals decided on the token stream (statements that are not
+// read-only queries, several statements, nesting depth), two-stage ANTLR parsing (SLL with bail-out, full LL only
+// after an SLL failure), error messages, and the transform to the rlsq AST.
+#include "lib/parser/parser.h"
+
+#include <string>
+#include <vector>
+
+#include "PostgresParser.h"
+#include "absl/container/flat_hash_set.h"
+#include "lib/common/str_cat.h"
+#include "antlr4-runtime.h"
+#include "lib/common/status.h"
+#include "lib/parser/token_source.h"
+#include "lib/parser/transform.h"
+
+namespace rlsq {
+
+ParserStats& GlobalParserStats() {
+  static ParserStats stats;
+  return stats;
+}
+
+namespace {
+
+using parser_internal::P;
+using parser_internal::RlsqTokenSource;
+using parser_internal::TransformError;
+using parser_internal::Transformer;
+
+constexpr std::string_view kOnlyOneQuery = "rlsq accepts only one read-only query";
+
+// Thrown by the error listener on the first syntax error of the full-LL pass.
+struct SyntaxAbort {
+  size_t token_index;
+};
+
+class FirstErrorListener : public antlr4::BaseErrorListener {
+ public:
+  bool enabled = false;
+  void syntaxError(antlr4::Recognizer*, antlr4::Token* offending, size_t, size_t, const std::string&,
+                   std::exception_ptr) override {
+    if (!enabled) return;
+    throw SyntaxAbort{offending ? offending->getTokenIndex() : SIZE_MAX};
+  }
+};
+
+// One ANTLR pipeline per thread, reused across calls. The ATN and its DFA cache are static in the generated
+// parser, so prediction stays warm across calls and threads.
+struct ParserSlot {
+  RlsqTokenSource source;
+  antlr4::CommonTokenStream stream{&source};
+  P parser{&stream};
+  FirstErrorListener listener;
+  std::shared_ptr<antlr4::BailErrorStrategy> bail = std::make_shared<antlr4::BailErrorStrategy>();
+  std::shared_ptr<antlr4::DefaultErrorStrategy> recover = std::make_shared<antlr4::DefaultErrorStrategy>();
+  std::vector<Token> tokens;
+
+  ParserSlot() {
+    parser.removeErrorListeners();
+    parser.addErrorListener(&listener);
+    parser.setBuildParseTree(true);
+  }
+};
+
+ParserSlot& Slot() {
+  thread_local ParserSlot slot;
+  return slot;
+}
+
+absl::Status ErrorAt(const Token& t, std::string_view message) {
+  return SqlErrorAt(SourceLocation{t.begin, t.line, t.column}, message);
+}
+
+// First words of statements that are not read-only queries.
+const absl::flat_hash_set<std::string_view>& RefusedStatementWords() {
+  static const auto* words = new absl::flat_hash_set<std::string_view>{
+      "insert", "update", "delete", "merge", "upsert", "replace", "create", "alter", "drop", "truncate", "grant",
+      "revoke", "comment", "security", "set", "reset", "show", "copy", "do", "call", "explain", "prepare",
+      "execute", "deallocate", "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release",
+      "vacuum", "analyze", "analyse", "lock", "listen", "notify", "unlisten", "load", "discard", "checkpoint",
+      "cluster", "reindex", "refresh", "import", "close", "declare", "fetch", "move", "reassign", "use"};
+  return *words;
+}
+
+std::string UpperText(std::string_view s) {
+  std::string u(s);
+  for (char& c : u) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  return u;
+}
+
+bool IsOperandEnd(const Token& t) {
+  switch (t.kind) {
+    case TokenKind::kQuotedIdent:
+    case TokenKind::kString:
+    case TokenKind::kBitString:
+    case TokenKind::kHexString:
+    case TokenKind::kInteger:
+    case TokenKind::kNumeric:
+    case TokenKind::kParam:
+      return true;
+    case TokenKind::kIdent:
+      return t.text != "not" && t.text != "and" && t.text != "or";
+    case TokenKind::kPunct:
+      return t.text == ")" || t.text == "]";
+    default:
+      return false;
+  }
+}
+
+// Bounds nesting before ANTLR recurses: open parentheses / brackets / CASE, plus runs of prefix operators
+// (NOT NOT ..., - - ...), must stay within max_depth. Returns the index of the offending token or SIZE_MAX.
+size_t FindTooDeep(const std::vector<Token>& tokens, size_t limit, uint32_t max_depth) {
+  uint32_t nest = 0;
+  uint32_t prefix_run = 0;
+  for (size_t i = 0; i < limit; ++i) {
+    const Token& t = tokens[i];
+    bool prefix = false;
+    if (t.kind == TokenKind::kPunct && t.text.size() == 1) {
+      char c = t.text[0];
+      if (c == '(' || c == '[') ++nest;
+      else if ((c == ')' || c == ']') && nest > 0) --nest;
+    } else if (t.kind == TokenKind::kIdent) {
+      if (t.text == "case") ++nest;
+      else if (t.text == "end" && nest > 0) --nest;
+      else if (t.text == "not") prefix = true;
+    } else if (t.kind == TokenKind::kOperator) {
+      prefix = i == 0 || !IsOperandEnd(tokens[i - 1]) || prefix_run > 0;
+    }
+    prefix_run = prefix ? prefix_run + 1 : 0;
+    if (nest + prefix_run > max_depth) return i;
+  }
+  return SIZE_MAX;
+}
+
+// Checks on the token stream that need no grammar. `limit` receives the index of the token that ends the
+// statement (the kEof token, or a trailing ';').
+absl::Status PreCheck(const std::vector<Token>& tokens, bool query, uint32_t max_depth, size_t* limit) {
+  const Token& first = tokens[0];
+  if (query && first.kind == TokenKind::kIdent && RefusedStatementWords().contains(first.text)) {
+    return ErrorAt(first, Cat(UpperText(first.text), " is not allowed: ", kOnlyOneQuery));
+  }
+  size_t end = tokens.size() - 1;
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    if (t.kind == TokenKind::kPunct && t.text == ";") {
+      if (!query) return ErrorAt(t, "syntax error at or near \";\"");
+      if (tokens[i + 1].kind != TokenKind::kEof) {
+        return ErrorAt(tokens[i + 1], Cat("several statements in one string: ", kOnlyOneQuery));
+      }
+      end = i;
+      break;
+    }
+  }
+  size_t deep = FindTooDeep(tokens, end, max_depth);
+  if (deep != SIZE_MAX) {
+    return ErrorAt(tokens[deep], Cat("query is nested too deeply (more than ", max_depth, " levels)"));
+  }
+  *limit = query ? tokens.size() - 1 : end;  // the grammar's root accepts the trailing ';' itself
+  return absl::OkStatus();
+}
+
+absl::Status SyntaxErrorStatus(std::string_view sql, const std::vector<Token>& tokens, size_t index) {
+  if (index >= tokens.size()) index = tokens.size() - 1;
+  const Token& t = tokens[index];
+  if (t.kind == TokenKind::kEof) return ErrorAt(t, "syntax error at end of input");
+  std::string_view text = sql.substr(t.begin, t.end - t.begin);
+  return ErrorAt(t, Cat("syntax error at or near \"", text, "\""));
+}
+
+// Runs the grammar rule `rule` (root or exprRoot) with SLL first, then full LL after a failure, and transforms
+// the tree with `transform`. Everything ANTLR allocated is released when the slot is next reset.
+template <class Rule, class Transform>
+absl::Status RunParser(ParserSlot& slot, std::string_view sql, size_t limit, Rule rule, Transform transform) {
+  GlobalParserStats().parses.fetch_add(1, std::memory_order_relaxed);
+  slot.source.Reset(&slot.tokens, limit);
+  slot.stream.setTokenSource(&slot.source);
+  slot.parser.setTokenStream(&slot.stream);
+  auto* interp = slot.parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
+
+  interp->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+  slot.parser.setErrorHandler(slot.bail);
+  slot.listener.enabled = false;
+  typename std::invoke_result_t<Rule, P&> tree = nullptr;
+  try {
+    tree = rule(slot.parser);
+  } catch (const antlr4::ParseCancellationException&) {
+    tree = nullptr;
+  } catch (const antlr4::RecognitionException&) {
+    tree = nullptr;
+  }
+  if (tree == nullptr) {
+    GlobalParserStats().sll_fallbacks.fetch_add(1, std::memory_order_relaxed);
+    slot.parser.reset();
+    interp->setPredictionMode(antlr4::atn::PredictionMode::LL);
+    slot.parser.setErrorHandler(slot.recover);
+    slot.listener.enabled = true;
+    try {
+      tree = rule(slot.parser);
+    } catch (const SyntaxAbort& abort) {
+      slot.listener.enabled = false;
+      return SyntaxErrorStatus(sql, slot.tokens, abort.token_index);
+    } catch (const antlr4::RecognitionException& e) {
+      slot.listener.enabled = false;
+      return SyntaxErrorStatus(sql, slot.tokens, e.getOffendingToken() ? e.getOffendingToken()->getTokenIndex()
+                                                                        : limit);
+    }
+    slot.listener.enabled = false;
+  }
+  try {
+    transform(tree);
+  } catch (const TransformError& e) {
+    return e.status;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ParsedQuery>> ParseQuery(std::string_view sql, const ParseOptions& options) {
+  const Dialect& dialect = options.dialect ? *options.dialect : Dialect::Postgres();
+  auto result = std::make_unique<ParsedQuery>();
+  result->sql.assign(sql);
+  ParserSlot& slot = Slot();
+  RLSQ_RETURN_IF_ERROR(dialect.Tokenize(result->sql, result->arena, &slot.tokens));
+  if (slot.tokens.empty() || slot.tokens.back().kind != TokenKind::kEof) {
+    return absl::InternalError("lexer produced no end-of-input token");
+  }
+  if (slot.tokens.size() == 1) return ErrorAt(slot.tokens[0], "syntax error at end of input: empty query");
+  size_t limit = 0;
+  RLSQ_RETURN_IF_ERROR(PreCheck(slot.tokens, /*query=*/true, options.max_depth, &limit));
+
+  const std::vector<Token>& tokens = slot.tokens;
+  size_t last = limit;  // the statement ends before a trailing ';' and the end of input
+  for (size_t i = 0; i < limit; ++i) {
+    if (tokens[i].kind == TokenKind::kPunct && tokens[i].text == ";") {
+      last = i;
+      break;
+    }
+  }
+  result->statement = ast::Span{tokens[0].begin, tokens[last - 1].end};
+
+  RLSQ_RETURN_IF_ERROR(RunParser(
+      slot, result->sql, limit, [](P& p) { return p.root(); },
+      [&](P::RootContext* tree) {
+        Transformer t(result->sql, slot.tokens, result->arena, options.max_depth);
+        result->query = t.Root(tree);
+      }));
+  return result;
+}
+
+absl::StatusOr<ast::Expr*> ParseExpression(std::string_view sql, Arena& arena, const ParseOptions& options) {
+  const Dialect& dialect = options.dialect ? *options.dialect : Dialect::Postgres();
+  std::string_view text = arena.Intern(sql);
+  ParserSlot& slot = Slot();
+  RLSQ_RETURN_IF_ERROR(dialect.Tokenize(text, arena, &slot.tokens));
+  if (slot.tokens.empty() || slot.tokens.back().kind != TokenKind::kEof) {
+    return absl::InternalError("lexer produced no end-of-input token");
+  }
+  if (slot.tokens.size() == 1) return ErrorAt(slot.tokens[0], "syntax error at end of input: empty expression");
+  size_t limit = 0;
+  RLSQ_RETURN_IF_ERROR(PreCheck(slot.tokens, /*query=*/false, options.max_depth, &limit));
+  ast::Expr* expr = nullptr;
+  RLSQ_RETURN_IF_ERROR(RunParser(
+      slot, text, limit, [](P& p) { return p.exprRoot(); },
+      [&](P::ExprRootContext* tree) {
+        Transformer t(text, slot.tokens, arena, options.max_depth);
+        expr = t.ExprRoot(tree);
+      }));
+  return expr;
+}
+
+}  // namespace rlsq

@@ -1,1 +1,144 @@
-// placeholder: replaced by the module's implementation
+#include "lib/parser/token_source.h"
+
+#include <string>
+
+#include "PostgresParser.h"
+#include "absl/container/flat_hash_map.h"
+#include "lib/common/str_cat.h"
+
+namespace rlsq::parser_internal {
+
+using P = rlsq_antlr::PostgresParser;
+
+namespace {
+
+// Keywords from the grammar's own vocabulary: every symbolic token name K_<WORD>.
+const absl::flat_hash_map<std::string, size_t>& KeywordTable() {
+  static const auto* table = [] {
+    auto* t = new absl::flat_hash_map<std::string, size_t>();
+    P parser(nullptr);  // the vocabulary is static; a parser without input is the way to reach it
+    const antlr4::dfa::Vocabulary& vocab = parser.getVocabulary();
+    for (size_t type = 1; type <= vocab.getMaxTokenType(); ++type) {
+      std::string name = vocab.getSymbolicName(type);
+      if (name.size() < 3 || name[0] != 'K' || name[1] != '_') continue;
+      std::string word = name.substr(2);
+      for (char& c : word) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      t->emplace(std::move(word), type);
+    }
+    return t;
+  }();
+  return *table;
+}
+
+size_t OperatorType(std::string_view op) {
+  switch (op.size()) {
+    case 1:
+      switch (op[0]) {
+        case '=': return P::EQ;
+        case '<': return P::LT;
+        case '>': return P::GT;
+        case '+': return P::PLUS;
+        case '-': return P::MINUS;
+        case '*': return P::STAR;
+        case '/': return P::SLASH;
+        case '%': return P::PERCENT;
+        case '^': return P::CARET;
+      }
+      break;
+    case 2:
+      if (op == "<>" || op == "!=") return P::NEQ;
+      if (op == "<=") return P::LE;
+      if (op == ">=") return P::GE;
+      if (op == "||") return P::CONCAT;
+      if (op == "=>") return P::EQUALS_GREATER;
+      if (op == ":=") return P::COLON_EQUALS;
+      break;
+  }
+  return P::OP;
+}
+
+size_t PunctType(std::string_view p) {
+  if (p.size() == 1) {
+    switch (p[0]) {
+      case '(': return P::LPAREN;
+      case ')': return P::RPAREN;
+      case '[': return P::LBRACKET;
+      case ']': return P::RBRACKET;
+      case ',': return P::COMMA;
+      case ';': return P::SEMI;
+      case '.': return P::DOT;
+      case ':': return P::COLON;
+    }
+  }
+  // Operators the lexer may classify as punctuation.
+  return OperatorType(p);
+}
+
+}  // namespace
+
+size_t KeywordTokenType(std::string_view folded_word) {
+  const auto& table = KeywordTable();
+  auto it = table.find(ToAbsl(folded_word));
+  return it == table.end() ? 0 : it->second;
+}
+
+size_t GrammarTokenType(const Token& token) {
+  switch (token.kind) {
+    case TokenKind::kEof: return antlr4::Token::EOF;
+    case TokenKind::kIdent: {
+      size_t kw = KeywordTokenType(token.text);
+      return kw ? kw : P::IDENT;
+    }
+    case TokenKind::kQuotedIdent: return P::QIDENT;
+    case TokenKind::kString: return P::STRING;
+    case TokenKind::kBitString: return P::BITSTRING;
+    case TokenKind::kHexString: return P::HEXSTRING;
+    case TokenKind::kInteger: return P::INTEGER;
+    case TokenKind::kNumeric: return P::NUMERIC;
+    case TokenKind::kParam: return P::PARAM;
+    case TokenKind::kOperator: return OperatorType(token.text);
+    case TokenKind::kPunct: return PunctType(token.text);
+    case TokenKind::kTypecast: return P::TYPECAST;
+    case TokenKind::kDotDot: return P::DOTDOT;
+  }
+  return P::OP;
+}
+
+RlsqTokenSource::RlsqTokenSource() { KeywordTable(); }
+
+void RlsqTokenSource::Reset(const std::vector<Token>* tokens, size_t limit) {
+  tokens_ = tokens;
+  limit_ = limit;
+  next_ = 0;
+}
+
+std::unique_ptr<antlr4::Token> RlsqTokenSource::nextToken() {
+  size_t i = next_;
+  if (i < limit_) ++next_;
+  const Token& t = (*tokens_)[i < tokens_->size() ? i : tokens_->size() - 1];
+  size_t type = i >= limit_ ? antlr4::Token::EOF : GrammarTokenType(t);
+  auto tok = std::make_unique<antlr4::CommonToken>(std::make_pair(static_cast<antlr4::TokenSource*>(this),
+                                                                  static_cast<antlr4::CharStream*>(nullptr)),
+                                                   type, antlr4::Token::DEFAULT_CHANNEL, t.begin,
+                                                   t.end > t.begin ? t.end - 1 : t.begin);
+  tok->setLine(t.line);
+  tok->setCharPositionInLine(t.column > 0 ? t.column - 1 : 0);
+  return tok;
+}
+
+size_t RlsqTokenSource::getLine() const {
+  if (!tokens_ || tokens_->empty()) return 1;
+  return (*tokens_)[next_ < tokens_->size() ? next_ : tokens_->size() - 1].line;
+}
+
+size_t RlsqTokenSource::getCharPositionInLine() {
+  if (!tokens_ || tokens_->empty()) return 0;
+  const Token& t = (*tokens_)[next_ < tokens_->size() ? next_ : tokens_->size() - 1];
+  return t.column > 0 ? t.column - 1 : 0;
+}
+
+antlr4::TokenFactory<antlr4::CommonToken>* RlsqTokenSource::getTokenFactory() {
+  return antlr4::CommonTokenFactory::DEFAULT.get();
+}
+
+}  // namespace rlsq::parser_internal

@@ -1,1 +1,721 @@
-// placeholder: replaced by the module's implementation
+// Expressions: one function per precedence layer of the grammar, then primaries, function calls and types.
+#include <charconv>
+#include <string>
+
+#include "lib/parser/transform.h"
+
+namespace rlsq::parser_internal {
+
+namespace {
+
+using antlr4::tree::ParseTree;
+using antlr4::tree::TerminalNode;
+
+TerminalNode* AsTerminal(ParseTree* t) { return dynamic_cast<TerminalNode*>(t); }
+size_t TypeOf(ParseTree* t) {
+  auto* n = AsTerminal(t);
+  return n ? n->getSymbol()->getType() : 0;
+}
+
+std::string LowerJoin(const std::vector<std::string_view>& words) {
+  std::string s;
+  for (std::string_view w : words) {
+    if (!s.empty()) s += ' ';
+    for (char c : w) s += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  return s;
+}
+
+}  // namespace
+
+ast::Expr* Transformer::Expr(P::ExprContext* ctx) {
+  DepthGuard guard(this, ctx);
+  return OrExpr(ctx->orExpr());
+}
+
+void Transformer::ExprList(P::ExprListContext* ctx, ast::List<ast::Expr*>* out) {
+  for (auto* e : ctx->expr()) out->push_back(Expr(e));
+}
+
+// Builds a left-deep chain of binary operators over `operands` of a layer rule, whose children alternate
+// operand, operator token(s), operand ...
+template <class Ctx, class F>
+static ast::Expr* Chain(Transformer* t, Ctx* ctx, F&& operand) {
+  auto& children = ctx->children;
+  ast::Expr* left = nullptr;
+  std::string_view op;
+  size_t ops = 0;
+  for (auto* child : children) {
+    if (auto* term = AsTerminal(child)) {
+      op = t->Tok(term).text;
+      if (term->getSymbol()->getType() == P::K_AND) op = "AND";
+      if (term->getSymbol()->getType() == P::K_OR) op = "OR";
+      continue;
+    }
+    ast::Expr* right = operand(child);
+    if (left == nullptr) {
+      left = right;
+      continue;
+    }
+    if (++ops == 1) t->CheckChain(children.size() / 2, ctx->getStart());
+    auto* b = t->New<ast::BinaryOp>(ast::Span{left->span.begin, right->span.end});
+    b->op = op;
+    b->left = left;
+    b->right = right;
+    left = b;
+  }
+  return left;
+}
+
+ast::Expr* Transformer::OrExpr(P::OrExprContext* ctx) {
+  if (ctx->children.size() == 1) return AndExpr(ctx->andExpr(0));
+  return Chain(this, ctx, [&](ParseTree* c) { return AndExpr(static_cast<P::AndExprContext*>(c)); });
+}
+
+ast::Expr* Transformer::AndExpr(P::AndExprContext* ctx) {
+  if (ctx->children.size() == 1) return NotExpr(ctx->notExpr(0));
+  return Chain(this, ctx, [&](ParseTree* c) { return NotExpr(static_cast<P::NotExprContext*>(c)); });
+}
+
+ast::Expr* Transformer::NotExpr(P::NotExprContext* ctx) {
+  if (auto* n = dynamic_cast<P::NeNotContext*>(ctx)) {
+    DepthGuard guard(this, ctx);
+    auto* u = New<ast::UnaryOp>(SpanOf(ctx));
+    u->op = "NOT";
+    u->operand = NotExpr(n->notExpr());
+    return u;
+  }
+  return IsExpr(static_cast<P::NeIsContext*>(ctx)->isExpr());
+}
+
+ast::Expr* Transformer::IsExpr(P::IsExprContext* ctx) {
+  ast::Expr* e = CmpExpr(ctx->cmpExpr());
+  if (ctx->children.size() == 1) return e;
+  auto* t = New<ast::IsTest>(SpanOf(ctx));
+  t->expr = e;
+  if (ctx->K_ISNULL()) {
+    t->test = ast::IsTestKind::kIsNullPostfix;
+  } else if (ctx->K_NOTNULL()) {
+    t->test = ast::IsTestKind::kNotNullPostfix;
+  } else {
+    t->negated = ctx->K_NOT() != nullptr;
+    auto* test = ctx->isTest();
+    if (test->K_NULL()) t->test = ast::IsTestKind::kNull;
+    else if (test->K_TRUE()) t->test = ast::IsTestKind::kTrue;
+    else if (test->K_FALSE()) t->test = ast::IsTestKind::kFalse;
+    else if (test->K_UNKNOWN()) t->test = ast::IsTestKind::kUnknown;
+    else {
+      t->test = ast::IsTestKind::kDistinctFrom;
+      t->rhs = CmpExpr(test->cmpExpr());
+    }
+  }
+  return t;
+}
+
+ast::Expr* Transformer::Quantified(ast::Expr* lhs, std::string_view op, P::QuantifiedRhsContext* q,
+                                   uint32_t end_unused) {
+  ast::Span span{lhs->span.begin, SpanOf(q).end};
+  size_t qt = TypeOf(q->children[0]);
+  if (auto* sel = q->selectStmt()) {
+    auto* s = New<ast::SubqueryExpr>(span);
+    s->subquery_kind = qt == P::K_ALL ? ast::SubqueryKind::kAll
+                       : qt == P::K_SOME ? ast::SubqueryKind::kSome
+                                          : ast::SubqueryKind::kAny;
+    s->lhs = lhs;
+    s->op = op;
+    s->query = SelectStmt(sel);
+    return s;
+  }
+  auto* n = New<ast::Quantified>(span);
+  n->lhs = lhs;
+  n->op = op;
+  n->quantifier = qt == P::K_ALL ? ast::Quantifier::kAll : qt == P::K_SOME ? ast::Quantifier::kSome
+                                                                            : ast::Quantifier::kAny;
+  n->rhs = Expr(q->expr());
+  return n;
+}
+
+ast::Expr* Transformer::CmpExpr(P::CmpExprContext* ctx) {
+  auto likes = ctx->likeExpr();
+  ast::Expr* left = LikeExpr(likes[0]);
+  auto* opctx = ctx->cmpOp();
+  if (opctx == nullptr) return left;
+  auto* opterm = AsTerminal(opctx->children[0]);
+  std::string_view op = opterm->getSymbol()->getType() == P::NEQ ? "<>" : Tok(opterm).text;
+  if (auto* q = ctx->quantifiedRhs()) return Quantified(left, op, q, 0);
+  ast::Expr* right = LikeExpr(likes[1]);
+  auto* b = New<ast::BinaryOp>(ast::Span{left->span.begin, right->span.end});
+  b->op = op;
+  b->left = left;
+  b->right = right;
+  return b;
+}
+
+ast::Expr* Transformer::LikeExpr(P::LikeExprContext* ctx) {
+  auto ops = ctx->otherOpExpr();
+  ast::Expr* left = OtherOpExpr(ops[0]);
+  if (ctx->children.size() == 1) return left;
+  bool negated = ctx->K_NOT() != nullptr;
+  ast::Span span = SpanOf(ctx);
+  if (ctx->K_BETWEEN()) {
+    auto* b = New<ast::Between>(span);
+    b->expr = left;
+    b->negated = negated;
+    b->symmetric = ctx->K_SYMMETRIC() != nullptr;
+    b->low = OtherOpExpr(ops[1]);
+    b->high = OtherOpExpr(ops[2]);
+    return b;
+  }
+  if (ctx->K_IN()) {
+    auto* rhs = ctx->inRhs();
+    if (auto* sq = dynamic_cast<P::InSubqueryContext*>(rhs)) {
+      auto* s = New<ast::SubqueryExpr>(span);
+      s->subquery_kind = ast::SubqueryKind::kIn;
+      s->lhs = left;
+      s->negated = negated;
+      s->query = SelectStmt(sq->selectStmt());
+      return s;
+    }
+    auto* l = New<ast::InList>(span);
+    l->expr = left;
+    l->negated = negated;
+    ExprList(static_cast<P::InListContext*>(rhs)->exprList(), &l->list);
+    return l;
+  }
+  auto* lop = ctx->likeOp();
+  ast::LikeKind kind = lop->K_LIKE() ? ast::LikeKind::kLike
+                       : lop->K_ILIKE() ? ast::LikeKind::kILike
+                                        : ast::LikeKind::kSimilarTo;
+  if (auto* q = ctx->quantifiedRhs()) {
+    if (kind == ast::LikeKind::kSimilarTo) Fail(lop->getStart(), "SIMILAR TO cannot be used with ANY, SOME or ALL");
+    std::string_view op = kind == ast::LikeKind::kLike ? (negated ? "NOT LIKE" : "LIKE")
+                                                       : (negated ? "NOT ILIKE" : "ILIKE");
+    return Quantified(left, op, q, 0);
+  }
+  auto* l = New<ast::Like>(span);
+  l->like_kind = kind;
+  l->negated = negated;
+  l->expr = left;
+  l->pattern = OtherOpExpr(ops[1]);
+  if (ops.size() > 2) l->escape = OtherOpExpr(ops[2]);
+  return l;
+}
+
+static std::string_view QualOpText(Transformer* t, P::QualOpContext* q) {
+  if (q->K_OPERATOR() == nullptr) {
+    auto* term = AsTerminal(q->children[0]);
+    return t->Tok(term).text;
+  }
+  // OPERATOR(schema.op): normalized as OPERATOR(schema.op) with no spaces.
+  std::string s = "OPERATOR(";
+  for (auto* c : q->anyOperator()->children) {
+    if (auto* term = AsTerminal(c)) {
+      s += term->getSymbol()->getType() == P::NEQ ? std::string_view("<>") : t->Tok(term).text;
+    } else {
+      const Token& tok = t->Tok(static_cast<antlr4::ParserRuleContext*>(c)->getStart());
+      if (tok.kind == TokenKind::kQuotedIdent) {
+        s += '"';
+        for (char ch : tok.text) {
+          if (ch == '"') s += '"';
+          s += ch;
+        }
+        s += '"';
+      } else {
+        s += tok.text;
+      }
+    }
+  }
+  s += ')';
+  return t->Intern(s);
+}
+
+ast::Expr* Transformer::OtherOpExpr(P::OtherOpExprContext* ctx) {
+  auto& children = ctx->children;
+  ast::Expr* left = OtherOpOperand(static_cast<P::OtherOpOperandContext*>(children[0]));
+  if (children.size() > 2) CheckChain(children.size() / 2, ctx->getStart());
+  for (size_t i = 1; i + 1 < children.size(); i += 2) {
+    std::string_view op = QualOpText(this, static_cast<P::QualOpContext*>(children[i]));
+    if (auto* q = dynamic_cast<P::QuantifiedRhsContext*>(children[i + 1])) {
+      left = Quantified(left, op, q, 0);
+      continue;
+    }
+    ast::Expr* right = OtherOpOperand(static_cast<P::OtherOpOperandContext*>(children[i + 1]));
+    auto* b = New<ast::BinaryOp>(ast::Span{left->span.begin, right->span.end});
+    b->op = op;
+    b->left = left;
+    b->right = right;
+    left = b;
+  }
+  return left;
+}
+
+ast::Expr* Transformer::OtherOpOperand(P::OtherOpOperandContext* ctx) {
+  if (auto* p = dynamic_cast<P::OoPrefixContext*>(ctx)) {
+    DepthGuard guard(this, ctx);
+    auto* u = New<ast::UnaryOp>(SpanOf(ctx));
+    u->op = QualOpText(this, p->qualOp());
+    u->operand = OtherOpOperand(p->otherOpOperand());
+    return u;
+  }
+  return AddExpr(static_cast<P::OoAddContext*>(ctx)->addExpr());
+}
+
+ast::Expr* Transformer::AddExpr(P::AddExprContext* ctx) {
+  if (ctx->children.size() == 1) return MulExpr(ctx->mulExpr(0));
+  return Chain(this, ctx, [&](ParseTree* c) { return MulExpr(static_cast<P::MulExprContext*>(c)); });
+}
+
+ast::Expr* Transformer::MulExpr(P::MulExprContext* ctx) {
+  if (ctx->children.size() == 1) return ExpExpr(ctx->expExpr(0));
+  return Chain(this, ctx, [&](ParseTree* c) { return ExpExpr(static_cast<P::ExpExprContext*>(c)); });
+}
+
+ast::Expr* Transformer::ExpExpr(P::ExpExprContext* ctx) {
+  if (ctx->children.size() == 1) return AtTimeZoneExpr(ctx->atTimeZoneExpr(0));
+  return Chain(this, ctx,
+               [&](ParseTree* c) { return AtTimeZoneExpr(static_cast<P::AtTimeZoneExprContext*>(c)); });
+}
+
+ast::Expr* Transformer::AtTimeZoneExpr(P::AtTimeZoneExprContext* ctx) {
+  auto parts = ctx->collateExpr();
+  ast::Expr* left = CollateExpr(parts[0]);
+  if (parts.size() > 1) CheckChain(parts.size() - 1, ctx->getStart());
+  for (size_t i = 1; i < parts.size(); ++i) {
+    ast::Expr* right = CollateExpr(parts[i]);
+    auto* b = New<ast::BinaryOp>(ast::Span{left->span.begin, right->span.end});
+    b->op = "AT TIME ZONE";
+    b->left = left;
+    b->right = right;
+    left = b;
+  }
+  return left;
+}
+
+ast::Expr* Transformer::CollateExpr(P::CollateExprContext* ctx) {
+  ast::Expr* e = UnaryExpr(ctx->unaryExpr());
+  auto names = ctx->anyName();
+  if (names.size() > 1) CheckChain(names.size(), ctx->getStart());
+  for (auto* name : names) {
+    auto* c = New<ast::Collate>(ast::Span{e->span.begin, SpanOf(name).end});
+    c->expr = e;
+    for (auto* child : name->children) {
+      if (!AsTerminal(child)) c->collation.push_back(IdentOf(static_cast<antlr4::ParserRuleContext*>(child)));
+    }
+    e = c;
+  }
+  return e;
+}
+
+ast::Expr* Transformer::UnaryExpr(P::UnaryExprContext* ctx) {
+  if (auto* s = dynamic_cast<P::UeSignContext*>(ctx)) {
+    DepthGuard guard(this, ctx);
+    auto* u = New<ast::UnaryOp>(SpanOf(ctx));
+    u->op = s->MINUS() ? "-" : "+";
+    u->operand = UnaryExpr(s->unaryExpr());
+    return u;
+  }
+  return PostfixExpr(static_cast<P::UePostfixContext*>(ctx)->postfixExpr());
+}
+
+ast::Expr* Transformer::PostfixExpr(P::PostfixExprContext* ctx) {
+  ast::Expr* e = Primary(ctx->primary());
+  auto ops = ctx->postfixOp();
+  if (ops.size() > 1) CheckChain(ops.size(), ctx->getStart());
+  for (auto* op : ops) {
+    ast::Span span{e->span.begin, SpanOf(op).end};
+    if (auto* s = dynamic_cast<P::PoSubscriptContext*>(op)) {
+      auto* n = New<ast::Subscript>(span);
+      n->expr = e;
+      n->lower = Expr(s->expr());
+      e = n;
+    } else if (auto* sl = dynamic_cast<P::PoSliceContext*>(op)) {
+      auto* n = New<ast::Subscript>(span);
+      n->expr = e;
+      n->slice = true;
+      if (sl->lower) n->lower = Expr(sl->lower);
+      if (sl->upper) n->upper = Expr(sl->upper);
+      e = n;
+    } else if (auto* c = dynamic_cast<P::PoCastContext*>(op)) {
+      auto* n = New<ast::Cast>(span);
+      n->expr = e;
+      n->type = TypeName(c->typeName());
+      n->postgres_style = true;
+      e = n;
+    } else if (auto* f = dynamic_cast<P::PoFieldContext*>(op)) {
+      auto* n = New<ast::FieldAccess>(span);
+      n->expr = e;
+      n->field = IdentOf(f->colLabel());
+      e = n;
+    } else {
+      auto* n = New<ast::FieldAccess>(span);
+      n->expr = e;
+      n->star = true;
+      e = n;
+    }
+  }
+  return e;
+}
+
+static ast::Literal* MakeLiteral(Transformer* t, TerminalNode* term) {
+  const Token& tok = t->Tok(term);
+  auto* l = t->New<ast::Literal>(ast::Span{tok.begin, tok.end});
+  l->value = tok.text;
+  switch (term->getSymbol()->getType()) {
+    case P::INTEGER: l->literal_kind = ast::LiteralKind::kInteger; break;
+    case P::NUMERIC: l->literal_kind = ast::LiteralKind::kNumeric; break;
+    case P::STRING: l->literal_kind = ast::LiteralKind::kString; break;
+    case P::BITSTRING: l->literal_kind = ast::LiteralKind::kBitString; break;
+    case P::HEXSTRING: l->literal_kind = ast::LiteralKind::kHexString; break;
+    case P::K_TRUE: l->literal_kind = ast::LiteralKind::kBoolean; l->value = "true"; break;
+    case P::K_FALSE: l->literal_kind = ast::LiteralKind::kBoolean; l->value = "false"; break;
+    default: l->literal_kind = ast::LiteralKind::kNull; l->value = {}; break;
+  }
+  return l;
+}
+
+ast::Expr* Transformer::Primary(P::PrimaryContext* ctx) {
+  ast::Span span = SpanOf(ctx);
+  if (auto* c = dynamic_cast<P::PrColumnRefContext*>(ctx)) {
+    auto* cr = c->columnRef();
+    auto* n = New<ast::ColumnRef>(span);
+    for (auto* child : cr->children) {
+      if (auto* term = AsTerminal(child)) {
+        if (term->getSymbol()->getType() == P::STAR) n->star = true;
+        continue;
+      }
+      n->parts.push_back(IdentOf(static_cast<antlr4::ParserRuleContext*>(child)));
+    }
+    return n;
+  }
+  if (auto* c = dynamic_cast<P::PrLiteralContext*>(ctx)) {
+    return MakeLiteral(this, AsTerminal(c->literal()->children[0]));
+  }
+  if (auto* c = dynamic_cast<P::PrFuncCallContext*>(ctx)) return FuncCall(c->funcCall());
+  if (auto* c = dynamic_cast<P::PrParenContext*>(ctx)) {
+    auto exprs = c->expr();
+    if (exprs.size() == 1) {
+      auto* p = New<ast::Paren>(span);
+      p->expr = Expr(exprs[0]);
+      return p;
+    }
+    auto* r = New<ast::RowCtor>(span);
+    for (auto* e : exprs) r->elements.push_back(Expr(e));
+    return r;
+  }
+  if (auto* c = dynamic_cast<P::PrSpecialFuncContext*>(ctx)) return SpecialFunc(c->specialFunc());
+  if (auto* c = dynamic_cast<P::PrTypedLiteralContext*>(ctx)) return TypedLiteral(c->typedLiteral());
+  if (auto* c = dynamic_cast<P::PrCaseContext*>(ctx)) {
+    auto* ce = c->caseExpr();
+    auto* n = New<ast::Case>(span);
+    bool after_else = false;
+    for (auto* child : ce->children) {
+      if (auto* term = AsTerminal(child)) {
+        if (term->getSymbol()->getType() == P::K_ELSE) after_else = true;
+        continue;
+      }
+      if (auto* w = dynamic_cast<P::CaseWhenContext*>(child)) {
+        auto* cw = New<ast::CaseWhen>(SpanOf(w));
+        cw->when = Expr(w->expr(0));
+        cw->then = Expr(w->expr(1));
+        n->whens.push_back(cw);
+      } else if (after_else) {
+        n->else_expr = Expr(static_cast<P::ExprContext*>(child));
+      } else {
+        n->operand = Expr(static_cast<P::ExprContext*>(child));
+      }
+    }
+    return n;
+  }
+  if (auto* c = dynamic_cast<P::PrCastContext*>(ctx)) {
+    auto* n = New<ast::Cast>(span);
+    n->expr = Expr(c->expr());
+    n->type = TypeName(c->typeName());
+    return n;
+  }
+  if (auto* c = dynamic_cast<P::PrParamContext*>(ctx)) {
+    auto* n = New<ast::Param>(span);
+    std::string_view digits = Tok(c->PARAM()).text;
+    uint64_t v = 0;
+    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    if (ec != std::errc() || v > UINT32_MAX) Fail(c->getStart(), "parameter number out of range");
+    n->index = static_cast<uint32_t>(v);
+    return n;
+  }
+  if (auto* c = dynamic_cast<P::PrSubqueryContext*>(ctx)) {
+    auto* s = New<ast::SubqueryExpr>(span);
+    s->subquery_kind = ast::SubqueryKind::kScalar;
+    s->query = SelectStmt(c->selectStmt());
+    return s;
+  }
+  if (auto* c = dynamic_cast<P::PrExistsContext*>(ctx)) {
+    auto* s = New<ast::SubqueryExpr>(span);
+    s->subquery_kind = ast::SubqueryKind::kExists;
+    s->query = SelectStmt(c->selectStmt());
+    return s;
+  }
+  if (auto* c = dynamic_cast<P::PrArraySubqueryContext*>(ctx)) {
+    auto* s = New<ast::SubqueryExpr>(span);
+    s->subquery_kind = ast::SubqueryKind::kArray;
+    s->query = SelectStmt(c->selectStmt());
+    return s;
+  }
+  if (auto* c = dynamic_cast<P::PrArrayContext*>(ctx)) {
+    return ArrayBrackets(c->arrayBrackets(), true, span.begin);
+  }
+  if (auto* c = dynamic_cast<P::PrRowContext*>(ctx)) {
+    auto* r = New<ast::RowCtor>(span);
+    r->explicit_row = true;
+    if (auto* l = c->exprList()) ExprList(l, &r->elements);
+    return r;
+  }
+  Fail(ctx->getStart(), "unsupported expression");
+}
+
+ast::Expr* Transformer::ArrayBrackets(P::ArrayBracketsContext* ctx, bool keyword, uint32_t begin) {
+  DepthGuard guard(this, ctx);
+  auto* a = New<ast::ArrayCtor>(ast::Span{begin, SpanOf(ctx).end});
+  a->keyword = keyword;
+  for (auto* el : ctx->arrayElement()) {
+    if (auto* inner = el->arrayBrackets()) {
+      a->elements.push_back(ArrayBrackets(inner, false, SpanOf(inner).begin));
+    } else {
+      a->elements.push_back(Expr(el->expr()));
+    }
+  }
+  return a;
+}
+
+// ---- function calls ---------------------------------------------------------------------------------------------
+
+ast::Expr* Transformer::FuncCall(P::FuncCallContext* ctx) {
+  auto* f = New<ast::FuncCall>(SpanOf(ctx));
+  for (auto* child : ctx->funcName()->children) {
+    if (!AsTerminal(child)) f->name.push_back(IdentOf(static_cast<antlr4::ParserRuleContext*>(child)));
+  }
+  if (auto* args = ctx->funcArgList()) {
+    if (args->STAR()) {
+      f->star = true;
+    } else {
+      if (auto* q = args->setQuantifier()) f->distinct = q->K_DISTINCT() != nullptr;
+      f->variadic = args->K_VARIADIC() != nullptr;
+      for (auto* a : args->funcArg()) {
+        if (auto* named = dynamic_cast<P::FaNamedContext*>(a)) {
+          auto* n = New<ast::NamedArg>(SpanOf(a));
+          n->name = IdentOf(named->typeFunctionName());
+          n->value = Expr(named->expr());
+          f->args.push_back(n);
+        } else {
+          f->args.push_back(Expr(static_cast<P::FaPlainContext*>(a)->expr()));
+        }
+      }
+      if (auto* ob = args->orderByClause()) OrderBy(ob, &f->order_by);
+    }
+  }
+  if (auto* wg = ctx->withinGroupClause()) {
+    f->has_within_group = true;
+    OrderBy(wg->orderByClause(), &f->within_group);
+  }
+  if (auto* fc = ctx->filterClause()) f->filter = Expr(fc->expr());
+  if (auto* oc = ctx->overClause()) {
+    f->has_over = true;
+    if (auto* ws = oc->windowSpecification()) {
+      f->over = WindowSpecification(ws);
+    } else {
+      f->over_name = IdentOf(oc->colId());
+    }
+  }
+  return f;
+}
+
+// Keyword-syntax functions: args[i] is preceded by keywords[i]; a comma-separated argument has an empty keyword.
+static void SpecialArgs(Transformer* t, ParseTree* node, std::string* pending, ast::SpecialFunc* f, bool top) {
+  auto* rc = static_cast<antlr4::ParserRuleContext*>(node);
+  for (size_t i = 0; i < rc->children.size(); ++i) {
+    ParseTree* child = rc->children[i];
+    if (auto* term = AsTerminal(child)) {
+      size_t type = term->getSymbol()->getType();
+      if (top && i == 0) continue;  // the function's own name
+      if (type == P::LPAREN || type == P::RPAREN || type == P::COMMA) continue;
+      if (!pending->empty()) *pending += ' ';
+      *pending += t->Upper(term);
+      continue;
+    }
+    if (auto* e = dynamic_cast<P::ExprContext*>(child)) {
+      f->keywords.push_back(t->Intern(*pending));
+      f->args.push_back(t->Expr(e));
+      pending->clear();
+    } else if (auto* o = dynamic_cast<P::OtherOpExprContext*>(child)) {
+      f->keywords.push_back(t->Intern(*pending));
+      f->args.push_back(t->OtherOpExpr(o));
+      pending->clear();
+    } else {
+      SpecialArgs(t, child, pending, f, false);
+    }
+  }
+}
+
+ast::Expr* Transformer::SpecialFunc(P::SpecialFuncContext* ctx) {
+  auto* f = New<ast::SpecialFunc>(SpanOf(ctx));
+  auto* first = AsTerminal(ctx->children[0]);
+  f->name = Upper(first);
+  if (dynamic_cast<P::SfNiladicContext*>(ctx)) {
+    f->parens = false;
+    return f;
+  }
+  if (auto* c = dynamic_cast<P::SfTimeContext*>(ctx)) {
+    f->parens = c->LPAREN() != nullptr;
+    if (f->parens) {
+      f->keywords.push_back({});
+      f->args.push_back(MakeLiteral(this, c->INTEGER()));
+    }
+    return f;
+  }
+  if (auto* c = dynamic_cast<P::SfCollationForContext*>(ctx)) {
+    f->name = "COLLATION FOR";
+    f->keywords.push_back({});
+    f->args.push_back(Expr(c->expr()));
+    return f;
+  }
+  if (auto* c = dynamic_cast<P::SfExtractContext*>(ctx)) {
+    auto* field = c->extractField();
+    const Token& tok = Tok(field->getStart());
+    auto* lit = New<ast::Literal>(ast::Span{tok.begin, tok.end});
+    lit->literal_kind = ast::LiteralKind::kString;
+    lit->value = tok.text;
+    f->keywords.push_back({});
+    f->args.push_back(lit);
+    f->keywords.push_back("FROM");
+    f->args.push_back(Expr(c->expr()));
+    return f;
+  }
+  std::string pending;
+  SpecialArgs(this, ctx, &pending, f, true);
+  if (!pending.empty()) Fail(ctx->getStart(), "malformed function arguments");
+  return f;
+}
+
+ast::Expr* Transformer::TypedLiteral(P::TypedLiteralContext* ctx) {
+  auto* n = New<ast::TypedLiteral>(SpanOf(ctx));
+  n->value = Tok(ctx->STRING()).text;
+  if (auto* c = ctx->constTypeName()) {
+    n->type = ConstTypeName(c);
+    return n;
+  }
+  if (auto* fn = ctx->funcName()) {
+    auto* t = New<ast::TypeName>(SpanOf(fn));
+    for (auto* child : fn->children) {
+      if (!AsTerminal(child)) t->name.push_back(IdentOf(static_cast<antlr4::ParserRuleContext*>(child)));
+    }
+    n->type = t;
+    return n;
+  }
+  // INTERVAL forms
+  auto* kw = ctx->K_INTERVAL();
+  auto* t = New<ast::TypeName>(SpanOf(kw));
+  ast::Ident id = IdentOf(kw);
+  id.text = "interval";
+  t->name.push_back(id);
+  if (auto* i = ctx->INTEGER()) {
+    t->modifiers.push_back(MakeLiteral(this, i));
+    t->span.end = SpanOf(ctx->RPAREN()).end;
+  }
+  if (auto* q = ctx->intervalQualifier()) t->interval_fields = IntervalFields(q, &t->modifiers);
+  n->type = t;
+  return n;
+}
+
+std::string_view Transformer::IntervalFields(P::IntervalQualifierContext* ctx, ast::List<ast::Expr*>*) {
+  std::string s;
+  std::vector<antlr4::tree::TerminalNode*> terms;
+  std::vector<ParseTree*> stack(ctx->children.rbegin(), ctx->children.rend());
+  while (!stack.empty()) {
+    ParseTree* p = stack.back();
+    stack.pop_back();
+    if (auto* term = AsTerminal(p)) {
+      size_t type = term->getSymbol()->getType();
+      if (type == P::LPAREN) s += '(';
+      else if (type == P::RPAREN) s += ')';
+      else if (type == P::INTEGER) s += Tok(term).text;
+      else {
+        if (!s.empty()) s += ' ';
+        for (char c : Tok(term).text) s += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      }
+      continue;
+    }
+    auto* rc = static_cast<antlr4::ParserRuleContext*>(p);
+    for (auto it = rc->children.rbegin(); it != rc->children.rend(); ++it) stack.push_back(*it);
+  }
+  return Intern(s);
+}
+
+// ---- types ------------------------------------------------------------------------------------------------------
+
+ast::TypeName* Transformer::TypeName(P::TypeNameContext* ctx) {
+  ast::TypeName* t = SimpleTypeName(ctx->simpleTypeName());
+  t->span = SpanOf(ctx);
+  t->setof = ctx->K_SETOF() != nullptr;
+  if (auto* b = ctx->arrayBounds()) {
+    size_t dims = b->K_ARRAY() ? 1 : b->LBRACKET().size();
+    t->array_dims = static_cast<uint8_t>(dims > 255 ? 255 : dims);
+  }
+  return t;
+}
+
+ast::TypeName* Transformer::SimpleTypeName(P::SimpleTypeNameContext* ctx) {
+  if (auto* c = ctx->constTypeName()) return ConstTypeName(c);
+  auto* t = New<ast::TypeName>(SpanOf(ctx));
+  auto* kw = ctx->K_INTERVAL();
+  ast::Ident id = IdentOf(kw);
+  id.text = "interval";
+  t->name.push_back(id);
+  if (auto* i = ctx->INTEGER()) t->modifiers.push_back(MakeLiteral(this, i));
+  if (auto* q = ctx->intervalQualifier()) t->interval_fields = IntervalFields(q, &t->modifiers);
+  return t;
+}
+
+ast::TypeName* Transformer::ConstTypeName(P::ConstTypeNameContext* ctx) {
+  auto* t = New<ast::TypeName>(SpanOf(ctx));
+  if (auto* g = ctx->genericType()) {
+    for (auto* child : g->children) {
+      if (AsTerminal(child)) continue;
+      if (auto* mods = dynamic_cast<P::TypeModifiersContext*>(child)) {
+        ExprList(mods->exprList(), &t->modifiers);
+      } else {
+        t->name.push_back(IdentOf(static_cast<antlr4::ParserRuleContext*>(child)));
+      }
+    }
+    return t;
+  }
+  // A keyword type: the words, lower case, single spaces, as one unquoted Ident; modifiers from the parentheses.
+  std::vector<std::string_view> words;
+  ast::Span words_span{SpanOf(ctx).begin, SpanOf(ctx).begin};
+  std::vector<ParseTree*> stack(ctx->children.rbegin(), ctx->children.rend());
+  while (!stack.empty()) {
+    ParseTree* p = stack.back();
+    stack.pop_back();
+    if (auto* term = AsTerminal(p)) {
+      size_t type = term->getSymbol()->getType();
+      if (type == P::LPAREN || type == P::RPAREN || type == P::COMMA) continue;
+      if (type == P::INTEGER) {
+        t->modifiers.push_back(MakeLiteral(this, term));
+        continue;
+      }
+      words.push_back(Tok(term).text);
+      words_span.end = Tok(term).end;
+      continue;
+    }
+    if (auto* mods = dynamic_cast<P::TypeModifiersContext*>(p)) {
+      ExprList(mods->exprList(), &t->modifiers);
+      continue;
+    }
+    auto* rc = static_cast<antlr4::ParserRuleContext*>(p);
+    for (auto it = rc->children.rbegin(); it != rc->children.rend(); ++it) stack.push_back(*it);
+  }
+  ast::Ident id;
+  id.text = Intern(LowerJoin(words));
+  id.span = words_span;
+  t->name.push_back(id);
+  return t;
+}
+
+}  // namespace rlsq::parser_internal

@@ -1,1 +1,354 @@
-// placeholder: replaced by the module's implementation
+// Queries: SELECT, set operations, VALUES, TABLE, WITH, ORDER BY, LIMIT/OFFSET/FETCH, GROUP BY, WINDOW; and the
+// refusals that the grammar only recognises (SELECT INTO, FOR UPDATE/SHARE, data-modifying statements).
+#include <string>
+
+#include "lib/common/str_cat.h"
+#include "lib/parser/transform.h"
+
+namespace rlsq::parser_internal {
+
+namespace {
+using antlr4::tree::ParseTree;
+using antlr4::tree::TerminalNode;
+TerminalNode* AsTerminal(ParseTree* t) { return dynamic_cast<TerminalNode*>(t); }
+}  // namespace
+
+ast::QueryNode* Transformer::Root(P::RootContext* ctx) { return SelectStmt(ctx->selectStmt()); }
+
+ast::Expr* Transformer::ExprRoot(P::ExprRootContext* ctx) { return Expr(ctx->expr()); }
+
+ast::QueryNode* Transformer::SelectStmt(P::SelectStmtContext* ctx) {
+  DepthGuard guard(this, ctx);
+  ast::WithClause* with = nullptr;
+  if (auto* w = ctx->withClause()) with = With(w);
+  ast::QueryNode* q = SetExpr(ctx->setExpr());
+  // Modifiers written after a parenthesised query apply to it (as in PostgreSQL); each may be given once.
+  if (with) {
+    if (q->with) Fail(ctx->getStart(), "multiple WITH clauses not allowed");
+    q->with = with;
+  }
+  if (auto* ob = ctx->orderByClause()) {
+    if (!q->order_by.empty()) Fail(ob->getStart(), "multiple ORDER BY clauses not allowed");
+    OrderBy(ob, &q->order_by);
+  }
+  if (auto* tail = ctx->queryTail()) QueryTail(tail, q);
+  if (with || ctx->orderByClause() || ctx->queryTail()) {
+    ast::Span s = SpanOf(ctx);
+    q->span = ast::Span{std::min(s.begin, q->span.begin), std::max(s.end, q->span.end)};
+  }
+  return q;
+}
+
+void Transformer::QueryTail(P::QueryTailContext* ctx, ast::QueryNode* q) {
+  for (auto* child : ctx->children) {
+    if (auto* l = dynamic_cast<P::LockingClauseContext*>(child)) {
+      if (l->K_READ()) continue;  // FOR READ ONLY: no locking
+      std::string what = "FOR";
+      for (auto* c : l->children) {
+        auto* term = AsTerminal(c);
+        if (!term) break;
+        size_t type = term->getSymbol()->getType();
+        if (type == P::K_OF || type == P::K_NOWAIT || type == P::K_SKIP) break;
+        if (type == P::K_FOR) continue;
+        Append(&what, " ", Upper(term));
+      }
+      Fail(l->getStart(), Cat(what, " is not allowed: rlsq accepts only read-only queries"));
+    }
+    if (auto* o = dynamic_cast<P::OffsetPartContext*>(child)) {
+      if (q->offset) Fail(o->getStart(), "multiple OFFSET clauses not allowed");
+      q->offset = Expr(o->expr());
+      continue;
+    }
+    if (q->limit_syntax != ast::LimitSyntax::kNone) {
+      Fail(static_cast<antlr4::ParserRuleContext*>(child)->getStart(), "multiple LIMIT clauses not allowed");
+    }
+    if (auto* l = dynamic_cast<P::LpLimitContext*>(child)) {
+      if (l->K_ALL()) {
+        q->limit_syntax = ast::LimitSyntax::kLimitAll;
+      } else {
+        q->limit_syntax = ast::LimitSyntax::kLimit;
+        q->limit = Expr(l->expr());
+      }
+    } else if (auto* f = dynamic_cast<P::LpFetchContext*>(child)) {
+      q->limit_syntax = f->K_TIES() ? ast::LimitSyntax::kFetchFirstWithTies : ast::LimitSyntax::kFetchFirst;
+      if (auto* fc = f->fetchCount()) {
+        if (auto* e = fc->expr()) {
+          auto* p = New<ast::Paren>(SpanOf(fc));
+          p->expr = Expr(e);
+          q->limit = p;
+        } else if (auto* param = fc->PARAM()) {
+          auto* n = New<ast::Param>(SpanOf(param));
+          std::string_view digits = Tok(param).text;
+          uint64_t v = 0;
+          for (char c : digits) v = v * 10 + static_cast<uint64_t>(c - '0');
+          n->index = static_cast<uint32_t>(v);
+          q->limit = n;
+        } else {
+          auto* num = fc->INTEGER() ? fc->INTEGER() : fc->NUMERIC();
+          auto* lit = New<ast::Literal>(SpanOf(num));
+          lit->literal_kind = fc->INTEGER() ? ast::LiteralKind::kInteger : ast::LiteralKind::kNumeric;
+          lit->value = Tok(num).text;
+          if (fc->MINUS() || fc->PLUS()) {
+            auto* u = New<ast::UnaryOp>(SpanOf(fc));
+            u->op = fc->MINUS() ? "-" : "+";
+            u->operand = lit;
+            q->limit = u;
+          } else {
+            q->limit = lit;
+          }
+        }
+      }
+    }
+  }
+}
+
+ast::QueryNode* Transformer::SetExpr(P::SetExprContext* ctx) {
+  auto terms = ctx->setTerm();
+  ast::QueryNode* left = SetTerm(terms[0]);
+  if (terms.size() == 1) return left;
+  CheckChain(terms.size() - 1, ctx->getStart());
+  size_t next = 1;
+  ast::SetOpNode* pending = nullptr;
+  for (auto* child : ctx->children) {
+    if (auto* term = AsTerminal(child)) {
+      size_t type = term->getSymbol()->getType();
+      if (type == P::K_UNION || type == P::K_EXCEPT) {
+        pending = New<ast::SetOpNode>(ast::Span{});
+        pending->op = type == P::K_UNION ? ast::SetOpKind::kUnion : ast::SetOpKind::kExcept;
+      }
+      continue;
+    }
+    if (auto* q = dynamic_cast<P::SetQuantifierContext*>(child)) {
+      pending->all = q->K_ALL() != nullptr;
+      pending->distinct_keyword = q->K_DISTINCT() != nullptr;
+      continue;
+    }
+    if (child == terms[0]) continue;
+    ast::QueryNode* right = SetTerm(terms[next++]);
+    pending->left = left;
+    pending->right = right;
+    pending->span = ast::Span{left->span.begin, right->span.end};
+    left = pending;
+    pending = nullptr;
+  }
+  return left;
+}
+
+ast::QueryNode* Transformer::SetTerm(P::SetTermContext* ctx) {
+  auto prims = ctx->setPrimary();
+  ast::QueryNode* left = SetPrimary(prims[0]);
+  if (prims.size() == 1) return left;
+  CheckChain(prims.size() - 1, ctx->getStart());
+  size_t next = 1;
+  ast::SetOpNode* pending = nullptr;
+  for (auto* child : ctx->children) {
+    if (AsTerminal(child)) {
+      pending = New<ast::SetOpNode>(ast::Span{});
+      pending->op = ast::SetOpKind::kIntersect;
+      continue;
+    }
+    if (auto* q = dynamic_cast<P::SetQuantifierContext*>(child)) {
+      pending->all = q->K_ALL() != nullptr;
+      pending->distinct_keyword = q->K_DISTINCT() != nullptr;
+      continue;
+    }
+    if (child == prims[0]) continue;
+    ast::QueryNode* right = SetPrimary(prims[next++]);
+    pending->left = left;
+    pending->right = right;
+    pending->span = ast::Span{left->span.begin, right->span.end};
+    left = pending;
+    pending = nullptr;
+  }
+  return left;
+}
+
+ast::QueryNode* Transformer::SetPrimary(P::SetPrimaryContext* ctx) {
+  if (auto* c = dynamic_cast<P::SpSelectContext*>(ctx)) return SimpleSelect(c->simpleSelect());
+  if (auto* c = dynamic_cast<P::SpParenContext*>(ctx)) {
+    ast::QueryNode* q = SelectStmt(c->selectStmt());
+    q->parenthesized = true;
+    q->span = SpanOf(ctx);
+    return q;
+  }
+  if (auto* c = dynamic_cast<P::SpValuesContext*>(ctx)) return Values(c->valuesClause());
+  if (auto* c = dynamic_cast<P::SpTableContext*>(ctx)) {
+    auto* t = New<ast::TableQueryNode>(SpanOf(ctx));
+    t->table = RelationExpr(c->relationExpr());
+    return t;
+  }
+  auto* dml = static_cast<P::SpDmlContext*>(ctx)->dmlStatement();
+  auto* kw = AsTerminal(dml->children[0]);
+  Fail(kw->getSymbol(), Cat(Upper(kw), " is not allowed: rlsq accepts only one read-only query"));
+}
+
+ast::SelectNode* Transformer::SimpleSelect(P::SimpleSelectContext* ctx) {
+  auto* s = New<ast::SelectNode>(SpanOf(ctx));
+  if (auto* d = ctx->distinctClause()) {
+    if (d->K_ALL()) {
+      s->distinct = ast::DistinctKind::kAll;
+    } else if (d->K_ON()) {
+      s->distinct = ast::DistinctKind::kDistinctOn;
+      ExprList(d->exprList(), &s->distinct_on);
+    } else {
+      s->distinct = ast::DistinctKind::kDistinct;
+    }
+  }
+  if (auto* tl = ctx->targetList()) {
+    for (auto* item : tl->targetItem()) {
+      auto* si = New<ast::SelectItem>(SpanOf(item));
+      if (dynamic_cast<P::TiStarContext*>(item)) {
+        auto* star = New<ast::ColumnRef>(SpanOf(item));
+        star->star = true;
+        si->expr = star;
+      } else {
+        auto* e = static_cast<P::TiExprContext*>(item);
+        si->expr = Expr(e->expr());
+        if (auto* l = e->colLabel()) {
+          si->alias = IdentOf(l);
+          si->has_alias = true;
+        } else if (auto* b = e->bareColLabel()) {
+          si->alias = IdentOf(b);
+          si->has_alias = true;
+        }
+      }
+      s->targets.push_back(si);
+    }
+  }
+  if (auto* into = ctx->intoClause()) {
+    Fail(into->getStart(), "SELECT INTO is not allowed: rlsq accepts only one read-only query");
+  }
+  if (auto* f = ctx->fromClause()) {
+    for (auto* item : f->fromItem()) s->from.push_back(FromItem(item));
+    s->from_span = SpanOf(f);
+  }
+  if (auto* w = ctx->whereClause()) {
+    s->where = Expr(w->expr());
+    s->where_span = SpanOf(w);
+  }
+  if (auto* g = ctx->groupByClause()) {
+    if (auto* q = g->setQuantifier(); q && q->K_DISTINCT()) {
+      Fail(q->getStart(), "GROUP BY DISTINCT is not supported");
+    }
+    for (auto* item : g->groupItem()) s->group_by.push_back(GroupItem(item));
+  }
+  if (auto* h = ctx->havingClause()) s->having = Expr(h->expr());
+  if (auto* w = ctx->windowClause()) {
+    for (auto* def : w->windowDefinition()) {
+      auto* wd = New<ast::WindowDef>(SpanOf(def));
+      wd->name = IdentOf(def->colId());
+      wd->spec = WindowSpecification(def->windowSpecification());
+      s->windows.push_back(wd);
+    }
+  }
+  return s;
+}
+
+ast::Expr* Transformer::GroupItem(P::GroupItemContext* ctx) {
+  if (auto* e = dynamic_cast<P::GiExprContext*>(ctx)) return Expr(e->expr());
+  DepthGuard guard(this, ctx);
+  auto* g = New<ast::GroupingSet>(SpanOf(ctx));
+  if (dynamic_cast<P::GiEmptyContext*>(ctx)) {
+    g->set_kind = ast::GroupingSetKind::kEmpty;
+  } else if (auto* r = dynamic_cast<P::GiRollupContext*>(ctx)) {
+    g->set_kind = ast::GroupingSetKind::kRollup;
+    ExprList(r->exprList(), &g->elements);
+  } else if (auto* c = dynamic_cast<P::GiCubeContext*>(ctx)) {
+    g->set_kind = ast::GroupingSetKind::kCube;
+    ExprList(c->exprList(), &g->elements);
+  } else {
+    g->set_kind = ast::GroupingSetKind::kSets;
+    for (auto* item : static_cast<P::GiSetsContext*>(ctx)->groupItem()) g->elements.push_back(GroupItem(item));
+  }
+  return g;
+}
+
+ast::ValuesNode* Transformer::Values(P::ValuesClauseContext* ctx) {
+  auto* v = New<ast::ValuesNode>(SpanOf(ctx));
+  for (auto* row : ctx->valuesRow()) {
+    auto* r = New<ast::RowCtor>(SpanOf(row));
+    ExprList(row->exprList(), &r->elements);
+    v->rows.push_back(r);
+  }
+  return v;
+}
+
+ast::WithClause* Transformer::With(P::WithClauseContext* ctx) {
+  auto* w = New<ast::WithClause>(SpanOf(ctx));
+  w->recursive = ctx->K_RECURSIVE() != nullptr;
+  for (auto* c : ctx->commonTableExpr()) {
+    auto* cte = New<ast::CommonTableExpr>(SpanOf(c));
+    cte->name = IdentOf(c->colId());
+    if (auto* nl = c->nameList()) NameList(nl, &cte->columns);
+    if (c->K_MATERIALIZED()) {
+      cte->materialized = c->K_NOT() ? ast::Materialized::kNotMaterialized : ast::Materialized::kMaterialized;
+    }
+    cte->query = SelectStmt(c->selectStmt());
+    w->ctes.push_back(cte);
+  }
+  return w;
+}
+
+void Transformer::OrderBy(P::OrderByClauseContext* ctx, ast::List<ast::OrderItem*>* out) {
+  for (auto* item : ctx->sortItem()) out->push_back(SortItem(item));
+}
+
+ast::OrderItem* Transformer::SortItem(P::SortItemContext* ctx) {
+  auto* o = New<ast::OrderItem>(SpanOf(ctx));
+  o->expr = Expr(ctx->expr());
+  if (ctx->K_ASC()) o->dir = ast::SortDir::kAsc;
+  if (ctx->K_DESC()) o->dir = ast::SortDir::kDesc;
+  if (auto* op = ctx->qualAllOp()) {
+    o->dir = ast::SortDir::kUsing;
+    if (op->K_OPERATOR()) {
+      std::string s = "OPERATOR(";
+      for (auto* c : op->anyOperator()->children) {
+        if (auto* term = AsTerminal(c)) s += term->getSymbol()->getType() == P::NEQ ? std::string_view("<>") : Tok(term).text;
+        else s += Tok(static_cast<antlr4::ParserRuleContext*>(c)->getStart()).text;
+      }
+      s += ')';
+      o->using_op = Intern(s);
+    } else {
+      auto* term = AsTerminal(op->allOp()->children[0]);
+      o->using_op = term->getSymbol()->getType() == P::NEQ ? std::string_view("<>") : Tok(term).text;
+    }
+  }
+  if (ctx->K_NULLS()) o->nulls = ctx->K_FIRST() ? ast::NullsOrder::kFirst : ast::NullsOrder::kLast;
+  return o;
+}
+
+static ast::FrameBoundKind BoundKind(P::FrameBoundContext* b) {
+  if (b->K_UNBOUNDED()) {
+    return b->K_PRECEDING() ? ast::FrameBoundKind::kUnboundedPreceding : ast::FrameBoundKind::kUnboundedFollowing;
+  }
+  if (b->K_CURRENT()) return ast::FrameBoundKind::kCurrentRow;
+  return b->K_PRECEDING() ? ast::FrameBoundKind::kPreceding : ast::FrameBoundKind::kFollowing;
+}
+
+ast::WindowSpec* Transformer::WindowSpecification(P::WindowSpecificationContext* ctx) {
+  auto* w = New<ast::WindowSpec>(SpanOf(ctx));
+  if (auto* ref = ctx->colId()) w->ref_name = IdentOf(ref);
+  if (auto* p = ctx->partitionClause()) ExprList(p->exprList(), &w->partition_by);
+  if (auto* o = ctx->orderByClause()) OrderBy(o, &w->order_by);
+  if (auto* f = ctx->frameClause()) {
+    w->frame_mode = f->K_ROWS() ? ast::FrameMode::kRows : f->K_RANGE() ? ast::FrameMode::kRange
+                                                                      : ast::FrameMode::kGroups;
+    auto bounds = f->frameBound();
+    w->frame_between = f->K_BETWEEN() != nullptr;
+    w->start_kind = BoundKind(bounds[0]);
+    if (auto* e = bounds[0]->expr()) w->start_offset = Expr(e);
+    if (bounds.size() > 1) {
+      w->end_kind = BoundKind(bounds[1]);
+      if (auto* e = bounds[1]->expr()) w->end_offset = Expr(e);
+    }
+    if (auto* x = f->frameExclusion()) {
+      w->exclusion = x->K_CURRENT() ? ast::FrameExclusion::kCurrentRow
+                     : x->K_GROUP() ? ast::FrameExclusion::kGroup
+                     : x->K_TIES()  ? ast::FrameExclusion::kTies
+                                    : ast::FrameExclusion::kNoOthers;
+    }
+  }
+  return w;
+}
+
+}  // namespace rlsq::parser_internal

@@ -1,1 +1,144 @@
-// placeholder: replaced by the module's implementation
+// FROM items: base tables, derived tables, table functions, joins (also parenthesised join trees).
+#include "lib/parser/transform.h"
+
+namespace rlsq::parser_internal {
+
+namespace {
+using antlr4::tree::TerminalNode;
+TerminalNode* AsTerminal(antlr4::tree::ParseTree* t) { return dynamic_cast<TerminalNode*>(t); }
+}  // namespace
+
+ast::TableRef* Transformer::FromItem(P::FromItemContext* ctx) {
+  ast::TableRef* left = TableRef(ctx->tableRef());
+  return JoinChain(left, ctx->joinPart());
+}
+
+ast::TableRef* Transformer::JoinChain(ast::TableRef* left, const std::vector<P::JoinPartContext*>& parts) {
+  if (parts.size() > 1) CheckChain(parts.size(), parts[0]->getStart());
+  for (auto* part : parts) {
+    auto* j = New<ast::JoinRef>(ast::Span{left->span.begin, SpanOf(part).end});
+    j->left = left;
+    P::JoinTypeContext* type = nullptr;
+    if (auto* c = dynamic_cast<P::JpCrossContext*>(part)) {
+      j->join_kind = ast::JoinKind::kCross;
+      j->right = TableRef(c->tableRef());
+    } else if (auto* n = dynamic_cast<P::JpNaturalContext*>(part)) {
+      j->natural = true;
+      type = n->joinType();
+      j->right = TableRef(n->tableRef());
+    } else {
+      auto* q = static_cast<P::JpQualifiedContext*>(part);
+      type = q->joinType();
+      j->right = TableRef(q->tableRef());
+      auto* qual = q->joinQual();
+      if (auto* on = dynamic_cast<P::JqOnContext*>(qual)) {
+        j->on = Expr(on->expr());
+      } else {
+        auto* u = static_cast<P::JqUsingContext*>(qual);
+        j->has_using = true;
+        NameList(u->nameList(), &j->using_columns);
+        if (auto* a = u->colId()) {
+          auto* alias = New<ast::AliasClause>(ast::Span{SpanOf(u->K_AS()).begin, SpanOf(a).end});
+          alias->name = IdentOf(a);
+          alias->as_keyword = true;
+          j->using_alias = alias;
+        }
+      }
+    }
+    if (type) {
+      if (type->K_LEFT()) j->join_kind = ast::JoinKind::kLeft;
+      else if (type->K_RIGHT()) j->join_kind = ast::JoinKind::kRight;
+      else if (type->K_FULL()) j->join_kind = ast::JoinKind::kFull;
+      else j->join_kind = ast::JoinKind::kInner;
+    }
+    left = j;
+  }
+  return left;
+}
+
+ast::TableRef* Transformer::TableRef(P::TableRefContext* ctx) {
+  DepthGuard guard(this, ctx);
+  ast::Span span = SpanOf(ctx);
+  if (auto* b = dynamic_cast<P::TrBaseContext*>(ctx)) {
+    ast::BaseTableRef* t = RelationExpr(b->relationExpr());
+    t->span = span;
+    if (auto* a = b->aliasClause()) t->alias = Alias(a);
+    return t;
+  }
+  if (auto* d = dynamic_cast<P::TrDerivedContext*>(ctx)) {
+    auto* t = New<ast::DerivedTableRef>(span);
+    t->lateral = d->K_LATERAL() != nullptr;
+    t->query = SelectStmt(d->selectStmt());
+    if (auto* a = d->aliasClause()) t->alias = Alias(a);
+    return t;
+  }
+  if (auto* f = dynamic_cast<P::TrFunctionContext*>(ctx)) {
+    ast::FunctionTableRef* t = FuncTable(f->funcTable());
+    t->span = span;
+    t->lateral = f->K_LATERAL() != nullptr;
+    return t;
+  }
+  auto* p = static_cast<P::TrParenJoinContext*>(ctx);
+  ast::TableRef* inner = JoinedTable(p->joinedTable());
+  auto* j = inner->As<ast::JoinRef>();
+  if (j == nullptr) Fail(ctx->getStart(), "syntax error: parenthesised FROM item is not a join");
+  j->parenthesized = true;
+  j->span = span;
+  if (auto* a = p->aliasClause()) j->alias = Alias(a);
+  return j;
+}
+
+ast::TableRef* Transformer::JoinedTable(P::JoinedTableContext* ctx) {
+  DepthGuard guard(this, ctx);
+  if (auto* inner = ctx->joinedTable()) {
+    ast::TableRef* t = JoinedTable(inner);
+    if (auto* j = t->As<ast::JoinRef>()) j->parenthesized = true;
+    return t;
+  }
+  ast::TableRef* left = TableRef(ctx->tableRef());
+  return JoinChain(left, ctx->joinPart());
+}
+
+ast::BaseTableRef* Transformer::RelationExpr(P::RelationExprContext* ctx) {
+  auto* t = New<ast::BaseTableRef>(SpanOf(ctx));
+  t->only = ctx->K_ONLY() != nullptr;
+  t->star = ctx->STAR() != nullptr;
+  QualifiedName(ctx->qualifiedName(), &t->name);
+  return t;
+}
+
+void Transformer::QualifiedName(P::QualifiedNameContext* ctx, ast::List<ast::Ident>* out) {
+  for (auto* child : ctx->children) {
+    if (!AsTerminal(child)) out->push_back(IdentOf(static_cast<antlr4::ParserRuleContext*>(child)));
+  }
+  if (out->size() > 3) Fail(ctx->getStart(), "improper qualified name (too many dotted names)");
+}
+
+ast::FunctionTableRef* Transformer::FuncTable(P::FuncTableContext* ctx) {
+  auto* t = New<ast::FunctionTableRef>(SpanOf(ctx));
+  t->rows_from = ctx->K_ROWS() != nullptr;
+  t->with_ordinality = ctx->K_ORDINALITY() != nullptr;
+  for (auto* f : ctx->tableFunction()) {
+    if (auto* fc = f->funcCall()) {
+      t->functions.push_back(FuncCall(fc));
+    } else {
+      t->functions.push_back(SpecialFunc(f->specialFunc()));
+    }
+  }
+  if (auto* a = ctx->aliasClause()) t->alias = Alias(a);
+  return t;
+}
+
+ast::AliasClause* Transformer::Alias(P::AliasClauseContext* ctx) {
+  auto* a = New<ast::AliasClause>(SpanOf(ctx));
+  a->as_keyword = ctx->K_AS() != nullptr;
+  a->name = IdentOf(ctx->colId());
+  if (auto* nl = ctx->nameList()) NameList(nl, &a->columns);
+  return a;
+}
+
+void Transformer::NameList(P::NameListContext* ctx, ast::List<ast::Ident>* out) {
+  for (auto* id : ctx->colId()) out->push_back(IdentOf(id));
+}
+
+}  // namespace rlsq::parser_internal
