@@ -29,26 +29,30 @@ void Die(const absl::Status& s) {
   std::abort();
 }
 
-Shared& Get() {
-  if (g_shared != nullptr) return *g_shared;
-  auto t0 = std::chrono::steady_clock::now();
-  auto server = PgServer::Start();
-  if (!server.ok()) Die(server.status());
-  g_shared = new Shared{std::move(*server), nullptr, nullptr};
-  for (const char* db : {"tpch", "tpcds"}) {
-    if (absl::Status s = g_shared->server->CreateDatabase(db); !s.ok()) Die(s);
+PgServer& Server() {
+  if (g_shared == nullptr) {
+    auto server = PgServer::Start();
+    if (!server.ok()) Die(server.status());
+    g_shared = new Shared{std::move(*server), nullptr, nullptr};
   }
-  auto tpch = g_shared->server->Connect("tpch");
-  auto tpcds = g_shared->server->Connect("tpcds");
-  if (!tpch.ok()) Die(tpch.status());
-  if (!tpcds.ok()) Die(tpcds.status());
-  g_shared->tpch = std::move(*tpch);
-  g_shared->tpcds = std::move(*tpcds);
-  if (absl::Status s = LoadTpch(*g_shared->tpch); !s.ok()) Die(s);
-  if (absl::Status s = g_shared->tpcds->ExecFile(RLSQ_TPCDS_SCHEMA); !s.ok()) Die(s);
+  return *g_shared->server;
+}
+
+// A database created and filled on first use (each ctest process runs one test, so load only what it needs).
+PgConnection& Database(const char* name) {
+  PgServer& server = Server();
+  std::unique_ptr<PgConnection>& conn = std::string(name) == "tpch" ? g_shared->tpch : g_shared->tpcds;
+  if (conn) return *conn;
+  auto t0 = std::chrono::steady_clock::now();
+  if (absl::Status s = server.CreateDatabase(name); !s.ok()) Die(s);
+  auto c = server.Connect(name);
+  if (!c.ok()) Die(c.status());
+  conn = std::move(*c);
+  absl::Status s = std::string(name) == "tpch" ? LoadTpch(*conn) : conn->ExecFile(RLSQ_TPCDS_SCHEMA);
+  if (!s.ok()) Die(s);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
-  std::printf("[pg] server start + TPC-H load + TPC-DS schema: %lld ms\n", static_cast<long long>(ms.count()));
-  return *g_shared;
+  std::printf("[pg] database %s loaded in %lld ms\n", name, static_cast<long long>(ms.count()));
+  return *conn;
 }
 
 class SharedServerEnv : public ::testing::Environment {
@@ -81,7 +85,7 @@ bool ParseAndPrint(const CorpusQuery& q, std::string* printed, bool* has_order_b
 }
 
 void CheckSameRows(const std::string& set) {
-  PgConnection& db = *Get().tpch;
+  PgConnection& db = Database("tpch");
   std::vector<CorpusQuery> queries = LoadCorpus(set);
   ASSERT_FALSE(queries.empty());
   int same = 0, ordered = 0, rows_total = 0;
@@ -134,7 +138,7 @@ TEST(CorpusOnPostgres, TpchPrintedFormReturnsSameRows) { CheckSameRows("tpch"); 
 TEST(CorpusOnPostgres, ChartsPrintedFormReturnsSameRows) { CheckSameRows("charts"); }
 
 TEST(CorpusOnPostgres, TpcdsOriginalAndPrintedFormPlan) {
-  PgConnection& db = *Get().tpcds;
+  PgConnection& db = Database("tpcds");
   std::vector<CorpusQuery> queries = LoadCorpus("tpcds");
   ASSERT_EQ(queries.size(), 99u);
   int planned = 0;

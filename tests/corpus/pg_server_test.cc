@@ -25,31 +25,35 @@ struct Shared {
 };
 Shared* g_shared = nullptr;
 
-Shared& Get() {
+PgServer& Server() {
   if (g_shared == nullptr) {
-    auto t0 = std::chrono::steady_clock::now();
     auto server = PgServer::Start();
     if (!server.ok()) {
-      ADD_FAILURE() << server.status();
+      std::fprintf(stderr, "%s\n", std::string(server.status().message()).c_str());
       std::abort();
     }
     g_shared = new Shared{std::move(*server), nullptr};
-    absl::Status s = g_shared->server->CreateDatabase("tpch");
-    auto conn = g_shared->server->Connect("tpch");
+  }
+  return *g_shared->server;
+}
+
+PgConnection& Tpch() {
+  PgServer& server = Server();
+  if (!g_shared->tpch) {
+    auto t0 = std::chrono::steady_clock::now();
+    absl::Status s = server.CreateDatabase("tpch");
+    auto conn = server.Connect("tpch");
+    if (s.ok() && conn.ok()) s = LoadTpch(**conn);
     if (!s.ok() || !conn.ok()) {
-      ADD_FAILURE() << s << " " << conn.status();
+      std::fprintf(stderr, "%s %s\n", std::string(s.message()).c_str(),
+                   std::string(conn.status().message()).c_str());
       std::abort();
     }
     g_shared->tpch = std::move(*conn);
-    s = LoadTpch(*g_shared->tpch);
-    if (!s.ok()) {
-      ADD_FAILURE() << s;
-      std::abort();
-    }
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
-    std::printf("[pg] server start + TPC-H load (SF 0.01): %lld ms\n", static_cast<long long>(ms.count()));
+    std::printf("[pg] TPC-H load (SF 0.01): %lld ms\n", static_cast<long long>(ms.count()));
   }
-  return *g_shared;
+  return *g_shared->tpch;
 }
 
 class SharedServerEnv : public ::testing::Environment {
@@ -87,7 +91,7 @@ TEST(PgServerTest, StartsStopsAndCleansUp) {
 }
 
 TEST(PgServerTest, QueryResultsNullsAndErrors) {
-  RLSQ_ASSERT_OK_AND_ASSIGN(auto db, Get().server->Connect("tpch"));
+  RLSQ_ASSERT_OK_AND_ASSIGN(auto db, Server().Connect());
   RLSQ_ASSERT_OK_AND_ASSIGN(PgResult r, db->Query("VALUES (2, NULL::text), (1, 'b'), (1, 'a')"));
   EXPECT_EQ(r.column_count(), 2u);
   ASSERT_EQ(r.rows.size(), 3u);
@@ -97,6 +101,7 @@ TEST(PgServerTest, QueryResultsNullsAndErrors) {
   EXPECT_EQ(sorted[2][0], std::optional<std::string>("2"));
   EXPECT_THAT(r.ToString(), HasSubstr("2|<NULL>"));
 
+  RLSQ_ASSERT_OK(db->Exec("CREATE TABLE region (r_regionkey int); INSERT INTO region SELECT generate_series(1, 5)"));
   auto bad = db->Query("SELECT no_such_column FROM region");
   EXPECT_THAT(bad, StatusIs(absl::StatusCode::kInvalidArgument, "42703"));
   EXPECT_THAT(bad, StatusIs(absl::StatusCode::kInvalidArgument, "no_such_column"));
@@ -104,14 +109,13 @@ TEST(PgServerTest, QueryResultsNullsAndErrors) {
   EXPECT_EQ(Count(*db, "SELECT count(*) FROM region"), 5);
   EXPECT_THAT(db->Exec("SELECT 1; SELECT 1/0; SELECT 2"), StatusIs(absl::StatusCode::kInvalidArgument, "22012"));
   EXPECT_THAT(db->Explain("SELECT * FROM nope"), StatusIs(absl::StatusCode::kInvalidArgument, "nope"));
-  RLSQ_ASSERT_OK_AND_ASSIGN(std::string plan, db->Explain("SELECT * FROM nation WHERE n_nationkey = 3"));
-  EXPECT_THAT(plan, HasSubstr("nation"));
+  RLSQ_ASSERT_OK_AND_ASSIGN(std::string plan, db->Explain("SELECT * FROM region WHERE r_regionkey = 3"));
+  EXPECT_THAT(plan, HasSubstr("region"));
 }
 
 TEST(PgServerTest, RolesAndRowSecurity) {
-  Shared& s = Get();
-  RLSQ_ASSERT_OK(s.server->CreateDatabase("rls"));
-  RLSQ_ASSERT_OK_AND_ASSIGN(auto db, s.server->Connect("rls"));
+  RLSQ_ASSERT_OK(Server().CreateDatabase("rls"));
+  RLSQ_ASSERT_OK_AND_ASSIGN(auto db, Server().Connect("rls"));
   RLSQ_ASSERT_OK(db->Exec(R"sql(
     CREATE TABLE t (id int, owner text);
     INSERT INTO t VALUES (1, 'alice'), (2, 'bob'), (3, 'alice');
@@ -135,7 +139,7 @@ TEST(PgServerTest, RolesAndRowSecurity) {
 }
 
 TEST(TpchDataTest, SizesKeysAndDomains) {
-  PgConnection& db = *Get().tpch;
+  PgConnection& db = Tpch();
   EXPECT_EQ(Count(db, "SELECT count(*) FROM region"), 5);
   EXPECT_EQ(Count(db, "SELECT count(*) FROM nation"), 25);
   EXPECT_EQ(Count(db, "SELECT count(*) FROM supplier"), 100);
@@ -190,9 +194,9 @@ TEST(TpchDataTest, SizesKeysAndDomains) {
 
 // The generator is deterministic: a checksum over all of lineitem is the same on every run.
 TEST(TpchDataTest, Deterministic) {
-  PgConnection& db = *Get().tpch;
-  RLSQ_ASSERT_OK(Get().server->CreateDatabase("tpch2"));
-  RLSQ_ASSERT_OK_AND_ASSIGN(auto db2, Get().server->Connect("tpch2"));
+  PgConnection& db = Tpch();
+  RLSQ_ASSERT_OK(Server().CreateDatabase("tpch2"));
+  RLSQ_ASSERT_OK_AND_ASSIGN(auto db2, Server().Connect("tpch2"));
   RLSQ_ASSERT_OK(LoadTpch(*db2));
   const char* sum = "SELECT md5(string_agg(t::text, ',' ORDER BY l_orderkey, l_linenumber)) FROM lineitem t";
   RLSQ_ASSERT_OK_AND_ASSIGN(PgResult a, db.Query(sum));
@@ -202,7 +206,7 @@ TEST(TpchDataTest, Deterministic) {
 
 // Every TPC-H and chart query of the corpus runs on the generated data and returns at least one row.
 TEST(TpchDataTest, CorpusQueriesReturnRows) {
-  PgConnection& db = *Get().tpch;
+  PgConnection& db = Tpch();
   int checked = 0;
   for (const std::string set : {"tpch", "charts"}) {
     for (const CorpusQuery& q : LoadCorpus(set)) {
