@@ -127,7 +127,7 @@ int UsageError(std::string_view message, std::string_view command) {
 }
 
 int SqlError(const absl::Status& status) {
-  PrintError(status.message());
+  PrintError(std::string(status.message()));
   return kExitRefused;
 }
 
@@ -137,7 +137,7 @@ int ParseOptionsOrExit(OptionParser& parser, const std::vector<std::string>& arg
     std::cout << parser.Help();
     return kExitOk;
   }
-  if (!s.ok()) return UsageError(s.message(), command);
+  if (!s.ok()) return UsageError(std::string(s.message()), command);
   return -1;
 }
 

@@ -42,7 +42,7 @@ std::string ReadAll(const std::filesystem::path& p) {
 }
 
 // Runs rlsq with `args`, feeding `stdin_text` on standard input.
-Result Run(const std::vector<std::string>& args, const std::string& stdin_text = "") {
+Result RunRlsq(const std::vector<std::string>& args, const std::string& stdin_text = "") {
   static int counter = 0;
   auto dir = std::filesystem::temp_directory_path() /
              ("rlsq_cli_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
@@ -52,9 +52,10 @@ Result Run(const std::vector<std::string>& args, const std::string& stdin_text =
     in << stdin_text;
   }
   std::string cmd = ShellQuote(RLSQ_BINARY);
-  for (const auto& a : args) cmd += " " + ShellQuote(a);
-  cmd += " < " + ShellQuote((dir / "in").string()) + " > " + ShellQuote((dir / "out").string()) + " 2> " +
-         ShellQuote((dir / "err").string());
+  for (const auto& a : args) cmd.append(" ").append(ShellQuote(a));
+  cmd.append(" < ").append(ShellQuote((dir / "in").string()));
+  cmd.append(" > ").append(ShellQuote((dir / "out").string()));
+  cmd.append(" 2> ").append(ShellQuote((dir / "err").string()));
   int status = std::system(cmd.c_str());
   Result r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -65,29 +66,29 @@ Result Run(const std::vector<std::string>& args, const std::string& stdin_text =
 }
 
 TEST(CliTest, ParsePrintsNormalizedSql) {
-  Result r = Run({"parse", "--sql", "select a,b from t where a=1"});
+  Result r = RunRlsq({"parse", "--sql", "select a,b from t where a=1"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "SELECT a, b FROM t WHERE a = 1\n");
   EXPECT_EQ(r.err, "");
 }
 
 TEST(CliTest, ParseReadsStdin) {
-  Result r = Run({"parse"}, "SELECT \"Total\"\nFROM orders -- trailing comment\n;\n");
+  Result r = RunRlsq({"parse"}, "SELECT \"Total\"\nFROM orders -- trailing comment\n;\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "SELECT \"Total\" FROM orders\n");
 }
 
 TEST(CliTest, ParseWithDialectAndEqualsForm) {
-  Result r = Run({"parse", "--dialect", "postgres", "--sql=SELECT 1"});
+  Result r = RunRlsq({"parse", "--dialect", "postgres", "--sql=SELECT 1"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "SELECT 1\n");
-  r = Run({"parse", "--dialect=postgresql", "--sql", "SELECT 2"});
+  r = RunRlsq({"parse", "--dialect=postgresql", "--sql", "SELECT 2"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "SELECT 2\n");
 }
 
 TEST(CliTest, ParseJsonPrintsTheAst) {
-  Result r = Run({"parse", "--json", "--sql", "SELECT a FROM t"});
+  Result r = RunRlsq({"parse", "--json", "--sql", "SELECT a FROM t"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, StartsWith("{"));
   EXPECT_THAT(r.out, HasSubstr("\"kind\""));
@@ -97,7 +98,7 @@ TEST(CliTest, ParseJsonPrintsTheAst) {
 }
 
 TEST(CliTest, RefusesWritesWithExitCode2) {
-  Result r = Run({"parse", "--sql", "INSERT INTO t VALUES (1)"});
+  Result r = RunRlsq({"parse", "--sql", "INSERT INTO t VALUES (1)"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_THAT(r.err, StartsWith("rlsq: 1:1: "));
@@ -105,7 +106,7 @@ TEST(CliTest, RefusesWritesWithExitCode2) {
 }
 
 TEST(CliTest, RefusesSeveralStatements) {
-  Result r = Run({"parse", "--sql", "SELECT 1; SELECT 2"});
+  Result r = RunRlsq({"parse", "--sql", "SELECT 1; SELECT 2"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_THAT(r.err, StartsWith("rlsq: 1:"));
@@ -113,7 +114,7 @@ TEST(CliTest, RefusesSeveralStatements) {
 }
 
 TEST(CliTest, SyntaxErrorHasLineAndColumn) {
-  Result r = Run({"parse"}, "SELECT a\nFORM t");
+  Result r = RunRlsq({"parse"}, "SELECT a\nFORM t");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_THAT(r.err, StartsWith("rlsq: 2:"));
@@ -121,18 +122,18 @@ TEST(CliTest, SyntaxErrorHasLineAndColumn) {
 }
 
 TEST(CliTest, LexerErrorHasLineAndColumn) {
-  Result r = Run({"parse", "--sql", "SELECT 'unterminated"});
+  Result r = RunRlsq({"parse", "--sql", "SELECT 'unterminated"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_THAT(r.err, StartsWith("rlsq: 1:8: "));
   EXPECT_THAT(r.err, HasSubstr("unterminated"));
-  r = Run({"parse", "--sql", "SELECT 1 /* never closed"});
+  r = RunRlsq({"parse", "--sql", "SELECT 1 /* never closed"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, StartsWith("rlsq: 1:10: "));
 }
 
 TEST(CliTest, EmptyInputIsRefused) {
-  Result r = Run({"parse"}, "");
+  Result r = RunRlsq({"parse"}, "");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_THAT(r.err, StartsWith("rlsq: "));
@@ -140,62 +141,62 @@ TEST(CliTest, EmptyInputIsRefused) {
 
 TEST(CliTest, Help) {
   for (const auto& args : std::vector<std::vector<std::string>>{{"--help"}, {"help"}, {"-h"}}) {
-    Result r = Run(args);
+    Result r = RunRlsq(args);
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_THAT(r.out, HasSubstr("usage: rlsq"));
     EXPECT_THAT(r.out, HasSubstr("parse"));
     EXPECT_EQ(r.err, "");
   }
-  Result r = Run({"parse", "--help"});
+  Result r = RunRlsq({"parse", "--help"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_THAT(r.out, HasSubstr("usage: rlsq parse"));
   EXPECT_THAT(r.out, HasSubstr("--json"));
   EXPECT_THAT(r.out, HasSubstr("--sql"));
   EXPECT_THAT(r.out, HasSubstr("--dialect"));
-  r = Run({"help", "parse"});
+  r = RunRlsq({"help", "parse"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_THAT(r.out, HasSubstr("usage: rlsq parse"));
 }
 
 TEST(CliTest, UsageErrorsExitWith1) {
-  Result r = Run({});
+  Result r = RunRlsq({});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("usage: rlsq"));
   EXPECT_EQ(r.out, "");
 
-  r = Run({"frobnicate"});
+  r = RunRlsq({"frobnicate"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("rlsq: unknown command 'frobnicate'"));
   EXPECT_EQ(r.out, "");
 
-  r = Run({"--verbose"});
+  r = RunRlsq({"--verbose"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("unknown option"));
 
-  r = Run({"parse", "--frob", "--sql", "SELECT 1"});
+  r = RunRlsq({"parse", "--frob", "--sql", "SELECT 1"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("rlsq: unknown option '--frob'"));
   EXPECT_EQ(r.out, "");
 
-  r = Run({"parse", "--sql"});
+  r = RunRlsq({"parse", "--sql"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("rlsq: option '--sql' needs a value"));
   EXPECT_EQ(r.out, "");
 
-  r = Run({"parse", "--dialect", "oracle", "--sql", "SELECT 1"});
+  r = RunRlsq({"parse", "--dialect", "oracle", "--sql", "SELECT 1"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("rlsq: unknown dialect 'oracle'"));
   EXPECT_EQ(r.out, "");
 
-  r = Run({"parse", "stray", "--sql", "SELECT 1"});
+  r = RunRlsq({"parse", "stray", "--sql", "SELECT 1"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("unexpected argument 'stray'"));
 
-  r = Run({"parse", "--json=yes", "--sql", "SELECT 1"});
+  r = RunRlsq({"parse", "--json=yes", "--sql", "SELECT 1"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("takes no value"));
 
-  r = Run({"help", "nope"});
+  r = RunRlsq({"help", "nope"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("unknown command 'nope'"));
 }
@@ -203,11 +204,11 @@ TEST(CliTest, UsageErrorsExitWith1) {
 TEST(CliTest, ExampleQueryParses) {
   std::string sql = ReadAll(std::filesystem::path(RLSQ_SOURCE_DIR) / "examples" / "query.sql");
   ASSERT_FALSE(sql.empty());
-  Result r = Run({"parse"}, sql);
+  Result r = RunRlsq({"parse"}, sql);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, StartsWith("WITH "));
   // The printed form parses again to the same text.
-  Result again = Run({"parse", "--sql", r.out});
+  Result again = RunRlsq({"parse", "--sql", r.out});
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(again.out, r.out);
 }
