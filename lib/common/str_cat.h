@@ -30,6 +30,11 @@ void Put(std::string* out, T v) {
 }
 }  // namespace str_internal
 
+// Conversions between std::string_view and Debian's absl::string_view (e.g. absl::Status::message(), and keys for
+// heterogeneous lookup in absl::flat_hash_map<std::string, ...>).
+inline absl::string_view ToAbsl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+inline std::string_view ToStd(absl::string_view s) { return std::string_view(s.data(), s.size()); }
+
 template <class... A>
 void Append(std::string* out, const A&... a) {
   (str_internal::Put(out, a), ...);
