@@ -92,8 +92,9 @@ enum class QuoteMode : uint8_t {
 
 class Scanner {
  public:
-  Scanner(const Lexer& lexer, std::string_view src, Arena& arena)
-      : lx_(lexer),
+  Scanner(const Lexer& lexer, std::string_view src, Arena& arena, bool ascii)
+      : ascii_(ascii),
+        lx_(lexer),
         cfg_(lexer.config()),
         src_(src),
         s_(reinterpret_cast<const unsigned char*>(src.data())),
@@ -105,19 +106,26 @@ class Scanner {
     out->reserve(n_ / 5 + 8);
     size_t p = 0;
     for (;;) {
-      RLSQ_RETURN_IF_ERROR(SkipWhitespaceAndComments(&p));
-      Token t;
+      RLSQ_RETURN_IF_ERROR(SkipWhitespaceAndComments</*kCountLines=*/true>(&p));
+      Token& t = out->emplace_back();  // built in place (copying a Token assembled field by field stalls)
+      Locate(p, &t);
       if (p >= n_) {
         t.kind = TokenKind::kEof;
         t.begin = t.end = static_cast<uint32_t>(n_);
-        Locate(n_, &t);
-        out->push_back(t);
         return absl::OkStatus();
       }
       size_t end = p;
       RLSQ_RETURN_IF_ERROR(NextToken(p, /*allow_uescape=*/true, &t, &end));
-      Locate(p, &t);
-      out->push_back(t);
+      switch (t.kind) {  // only these can span lines (a U& literal also through its UESCAPE clause)
+        case TokenKind::kString:
+        case TokenKind::kQuotedIdent:
+        case TokenKind::kBitString:
+        case TokenKind::kHexString:
+          CountLines(p, end);
+          break;
+        default:
+          break;
+      }
       p = end;
     }
   }
@@ -135,27 +143,35 @@ class Scanner {
   bool Is(unsigned char c, uint8_t cls) const { return (lx_.char_class(c) & cls) != 0; }
   bool At(size_t i, char c) const { return i < n_ && s_[i] == static_cast<unsigned char>(c); }
 
-  // Line and column of `offset`; offsets are visited in increasing order, so this is one pass overall.
-  void Locate(size_t offset, Token* t) {
-    size_t i = track_pos_;
-    uint32_t line = line_, col = col_;
-    for (; i < offset; ++i) {
-      unsigned char c = s_[i];
-      if (c == '\n') {
-        ++line;
-        col = 1;
-      } else if ((c & 0xC0) != 0x80) {
-        ++col;
-      }
+  // Line bookkeeping: whitespace/comment skipping and CountLines (for tokens that can hold newlines) advance
+  // line_ and line_start_; columns are measured from line_start_ (in code points; incrementally if non-ASCII).
+  void CountLines(size_t from, size_t to) {
+    while (from < to) {
+      const void* nl = std::memchr(s_ + from, '\n', to - from);
+      if (nl == nullptr) break;
+      from = static_cast<size_t>(static_cast<const unsigned char*>(nl) - s_) + 1;
+      ++line_;
+      line_start_ = from;
     }
-    track_pos_ = i;
-    line_ = line;
-    col_ = col;
-    t->line = line;
-    t->column = col;
+  }
+
+  void Locate(size_t offset, Token* t) {
+    t->line = line_;
+    if (ascii_) {
+      t->column = static_cast<uint32_t>(offset - line_start_) + 1;
+      return;
+    }
+    if (cp_pos_ < line_start_) {
+      cp_pos_ = line_start_;
+      cp_col_ = 1;
+    }
+    for (size_t i = cp_pos_; i < offset; ++i) cp_col_ += (s_[i] & 0xC0) != 0x80;
+    cp_pos_ = offset;
+    t->column = cp_col_;
   }
 
   // Skips a block comment starting at *p ("/*"); nested if the dialect says so.
+  template <bool kCountLines>
   absl::Status SkipBlockComment(size_t* p) {
     size_t start = *p;
     size_t i = start + 2;
@@ -172,6 +188,10 @@ class Scanner {
         i += 2;
         ++depth;
       } else {
+        if (kCountLines && c == '\n') {
+          ++line_;
+          line_start_ = i + 1;
+        }
         ++i;
       }
     }
@@ -183,16 +203,22 @@ class Scanner {
     return i;
   }
 
+  // kCountLines: false for lookahead that may be rescanned.
+  template <bool kCountLines>
   absl::Status SkipWhitespaceAndComments(size_t* p) {
     size_t i = *p;
     while (i < n_) {
       unsigned char c = s_[i];
       if (Is(c, Lexer::kSpace)) {
         ++i;
+        if (kCountLines && c == '\n') {
+          ++line_;
+          line_start_ = i;
+        }
       } else if (c == '-' && At(i + 1, '-')) {
         i = SkipLineComment(i + 2);
       } else if (c == '/' && At(i + 1, '*')) {
-        RLSQ_RETURN_IF_ERROR(SkipBlockComment(&i));
+        RLSQ_RETURN_IF_ERROR(SkipBlockComment<kCountLines>(&i));
       } else if (c == '#' && cfg_.hash_comments) {
         i = SkipLineComment(i + 1);
       } else {
@@ -473,7 +499,7 @@ class Scanner {
   // Looks for "UESCAPE 'c'" after a U& literal ending at `end`. Updates *end and *esc if present.
   absl::Status MatchUescape(size_t* end, char* esc) {
     size_t p = *end;
-    if (!SkipWhitespaceAndComments(&p).ok()) return absl::OkStatus();  // reported when lexed normally
+    if (!SkipWhitespaceAndComments<false>(&p).ok()) return absl::OkStatus();  // reported when lexed normally
     size_t w = p;
     while (w < n_ && Is(s_[w], Lexer::kIdentCont)) ++w;
     static constexpr char kWord[] = "uescape";
@@ -484,7 +510,7 @@ class Scanner {
       if (c != static_cast<unsigned char>(kWord[k])) return absl::OkStatus();
     }
     size_t q = w;
-    RLSQ_RETURN_IF_ERROR(SkipWhitespaceAndComments(&q));
+    RLSQ_RETURN_IF_ERROR(SkipWhitespaceAndComments<false>(&q));
     if (q >= n_) return Error(q, "UESCAPE must be followed by a simple string literal");
     Token lit;
     size_t lit_end = q;
@@ -810,6 +836,7 @@ class Scanner {
   }
 
  private:
+  bool ascii_;  // the input is pure ASCII: columns are byte distances
   const Lexer& lx_;
   const LexerConfig& cfg_;
   std::string_view src_;
@@ -818,14 +845,18 @@ class Scanner {
   Arena& arena_;
   std::string buf_;   // scratch for decoded literals, reused across tokens
   std::string ubuf_;  // scratch for U& escape decoding
-  size_t track_pos_ = 0;
   uint32_t line_ = 1;
-  uint32_t col_ = 1;
+  size_t line_start_ = 0;
+  size_t cp_pos_ = 0;   // non-ASCII input: column cp_col_ is known for offset cp_pos_
+  uint32_t cp_col_ = 1;
 };
 
 }  // namespace
 
-size_t FindInvalidUtf8(std::string_view text) {
+namespace {
+
+// Offset of the first invalid byte (or text.size()); *ascii tells whether every byte is below 0x80.
+size_t ValidateUtf8(std::string_view text, bool* ascii) {
   const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
   size_t n = text.size();
   size_t i = 0;
@@ -842,9 +873,17 @@ size_t FindInvalidUtf8(std::string_view text) {
     if (i >= n) break;
     size_t len = Utf8SequenceLength(s + i, n - i);
     if (len == 0) return i;
+    if (len > 1) *ascii = false;
     i += len;
   }
   return n;
+}
+
+}  // namespace
+
+size_t FindInvalidUtf8(std::string_view text) {
+  bool ascii = true;
+  return ValidateUtf8(text, &ascii);
 }
 
 Lexer::Lexer(const LexerConfig& config) : config_(config) {
@@ -873,9 +912,10 @@ Lexer::Lexer(const LexerConfig& config) : config_(config) {
 
 absl::Status Lexer::Tokenize(std::string_view sql, Arena& arena, std::vector<Token>* out) const {
   if (sql.size() >= 0xFFFFFFF0u) return absl::InvalidArgumentError("1:1: query text too long");
-  size_t bad = FindInvalidUtf8(sql);
+  bool ascii = true;
+  size_t bad = ValidateUtf8(sql, &ascii);
   if (bad != sql.size()) return SqlErrorAt(sql, static_cast<uint32_t>(bad), InvalidUtf8Message(sql, bad));
-  Scanner scanner(*this, sql, arena);
+  Scanner scanner(*this, sql, arena, ascii);
   return scanner.Run(out);
 }
 

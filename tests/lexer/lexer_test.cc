@@ -9,6 +9,7 @@
 
 #include "lib/dialect/dialect.h"
 #include "lib/dialect/postgres_dialect.h"
+#include "lib/common/status.h"
 #include "tests/support/corpus.h"
 #include "tests/support/status_matchers.h"
 
@@ -346,6 +347,22 @@ TEST_F(LexerTest, Positions) {
   EXPECT_EQ(pos(6), "4:5@33-34");
   EXPECT_EQ(pos(7), "4:6@34-34");  // eof
   EXPECT_THAT(Error("SELECT 'é' FROM\n  x, 'oops"), HasSubstr("2:6: unterminated quoted string"));
+  // Newlines inside tokens and comments, ASCII and not.
+  for (std::string_view prefix : {"", "\xc3\xa9 "}) {
+    std::string sql = std::string(prefix) +
+                      "'a\nb' x \"q\nq\" y $$\n$$ z /*\n*/ w U&'\n' UESCAPE\n'!' v B'1'\n'0' u E'\\n'\n'\\n' t";
+    Lexed m = Lex(sql);
+    ASSERT_TRUE(m.status.ok()) << m.status;
+    std::vector<std::string> got;
+    for (const Token& tok : m.tokens) {
+      if (tok.kind == TokenKind::kIdent && tok.text.size() == 1) {
+        got.push_back(std::string(tok.text) + "@" + std::to_string(tok.line) + ":" + std::to_string(tok.column));
+        EXPECT_EQ(LocationAt(sql, tok.begin).line, tok.line);
+        EXPECT_EQ(LocationAt(sql, tok.begin).column, tok.column);
+      }
+    }
+    EXPECT_THAT(got, ElementsAre("x@2:4", "y@3:4", "z@4:4", "w@5:4", "v@7:5", "u@8:5", "t@9:6")) << sql;
+  }
   EXPECT_THAT(Error("SELECT 'a\n\nb"), HasSubstr("1:8: unterminated quoted string"));
 }
 
