@@ -86,6 +86,7 @@ class Transformer {
   ast::TypeName* TypeName(P::TypeNameContext* ctx);
   ast::TypeName* SimpleTypeName(P::SimpleTypeNameContext* ctx);
   ast::TypeName* ConstTypeName(P::ConstTypeNameContext* ctx);
+  ast::TypeName* KeywordTypeName(P::KeywordTypeNameContext* ctx);
   void ExprList(P::ExprListContext* ctx, ast::List<ast::Expr*>* out);
   std::string_view IntervalFields(P::IntervalQualifierContext* ctx, ast::List<ast::Expr*>* modifiers);
 

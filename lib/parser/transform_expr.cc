@@ -152,22 +152,23 @@ ast::Expr* Transformer::CmpExpr(P::CmpExprContext* ctx) {
 }
 
 ast::Expr* Transformer::LikeExpr(P::LikeExprContext* ctx) {
-  auto ops = ctx->otherOpExpr();
-  ast::Expr* left = OtherOpExpr(ops[0]);
+  ast::Expr* left = OtherOpExpr(static_cast<P::OtherOpExprContext*>(ctx->children[0]));
   if (ctx->children.size() == 1) return left;
-  bool negated = ctx->K_NOT() != nullptr;
+  bool negated = ctx->children.size() == 3;
+  auto* tail = static_cast<P::LikeTailContext*>(ctx->children.back());
   ast::Span span = SpanOf(ctx);
-  if (ctx->K_BETWEEN()) {
+  if (auto* bt = dynamic_cast<P::LtBetweenContext*>(tail)) {
+    auto ops = bt->otherOpExpr();
     auto* b = New<ast::Between>(span);
     b->expr = left;
     b->negated = negated;
-    b->symmetric = ctx->K_SYMMETRIC() != nullptr;
-    b->low = OtherOpExpr(ops[1]);
-    b->high = OtherOpExpr(ops[2]);
+    b->symmetric = bt->K_SYMMETRIC() != nullptr;
+    b->low = OtherOpExpr(ops[0]);
+    b->high = OtherOpExpr(ops[1]);
     return b;
   }
-  if (ctx->K_IN()) {
-    auto* rhs = ctx->inRhs();
+  if (auto* in = dynamic_cast<P::LtInContext*>(tail)) {
+    auto* rhs = in->inRhs();
     if (auto* sq = dynamic_cast<P::InSubqueryContext*>(rhs)) {
       auto* s = New<ast::SubqueryExpr>(span);
       s->subquery_kind = ast::SubqueryKind::kIn;
@@ -182,22 +183,24 @@ ast::Expr* Transformer::LikeExpr(P::LikeExprContext* ctx) {
     ExprList(static_cast<P::InListContext*>(rhs)->exprList(), &l->list);
     return l;
   }
-  auto* lop = ctx->likeOp();
+  auto* lt = static_cast<P::LtLikeContext*>(tail);
+  auto* lop = lt->likeOp();
   ast::LikeKind kind = lop->K_LIKE() ? ast::LikeKind::kLike
                        : lop->K_ILIKE() ? ast::LikeKind::kILike
                                         : ast::LikeKind::kSimilarTo;
-  if (auto* q = ctx->quantifiedRhs()) {
+  if (auto* q = lt->quantifiedRhs()) {
     if (kind == ast::LikeKind::kSimilarTo) Fail(lop->getStart(), "SIMILAR TO cannot be used with ANY, SOME or ALL");
     std::string_view op = kind == ast::LikeKind::kLike ? (negated ? "NOT LIKE" : "LIKE")
                                                        : (negated ? "NOT ILIKE" : "ILIKE");
     return Quantified(left, op, q, 0);
   }
+  auto ops = lt->otherOpExpr();
   auto* l = New<ast::Like>(span);
   l->like_kind = kind;
   l->negated = negated;
   l->expr = left;
-  l->pattern = OtherOpExpr(ops[1]);
-  if (ops.size() > 2) l->escape = OtherOpExpr(ops[2]);
+  l->pattern = OtherOpExpr(ops[0]);
+  if (ops.size() > 1) l->escape = OtherOpExpr(ops[1]);
   return l;
 }
 
@@ -253,7 +256,7 @@ ast::Expr* Transformer::OtherOpOperand(P::OtherOpOperandContext* ctx) {
   if (auto* p = dynamic_cast<P::OoPrefixContext*>(ctx)) {
     DepthGuard guard(this, ctx);
     auto* u = New<ast::UnaryOp>(SpanOf(ctx));
-    u->op = QualOpText(this, p->qualOp());
+    u->op = Tok(p->OP()).text;
     u->operand = OtherOpOperand(p->otherOpOperand());
     return u;
   }
@@ -321,8 +324,25 @@ ast::Expr* Transformer::PostfixExpr(P::PostfixExprContext* ctx) {
   ast::Expr* e = Primary(ctx->primary());
   auto ops = ctx->postfixOp();
   if (ops.size() > 1) CheckChain(ops.size(), ctx->getStart());
+  // `.name` / `.*` directly after a column name extend the ColumnRef (t.c, s.t.c, t.*); after anything else they
+  // are field selections.
+  auto* column = e->As<ast::ColumnRef>();
   for (auto* op : ops) {
     ast::Span span{e->span.begin, SpanOf(op).end};
+    if (column != nullptr && !column->star) {
+      if (auto* f = dynamic_cast<P::PoFieldContext*>(op)) {
+        column->parts.push_back(IdentOf(f->colLabel()));
+        column->span = span;
+        if (column->parts.size() > 4) Fail(op->getStart(), "improper qualified name (too many dotted names)");
+        continue;
+      }
+      if (dynamic_cast<P::PoFieldStarContext*>(op)) {
+        column->star = true;
+        column->span = span;
+        continue;
+      }
+    }
+    column = nullptr;
     if (auto* s = dynamic_cast<P::PoSubscriptContext*>(op)) {
       auto* n = New<ast::Subscript>(span);
       n->expr = e;
@@ -376,15 +396,8 @@ static ast::Literal* MakeLiteral(Transformer* t, TerminalNode* term) {
 ast::Expr* Transformer::Primary(P::PrimaryContext* ctx) {
   ast::Span span = SpanOf(ctx);
   if (auto* c = dynamic_cast<P::PrColumnRefContext*>(ctx)) {
-    auto* cr = c->columnRef();
     auto* n = New<ast::ColumnRef>(span);
-    for (auto* child : cr->children) {
-      if (auto* term = AsTerminal(child)) {
-        if (term->getSymbol()->getType() == P::STAR) n->star = true;
-        continue;
-      }
-      n->parts.push_back(IdentOf(static_cast<antlr4::ParserRuleContext*>(child)));
-    }
+    n->parts.push_back(IdentOf(c->columnRef()));
     return n;
   }
   if (auto* c = dynamic_cast<P::PrLiteralContext*>(ctx)) {
@@ -597,8 +610,8 @@ ast::Expr* Transformer::SpecialFunc(P::SpecialFuncContext* ctx) {
 ast::Expr* Transformer::TypedLiteral(P::TypedLiteralContext* ctx) {
   auto* n = New<ast::TypedLiteral>(SpanOf(ctx));
   n->value = Tok(ctx->STRING()).text;
-  if (auto* c = ctx->constTypeName()) {
-    n->type = ConstTypeName(c);
+  if (auto* c = ctx->keywordTypeName()) {
+    n->type = KeywordTypeName(c);
     return n;
   }
   if (auto* fn = ctx->funcName()) {
@@ -686,7 +699,12 @@ ast::TypeName* Transformer::ConstTypeName(P::ConstTypeNameContext* ctx) {
     }
     return t;
   }
-  // A keyword type: the words, lower case, single spaces, as one unquoted Ident; modifiers from the parentheses.
+  return KeywordTypeName(ctx->keywordTypeName());
+}
+
+// A keyword type: the words, lower case, single spaces, as one unquoted Ident; modifiers from the parentheses.
+ast::TypeName* Transformer::KeywordTypeName(P::KeywordTypeNameContext* ctx) {
+  auto* t = New<ast::TypeName>(SpanOf(ctx));
   std::vector<std::string_view> words;
   ast::Span words_span{SpanOf(ctx).begin, SpanOf(ctx).begin};
   std::vector<ParseTree*> stack(ctx->children.rbegin(), ctx->children.rend());
