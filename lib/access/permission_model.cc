@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <functional>
 #include <mutex>
 #include <tuple>
@@ -63,12 +64,40 @@ size_t HeapBytes(const std::string& s) { return s.capacity() > 15 ? s.capacity()
 
 }  // namespace
 
+// A short-string hash (names are a few bytes): 8 bytes per multiply, then a final avalanche for the map's H1/H2.
 size_t PermissionModel::NameHash::operator()(const NameView& v) const {
-  return absl::Hash<std::tuple<absl::string_view, absl::string_view, absl::string_view>>{}(
-      std::make_tuple(AV(v.a), AV(v.b), AV(v.c)));
+  uint64_t h = 0x243F6A8885A308D3ull;
+  for (std::string_view s : {v.a, v.b, v.c}) {
+    const char* p = s.data();
+    size_t n = s.size();
+    h = (h ^ n) * 0x9E3779B97F4A7C15ull;
+    for (; n >= 8; n -= 8, p += 8) {
+      uint64_t x;
+      std::memcpy(&x, p, 8);
+      h = (h ^ x) * 0xBF58476D1CE4E5B9ull;
+      h ^= h >> 31;
+    }
+    if (n > 0) {
+      uint64_t x = 0;
+      std::memcpy(&x, p, n);
+      h = (h ^ x) * 0x94D049BB133111EBull;
+      h ^= h >> 29;
+    }
+  }
+  h ^= h >> 32;
+  h *= 0xD6E8FEB86659FD93ull;
+  h ^= h >> 32;
+  return static_cast<size_t>(h);
 }
 
 PermissionModel::~PermissionModel() = default;
+
+size_t PermissionSet::pair_count() const {
+  size_t n = 0;
+  for (size_t i = 0; i <= mask_; ++i)
+    if (slots_[i].word != kEmpty) n += std::popcount(slots_[i].bits);
+  return n;
+}
 
 absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(const std::vector<RoleSpec>& specs,
                                                                               const ModelOptions& options) {
@@ -206,19 +235,24 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
   for (size_t d = 0; d < defs.size(); ++d) RLSQ_RETURN_IF_ERROR(expand(d));
 
   m->roles_.reserve(defs.size());
+  m->role_words_begin_.reserve(defs.size() + 1);
   for (size_t d = 0; d < defs.size(); ++d) {
     Role role;
     role.name = defs[d].name;
-    role.pairs = std::move(effective[d]);
-    for (uint32_t pid : role.pairs) {
+    role.pair_count = effective[d].size();
+    const size_t begin = m->role_words_.size();
+    m->role_words_begin_.push_back(static_cast<uint32_t>(begin));
+    for (uint32_t pid : effective[d]) {
       uint32_t w = pid >> 6;
-      if (role.words.empty() || role.words.back().first != w) role.words.emplace_back(w, 0);
-      role.words.back().second |= uint64_t{1} << (pid & 63);
+      if (m->role_words_.size() == begin || m->role_words_.back().word != w) m->role_words_.push_back({w, 0});
+      m->role_words_.back().bits |= uint64_t{1} << (pid & 63);
     }
-    role.pairs.shrink_to_fit();
+    std::vector<uint32_t>().swap(effective[d]);
     m->role_ids_[role.name] = static_cast<uint32_t>(m->roles_.size());
     m->roles_.push_back(std::move(role));
   }
+  m->role_words_begin_.push_back(static_cast<uint32_t>(m->role_words_.size()));
+  m->role_words_.shrink_to_fit();
   m->public_role_id_ = m->role_ids_.at(options.public_role);
 
   // 4. Data-access indexes.
@@ -253,7 +287,9 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
     e.first = static_cast<uint32_t>(m->table_pairs_.size());
     e.count = static_cast<uint32_t>(list.size());
     m->table_pairs_.insert(m->table_pairs_.end(), list.begin(), list.end());
-    m->tables_.emplace(key, e);
+    m->table_index_.emplace(Cat(key.a, std::string_view("\0", 1), key.b, std::string_view("\0", 1), key.c),
+                            static_cast<uint32_t>(m->table_entries_.size()));
+    m->table_entries_.push_back(e);
   }
   return std::shared_ptr<const PermissionModel>(std::move(m));
 }
@@ -282,35 +318,47 @@ uint32_t PermissionModel::PairId(std::string_view permission, std::string_view r
 
 std::unique_ptr<PermissionSet> PermissionModel::ComputeUncached(std::span<const uint32_t> role_ids) const {
   auto set = std::unique_ptr<PermissionSet>(new PermissionSet());
+  const uint32_t n = static_cast<uint32_t>(roles_.size());
   size_t words = 0;
-  for (uint32_t id : role_ids)
-    if (id < roles_.size()) words += roles_[id].words.size();
+  for (uint32_t id : role_ids) {
+    if (id >= n) continue;
+    words += role_words_begin_[id + 1] - role_words_begin_[id];
+    __builtin_prefetch(&role_words_[role_words_begin_[id]]);  // the roles' bitmaps are far apart: overlap the misses
+  }
   const size_t cap = std::bit_ceil(std::max<size_t>(2, words * 2));
-  set->keys_.assign(cap, PermissionSet::kEmpty);
-  set->bits_.assign(cap, 0);
+  set->slots_.reset(new PermissionSet::Slot[cap]);
+  for (size_t i = 0; i < cap; ++i) set->slots_[i] = {PermissionSet::kEmpty, 0};
   set->mask_ = static_cast<uint32_t>(cap - 1);
   set->shift_ = 32 - static_cast<uint32_t>(std::countr_zero(cap));
+  PermissionSet::Slot* slots = set->slots_.get();
   for (uint32_t id : role_ids) {
-    if (id >= roles_.size()) continue;
-    for (const auto& [w, bits] : roles_[id].words) {
-      uint32_t i = (w * 0x9E3779B1u) >> set->shift_;
-      while (set->keys_[i] != w && set->keys_[i] != PermissionSet::kEmpty) i = (i + 1) & set->mask_;
-      set->keys_[i] = w;
-      set->bits_[i] |= bits;
+    if (id >= n) continue;
+    for (uint32_t k = role_words_begin_[id], end = role_words_begin_[id + 1]; k < end; ++k) {
+      const WordBits wb = role_words_[k];
+      uint32_t i = (wb.word * 0x9E3779B1u) >> set->shift_;
+      while (slots[i].word != wb.word && slots[i].word != PermissionSet::kEmpty) i = (i + 1) & set->mask_;
+      slots[i].word = wb.word;
+      slots[i].bits |= wb.bits;
     }
   }
-  for (uint64_t b : set->bits_) set->pair_count_ += std::popcount(b);
   set->all_datasource_ = set->Has(all_datasource_pair_);
   set->all_database_ = set->Has(all_database_pair_);
   return set;
 }
 
 const PermissionSet& PermissionModel::Resolve(std::span<const uint32_t> role_ids) const {
-  absl::InlinedVector<uint32_t, 64> key(role_ids.begin(), role_ids.end());
-  std::sort(key.begin(), key.end());
-  key.erase(std::unique(key.begin(), key.end()), key.end());
-  while (!key.empty() && key.back() >= roles_.size()) key.pop_back();  // unknown ids grant nothing
-  const absl::Span<const uint32_t> span(key.data(), key.size());
+  // Callers that keep their role ids sorted (and unique) skip the copy and the sort.
+  bool canonical = role_ids.empty() || role_ids.back() < roles_.size();
+  for (size_t i = 1; canonical && i < role_ids.size(); ++i) canonical = role_ids[i - 1] < role_ids[i];
+  absl::InlinedVector<uint32_t, 64> sorted;
+  absl::Span<const uint32_t> span(role_ids.data(), role_ids.size());
+  if (!canonical) {
+    sorted.assign(role_ids.begin(), role_ids.end());
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    while (!sorted.empty() && sorted.back() >= roles_.size()) sorted.pop_back();  // unknown ids grant nothing
+    span = absl::Span<const uint32_t>(sorted.data(), sorted.size());
+  }
   const size_t h = CacheKeyHash{}(span);
   CacheShard& shard = (*cache_)[(h >> 57) % kShards];
   {
@@ -318,9 +366,9 @@ const PermissionSet& PermissionModel::Resolve(std::span<const uint32_t> role_ids
     auto it = shard.sets.find(span);
     if (it != shard.sets.end()) return *it->second;
   }
-  std::unique_ptr<PermissionSet> set = ComputeUncached(std::span<const uint32_t>(key.data(), key.size()));
+  std::unique_ptr<PermissionSet> set = ComputeUncached(std::span<const uint32_t>(span.data(), span.size()));
   std::unique_lock lock(shard.mu);
-  auto [it, inserted] = shard.sets.try_emplace(std::vector<uint32_t>(key.begin(), key.end()), nullptr);
+  auto [it, inserted] = shard.sets.try_emplace(std::vector<uint32_t>(span.begin(), span.end()), nullptr);
   if (inserted) it->second = std::move(set);
   return *it->second;
 }
@@ -379,11 +427,31 @@ bool PermissionModel::Can(const PermissionSet& p, std::string_view permission, s
 TableAccess PermissionModel::LookupTable(std::string_view database, std::string_view schema,
                                          std::string_view table) const {
   TableAccess t;
-  if (auto e = tables_.find(NameView{database, schema, table}); e != tables_.end()) {
-    t.database_pair = e->second.schema.database_pair;
-    t.schema_pair = e->second.schema.schema_pair;
-    t.table_pairs = table_pairs_.data() + e->second.first;
-    t.table_pair_count = e->second.count;
+  // PostgreSQL names are at most 63 bytes, so the joined key fits the stack buffer; longer ones use the heap.
+  char buf[256];
+  std::string heap;
+  const size_t len = database.size() + schema.size() + table.size() + 2;
+  absl::string_view key;
+  if (len <= sizeof buf) {
+    char* p = buf;
+    std::memcpy(p, database.data(), database.size());
+    p += database.size();
+    *p++ = '\0';
+    std::memcpy(p, schema.data(), schema.size());
+    p += schema.size();
+    *p++ = '\0';
+    std::memcpy(p, table.data(), table.size());
+    key = absl::string_view(buf, len);
+  } else {
+    heap = Cat(database, std::string_view("\0", 1), schema, std::string_view("\0", 1), table);
+    key = absl::string_view(heap.data(), heap.size());
+  }
+  if (auto it = table_index_.find(key); it != table_index_.end()) {
+    const TableEntry& e = table_entries_[it->second];
+    t.database_pair = e.schema.database_pair;
+    t.schema_pair = e.schema.schema_pair;
+    t.table_pairs = table_pairs_.data() + e.first;
+    t.table_pair_count = e.count;
   } else if (auto s = schemas_.find(NameView{database, schema, ""}); s != schemas_.end()) {
     t.database_pair = s->second.database_pair;
     t.schema_pair = s->second.schema_pair;
@@ -431,14 +499,14 @@ size_t PermissionModel::MemoryBytes() const {
     for (const auto& [k, v] : *mp) n += HeapBytes(k);
   }
   n += MapBytes(pair_ids_);
-  for (const Role& r : roles_)
-    n += sizeof(Role) + HeapBytes(r.name) + r.pairs.capacity() * 4 + r.words.capacity() * sizeof(r.words[0]);
-  n += (roles_.capacity() - roles_.size()) * sizeof(Role);
+  for (const Role& r : roles_) n += HeapBytes(r.name);
+  n += roles_.capacity() * sizeof(Role) + role_words_begin_.capacity() * 4 + role_words_.capacity() * sizeof(WordBits);
   auto key_bytes = [](const NameKey& k) { return HeapBytes(k.a) + HeapBytes(k.b) + HeapBytes(k.c); };
-  n += MapBytes(databases_) + MapBytes(schemas_) + MapBytes(tables_) + table_pairs_.capacity() * 4;
+  n += MapBytes(databases_) + MapBytes(schemas_) + MapBytes(table_index_) + table_pairs_.capacity() * 4 +
+       table_entries_.capacity() * sizeof(TableEntry);
   for (const auto& [k, v] : databases_) n += key_bytes(k);
   for (const auto& [k, v] : schemas_) n += key_bytes(k);
-  for (const auto& [k, v] : tables_) n += key_bytes(k);
+  for (const auto& [k, v] : table_index_) n += HeapBytes(k);
   for (const CacheShard& shard : *cache_) {
     std::shared_lock lock(shard.mu);
     n += MapBytes(shard.sets);

@@ -55,25 +55,27 @@ class PermissionSet {
     const uint32_t word = pair >> 6;
     uint32_t i = (word * 0x9E3779B1u) >> shift_;
     while (true) {
-      const uint32_t k = keys_[i];
-      if (k == word) return (bits_[i] >> (pair & 63)) & 1;
-      if (k == kEmpty) return false;
+      const Slot& s = slots_[i];
+      if (s.word == word) return (s.bits >> (pair & 63)) & 1;
+      if (s.word == kEmpty) return false;
       i = (i + 1) & mask_;
     }
   }
   bool all_datasource_access() const { return all_datasource_; }
   bool all_database_access() const { return all_database_; }
-  size_t pair_count() const { return pair_count_; }
-  size_t MemoryBytes() const { return sizeof(*this) + keys_.capacity() * 4 + bits_.capacity() * 8; }
+  size_t pair_count() const;  // counts the bits (not for the hot path)
+  size_t MemoryBytes() const { return sizeof(*this) + (size_t{mask_} + 1) * sizeof(Slot); }
 
  private:
   friend class PermissionModel;
   static constexpr uint32_t kEmpty = UINT32_MAX;
-  std::vector<uint32_t> keys_;  // word index (pair id / 64), or kEmpty
-  std::vector<uint64_t> bits_;
+  struct Slot {
+    uint32_t word;  // pair id / 64, or kEmpty
+    uint64_t bits;
+  };
+  std::unique_ptr<Slot[]> slots_;  // mask_ + 1 slots, at most half full
   uint32_t mask_ = 0;
   uint32_t shift_ = 32;
-  size_t pair_count_ = 0;
   bool all_datasource_ = false;
   bool all_database_ = false;
 };
@@ -149,8 +151,11 @@ class PermissionModel {
  private:
   struct Role {
     std::string name;
-    std::vector<uint32_t> pairs;                         // sorted, unique
-    std::vector<std::pair<uint32_t, uint64_t>> words;    // (pair id / 64, bits), sorted by word
+    size_t pair_count = 0;
+  };
+  struct WordBits {
+    uint32_t word;  // pair id / 64
+    uint64_t bits;
   };
   struct SchemaEntry {
     uint32_t database_pair = kNoPair;
@@ -217,13 +222,18 @@ class PermissionModel {
   absl::flat_hash_map<uint64_t, uint32_t> pair_ids_;  // permission id << 32 | resource id
   size_t pair_count_ = 0;
   std::vector<Role> roles_;
+  std::vector<uint32_t> role_words_begin_;  // role i's words: role_words_[begin[i], begin[i + 1])
+  std::vector<WordBits> role_words_;        // every role's pair bitmap, 64-bit words sorted by word index
   StringMap role_ids_;
   uint32_t public_role_id_ = 0;
   uint32_t all_datasource_pair_ = kNoPair;
   uint32_t all_database_pair_ = kNoPair;
   NameMap<uint32_t> databases_;   // (db) -> database_access pair
   NameMap<SchemaEntry> schemas_;  // (db, schema)
-  NameMap<TableEntry> tables_;    // (db, schema, table)
+  // (db, schema, table) joined with 0 bytes (names hold no control bytes) -> index into table_entries_: one
+  // contiguous key, so a lookup is one short-string hash and one memcmp, and the map stays small.
+  absl::flat_hash_map<std::string, uint32_t> table_index_;
+  std::vector<TableEntry> table_entries_;
   std::vector<uint32_t> table_pairs_;
   std::unique_ptr<std::array<CacheShard, kShards>> cache_ = std::make_unique<std::array<CacheShard, kShards>>();
 };
