@@ -41,9 +41,7 @@ enum Level : int {
   kLevelAtTimeZone = 11,
   kLevelCollate = 12,
   kLevelUnary = 13,      // unary + -
-  kLevelSubscript = 14,
-  kLevelTypecast = 16,   // ::
-  kLevelField = 17,
+  kLevelPostfix = 14,    // x[i], x::t, (x).f
   kLevelPrimary = 100,
 };
 
@@ -140,8 +138,22 @@ int BinaryLevel(std::string_view op) {
 }
 
 bool IsLikeOperator(std::string_view op) {
-  return op == "LIKE" || op == "NOT LIKE" || op == "ILIKE" || op == "NOT ILIKE" || op == "~~" || op == "!~~" ||
-         op == "~~*" || op == "!~~*";
+  return op == "LIKE" || op == "NOT LIKE" || op == "ILIKE" || op == "NOT ILIKE" || op == "SIMILAR TO" ||
+         op == "NOT SIMILAR TO";
+}
+
+// `x op ANY (...)` binds like its operator: a comparison, LIKE, or any other operator.
+int QuantifiedLevel(std::string_view op) {
+  if (IsLikeOperator(op)) return kLevelIn;
+  int level = BinaryLevel(op);
+  return level == kLevelCompare ? kLevelCompare : kLevelOp;
+}
+
+// A prefix operator other than NOT and the signs (`~ x`, `|/ x`): it may start any operand of an operator at its
+// own level (`a || ~b`), and its operand extends over + - * / ... (`~ a + b` is `~ (a + b)`).
+bool IsPrefixOp(const Expr* e) {
+  const auto* u = e ? e->As<UnaryOp>() : nullptr;
+  return u && u->op != "NOT" && u->op != "-" && u->op != "+";
 }
 
 int LevelOf(const Expr& e) {
@@ -165,19 +177,18 @@ int LevelOf(const Expr& e) {
       if (s.subquery_kind == SubqueryKind::kIn) return kLevelIn;
       if (s.subquery_kind == SubqueryKind::kAny || s.subquery_kind == SubqueryKind::kAll ||
           s.subquery_kind == SubqueryKind::kSome)
-        return IsLikeOperator(s.op) ? kLevelIn : kLevelCompare;
+        return QuantifiedLevel(s.op);
       return kLevelPrimary;
     }
     case NodeKind::kQuantified:
-      return IsLikeOperator(e.Cast<Quantified>().op) ? kLevelIn : kLevelCompare;
+      return QuantifiedLevel(e.Cast<Quantified>().op);
     case NodeKind::kCast:
-      return e.Cast<Cast>().postgres_style ? kLevelTypecast : kLevelPrimary;
+      return e.Cast<Cast>().postgres_style ? kLevelPostfix : kLevelPrimary;
     case NodeKind::kCollate:
       return kLevelCollate;
     case NodeKind::kSubscript:
-      return kLevelSubscript;
     case NodeKind::kFieldAccess:
-      return kLevelField;
+      return kLevelPostfix;
     case NodeKind::kLiteral:
       return IsNegativeNumber(e) ? kLevelUnary : kLevelPrimary;
     default:
@@ -893,7 +904,7 @@ class Printer {
         }
         Operator(u.op);
         size_t mark = out_.size();
-        E(u.operand, level == kLevelUnary ? kLevelUnary : level + 1);
+        E(u.operand, level == kLevelUnary ? kLevelUnary : IsPrefixOp(u.operand) ? kLevelOp : kLevelOp + 1);
         // `- -1` must not become the comment `--1`, nor `@ -1` the operator `@-`.
         if (out_.size() > mark && (IsOperatorChar(out_[mark]) || IsUpperWordText(u.op))) out_.insert(mark, 1, ' ');
         return;
@@ -906,7 +917,7 @@ class Printer {
         Put(' ');
         Operator(b.op);
         Put(' ');
-        E(b.right, level + 1);
+        E(b.right, level == kLevelOp && IsPrefixOp(b.right) ? kLevelOp : level + 1);
         return;
       }
       case NodeKind::kFuncCall:
@@ -918,7 +929,7 @@ class Printer {
       case NodeKind::kCast: {
         const auto& c = e.Cast<Cast>();
         if (c.postgres_style) {
-          E(c.expr, kLevelTypecast);
+          E(c.expr, kLevelPostfix);
           Put("::");
           if (c.type) Type(*c.type, true);
         } else {
@@ -968,7 +979,7 @@ class Printer {
           case SubqueryKind::kAny:
           case SubqueryKind::kAll:
           case SubqueryKind::kSome:
-            E(s.lhs, LevelOf(s) + 1);
+            E(s.lhs, LevelOf(s) == kLevelOp ? kLevelOp : LevelOf(s) + 1);
             Put(' ');
             Operator(s.op);
             Put(s.subquery_kind == SubqueryKind::kAny ? " ANY "
@@ -1057,7 +1068,7 @@ class Printer {
       }
       case NodeKind::kQuantified: {
         const auto& q = e.Cast<Quantified>();
-        E(q.lhs, LevelOf(q) + 1);
+        E(q.lhs, LevelOf(q) == kLevelOp ? kLevelOp : LevelOf(q) + 1);
         Put(' ');
         Operator(q.op);
         switch (q.quantifier) {

@@ -144,6 +144,11 @@ TEST_F(PrinterTest, UnaryOperatorsNeverFormComments) {
   EXPECT_EQ(P(b.Bin("-", b.Col({"a"}), b.Int("-1"))), "a - -1");
   EXPECT_EQ(P(b.Un("-", b.Col({"a"}))), "-a");
   EXPECT_EQ(P(b.Un("@", b.Int("-1"))), "@ -1");
+  // An operator-level prefix operator may open the right operand of an operator; its operand spans + - * /.
+  EXPECT_EQ(P(b.Bin("||", b.Col({"a"}), b.Un("~", b.Col({"b"})))), "a || ~b");
+  EXPECT_EQ(P(b.Un("~", b.Bin("+", b.Col({"a"}), b.Col({"b"})))), "~a + b");
+  EXPECT_EQ(P(b.Un("~", b.Bin("||", b.Col({"a"}), b.Col({"b"})))), "~(a || b)");
+  EXPECT_EQ(P(b.Bin("+", b.Col({"a"}), b.Un("~", b.Col({"b"})))), "a + (~b)");
 }
 
 TEST_F(PrinterTest, FunctionsAndAggregates) {

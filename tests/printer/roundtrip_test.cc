@@ -153,6 +153,53 @@ TEST(PrinterRoundTripTest, Expressions) {
   RT("SELECT left(s, 2), right(s, 1), t.\"Weird Col\"");
 }
 
+TEST(PrinterRoundTripTest, TrickyCases) {
+  // Unary minus and comments, exponent and unary precedence.
+  RT("SELECT - -1, -(-1), 1 - -1, 1 - - 1, -a ^ 2, (-a) ^ 2, 2 ^ -1, - (a + b), @ - 1");
+  RT("SELECT a::int[], (SELECT 1)::text, $1::text || 'x', interval '1 day' * 2, '{1,2}'::int[]");
+  RT("SELECT (a).b.c, (a).b[1], (arr)[1:2], (array_agg(x))[1] FROM t");
+  RT("SELECT * FROM t WHERE (a, b) IN ((1, 2), (3, 4)) AND (a, b) = (1, 2) AND ROW(1, 2) = ROW(a, b)");
+  RT("SELECT x FROM t ORDER BY x USING >, y USING OPERATOR(pg_catalog.<) NULLS FIRST");
+  RT("SELECT count(*) FILTER (WHERE x) OVER w FROM t WINDOW w AS (ORDER BY y)");
+  RT("SELECT a NOT LIKE ALL (ARRAY['x']), a ILIKE ANY (ARRAY['y']), a = ANY ('{1,2}'::int[])");
+  RT("SELECT 'a' COLLATE \"C\" < 'b', a AT TIME ZONE 'UTC' AT TIME ZONE 'Europe/Paris'");
+  RT("SELECT NOT a IS NULL, NOT a = b, a = b IS NULL, (a LIKE b) = c, a LIKE b || c, a BETWEEN b AND c AND d");
+  RT("SELECT a IN (1) IS TRUE, (a IS NULL) = b, NOT (a IS NULL) AND b, (a OR b) AND c, a OR b AND c");
+  RT("SELECT t.user_id, \"user\", year, month, \"order\", t.order, \"Order\" FROM t");
+  RT("SELECT * FROM (SELECT 1) AS t, (VALUES (1)) v (a)");
+  RT("SELECT * FROM t1 JOIN t2 USING (id) JOIN t3 USING (id) LEFT JOIN t4 ON t4.a = t1.a AND t4.b > 0");
+  RT("SELECT CAST(x AS \"MyType\"), x::\"char\", x::\"int\", CAST(x AS s.t[])");
+  RT("SELECT a FROM t GROUP BY GROUPING SETS (a, ROLLUP (b), CUBE (c, d), ()), e");
+  RT("SELECT 1 FROM t LIMIT (SELECT 1) OFFSET (1 + 1)");
+  RT("SELECT * FROM t FETCH FIRST (1 + 1) ROWS ONLY");
+  RT("SELECT t, t.* FROM t");
+  RT("SELECT 1 WHERE a OPERATOR(pg_catalog.=) b");
+  RT("SELECT substring('abc' FROM 'b'), trim(TRAILING FROM s), trim(BOTH 'x' FROM s), trim(LEADING s)");
+  RT("SELECT extract('year' FROM d), current_timestamp(0), current_role, localtime, current_catalog");
+  RT("SELECT position(a || b IN c), position((a IN (b)) IN c)");
+  RT("SELECT café, \"café\", U&'\\00e9', E'\\x01\\x7f', 'tab\there'");
+  RT("SELECT $$multi\nline$$, 'one\ntwo', E'x\\ny'");
+  RT("SELECT CASE WHEN a IS NULL THEN NULL ELSE -a END, CASE WHEN NOT a THEN (SELECT 1) END");
+  RT("SELECT ARRAY[]::int[], ARRAY[ARRAY[1], ARRAY[2]], ARRAY(VALUES (1))");
+  RT("SELECT * FROM t WHERE a = (SELECT max(a) FROM t) AND b IN (SELECT b FROM u UNION SELECT c FROM v)");
+  RT("SELECT * FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.a = t.a LIMIT 1)");
+  RT("SELECT a FROM t WHERE a > ALL (SELECT b FROM u) OR a <= SOME (VALUES (1))");
+  RT("SELECT (((a)))");
+  // Operator-level prefix operators start any operand of an operator (`a || ~b`); postfix forms chain.
+  EXPECT_EQ(RT("SELECT a || ~b, ~ ~a, a || ~b + c, ~a || b, a @> ANY (x) || b, a || b @> ANY (x), x ~~ ANY (y)"),
+            "SELECT a || ~b, ~ ~a, a || ~b + c, ~a || b, a @> ANY (x) || b, a || b @> ANY (x), x ~~ ANY (y)");
+  EXPECT_EQ(RT("SELECT arr[1]::int, (x).f::text, x::text[]::int[], a.b[1][2:3], -1::int, (-1)::int, - 1::int"),
+            "SELECT arr[1]::INT, (x).f::text, x::text[]::INT[], a.b[1][2:3], -1::INT, (-1)::INT, -1::INT");
+  RT("SELECT a.b.c.d FROM a.b.c");
+  RT("SELECT * FROM (TABLE t) AS x, (SELECT 1 UNION SELECT 2) AS y, LATERAL (VALUES (t.a)) AS z(v)");
+  RT("WITH a AS (SELECT 1), b AS (SELECT * FROM a) SELECT * FROM a, b WHERE a.x IN (WITH c AS (SELECT 2) TABLE c)");
+  RT("SELECT 1 AS \"1\", 2 AS \"\"\"\", 3 AS \"a b\"");
+  RT("SELECT 1.5, .5, 1e10, 1.5E-3, 00012, 9999999999999999999999");
+  RT("SELECT TRUE AND NOT FALSE OR NULL IS NULL");
+  RT("SELECT sum(x) OVER (PARTITION BY a, b ORDER BY c DESC NULLS LAST, d ROWS 3 PRECEDING)");
+  RT("SELECT rank() OVER (w), sum(x) OVER (w ROWS UNBOUNDED PRECEDING) FROM t WINDOW w AS (PARTITION BY a)");
+}
+
 TEST(PrinterRoundTripTest, QualifyColumnsWithOnParsedExpression) {
   Arena arena;
   auto e = ParseExpression("region = 'EU' AND (cust IN (SELECT id FROM c WHERE region = 'x') OR lower(name) LIKE 'a%')",
