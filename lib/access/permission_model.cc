@@ -161,6 +161,10 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
   }
 
   // 2. Validate and intern every grant. Pair ids are assigned in role order, so a role's pairs cluster.
+  size_t total_grants = 0;
+  for (const Def& d : defs) total_grants += d.grants.size();
+  m->resource_ids_.reserve(total_grants);  // no rehashing: Build time stays linear in the policy size
+  m->pair_ids_.reserve(total_grants);
   std::vector<std::vector<uint32_t>> direct(defs.size());
   std::vector<uint32_t> perm_of_pair;
   std::vector<Resource> data_resource;  // parsed view menu of each data pair (others: default)
@@ -192,6 +196,9 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
       direct[d].push_back(qit->second);
     }
   }
+  // Exact-size tables for the lookups done at check time.
+  m->resource_ids_.rehash(0);
+  m->pair_ids_.rehash(0);
   m->pair_count_ = m->pair_ids_.size();
   data_resource.resize(m->pair_count_);
 

@@ -1,6 +1,8 @@
 #include "lib/access/presets.h"
 
 #include <array>
+#include <map>
+#include <set>
 
 namespace rlsq::access {
 namespace {
@@ -327,19 +329,27 @@ bool IsDataObjectPermission(std::string_view permission) {
 }
 
 bool IsKnownPermissionName(std::string_view family, std::string_view permission) {
-  if (IsDataObjectPermission(permission)) return true;
-  for (auto p : kCommonPermissions)
-    if (p == permission) return true;
-  for (const Preset& preset : PresetsFor(family))
-    for (const Grant& g : preset.grants)
-      if (g.first == permission) return true;
+  // The names of the family's presets, the data permissions and the common FAB ones, collected once.
+  static const auto* const kKnown = [] {
+    auto* known = new std::map<std::string_view, std::set<std::string_view>>();
+    for (std::string_view f : {"superset", "airflow"}) {
+      std::set<std::string_view>& names = (*known)[f];
+      names.insert(std::begin(kDataPermissions), std::end(kDataPermissions));
+      names.insert(std::begin(kCommonPermissions), std::end(kCommonPermissions));
+      for (const Preset& preset : PresetsFor(f))
+        for (const Grant& g : preset.grants) names.insert(g.first);
+    }
+    return known;
+  }();
+  auto it = kKnown->find(family);
+  if (it != kKnown->end() && it->second.contains(permission)) return true;
   // FAB names a view method's permission "can_" + the method name.
   if (permission.size() > 4 && permission.substr(0, 4) == "can_") {
     for (char c : permission.substr(4))
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
     return true;
   }
-  return false;
+  return IsDataObjectPermission(permission);
 }
 
 std::span<const StandardRoleRow> SupersetStandardRoleRows() { return kStandardRows; }
