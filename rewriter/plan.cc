@@ -160,7 +160,8 @@ absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
   }
   struct Edit {
     uint32_t begin, end;
-    int rank;  // at one offset: closings (inner first), replacements, then openings (outer first)
+    int rank;  // at one offset: closings (inner first; an ON before the WHERE that follows its FROM), replacements,
+               // then openings (outer first)
     std::string text;
   };
   std::vector<Edit> edits;
@@ -173,9 +174,10 @@ absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
       case Placement::kJoinOn:
         if (target.has_condition) {
           edits.push_back({a.begin, a.begin, 3000 + target.depth, "("});
-          edits.push_back({a.end, a.end, 1000 - target.depth, ") AND " + combined[t]});
+          edits.push_back({a.end, a.end, 1000 - 2 * target.depth, ") AND " + combined[t]});
         } else {
-          edits.push_back({a.end, a.end, 1000 - target.depth, " WHERE " + combined[t]});
+          // The FROM list may end with an ON condition that receives a predicate at this same offset.
+          edits.push_back({a.end, a.end, 1000 - 2 * target.depth + 1, " WHERE " + combined[t]});
         }
         break;
       case Placement::kWrap:

@@ -1,6 +1,7 @@
 // Placement and scope rules of the injection, asserted on exact output text.
 #include <gtest/gtest.h>
 
+#include "lib/common/str_cat.h"
 #include "rewriter/engine.h"
 #include "tests/rewriter/test_policy.h"
 #include "tests/support/status_matchers.h"
@@ -75,6 +76,13 @@ TEST_F(InjectionTest, LeftJoinNullSideGoesToOn) {
                 " WHERE (c.c_mktsegment <> 'BUILDING')");
 }
 
+TEST_F(InjectionTest, OnAndWhereMeetAtOneOffset) {
+  // The FROM list ends with the ON that receives a predicate, and the WHERE is inserted right after it.
+  EXPECT_EQ(Rewrite("SELECT * FROM customer LEFT JOIN orders ON o_custkey = c_custkey"),
+            "SELECT * FROM customer LEFT JOIN orders ON (o_custkey = c_custkey) AND " + Urgent("orders") +
+                " WHERE (customer.c_mktsegment <> 'BUILDING')");
+}
+
 TEST_F(InjectionTest, RightJoinNullSideGoesToOn) {
   EXPECT_EQ(Rewrite("SELECT * FROM orders o RIGHT OUTER JOIN region r ON true"),
             "SELECT * FROM orders o RIGHT OUTER JOIN region r ON (true) AND " + Urgent("o"));
@@ -115,9 +123,16 @@ TEST_F(InjectionTest, ColumnAliasListIsWrapped) {
 }
 
 TEST_F(InjectionTest, OnlyAndStarAreKeptInsideTheWrapper) {
-  EXPECT_EQ(Rewrite("SELECT * FROM region FULL JOIN ONLY orders * ON true"),
-            "SELECT * FROM region FULL JOIN (SELECT * FROM ONLY orders * WHERE " + Urgent("orders") +
+  EXPECT_EQ(Rewrite("SELECT * FROM region FULL JOIN ONLY orders ON true"),
+            "SELECT * FROM region FULL JOIN (SELECT * FROM ONLY orders WHERE " + Urgent("orders") +
                 ") AS orders ON true");
+  EXPECT_EQ(Rewrite("SELECT * FROM region FULL JOIN orders * ON true"),
+            "SELECT * FROM region FULL JOIN (SELECT * FROM orders * WHERE " + Urgent("orders") +
+                ") AS orders ON true");
+  EXPECT_EQ(Rewrite("SELECT * FROM region FULL JOIN ONLY (public.orders) ON true"),
+            "SELECT * FROM region FULL JOIN (SELECT * FROM ONLY public.orders WHERE " + Urgent("orders") +
+                ") AS orders ON true");
+  EXPECT_EQ(Rewrite("SELECT * FROM ONLY (orders)"), "SELECT * FROM ONLY (orders) WHERE " + Urgent("orders"));
 }
 
 TEST_F(InjectionTest, TableStatement) {
@@ -225,7 +240,7 @@ TEST_F(InjectionTest, FailsClosed) {
               StatusIs(absl::StatusCode::kInvalidArgument, "1:8: function query_to_xml is not allowed"));
   EXPECT_THAT(engine_->rewrite("SELECT * FROM orders WHERE pg_catalog.set_config('a.b', 'c', false) IS NULL", {"alice"}),
               StatusIs(absl::StatusCode::kInvalidArgument, "function pg_catalog.set_config is not allowed"));
-  EXPECT_THAT(engine_->rewrite("SELECT * FROM dblink('x', 'select 1') AS t(a int)", {"alice"}),
+  EXPECT_THAT(engine_->rewrite("SELECT * FROM dblink('x', 'select 1') AS t", {"alice"}),
               StatusIs(absl::StatusCode::kInvalidArgument, "function dblink is not allowed"));
 }
 
