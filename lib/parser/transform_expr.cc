@@ -30,7 +30,7 @@ std::string LowerJoin(const std::vector<std::string_view>& words) {
 
 ast::Expr* Transformer::Expr(P::ExprContext* ctx) {
   DepthGuard guard(this, ctx);
-  return OrExpr(ctx->orExpr());
+  return OrExpr(static_cast<P::OrExprContext*>(ctx->children[0]));
 }
 
 void Transformer::ExprList(P::ExprListContext* ctx, ast::List<ast::Expr*>* out) {
@@ -68,28 +68,29 @@ static ast::Expr* Chain(Transformer* t, Ctx* ctx, F&& operand) {
 }
 
 ast::Expr* Transformer::OrExpr(P::OrExprContext* ctx) {
-  if (ctx->children.size() == 1) return AndExpr(ctx->andExpr(0));
+  if (ctx->children.size() == 1) return AndExpr(static_cast<P::AndExprContext*>(ctx->children[0]));
   return Chain(this, ctx, [&](ParseTree* c) { return AndExpr(static_cast<P::AndExprContext*>(c)); });
 }
 
 ast::Expr* Transformer::AndExpr(P::AndExprContext* ctx) {
-  if (ctx->children.size() == 1) return NotExpr(ctx->notExpr(0));
+  if (ctx->children.size() == 1) return NotExpr(static_cast<P::NotExprContext*>(ctx->children[0]));
   return Chain(this, ctx, [&](ParseTree* c) { return NotExpr(static_cast<P::NotExprContext*>(c)); });
 }
 
 ast::Expr* Transformer::NotExpr(P::NotExprContext* ctx) {
-  if (auto* n = dynamic_cast<P::NeNotContext*>(ctx)) {
+  if (ctx->children.size() == 2) {
+    auto* n = static_cast<P::NeNotContext*>(ctx);
     DepthGuard guard(this, ctx);
     auto* u = New<ast::UnaryOp>(SpanOf(ctx));
     u->op = "NOT";
     u->operand = NotExpr(n->notExpr());
     return u;
   }
-  return IsExpr(static_cast<P::NeIsContext*>(ctx)->isExpr());
+  return IsExpr(static_cast<P::IsExprContext*>(ctx->children[0]));
 }
 
 ast::Expr* Transformer::IsExpr(P::IsExprContext* ctx) {
-  ast::Expr* e = CmpExpr(ctx->cmpExpr());
+  ast::Expr* e = CmpExpr(static_cast<P::CmpExprContext*>(ctx->children[0]));
   if (ctx->children.size() == 1) return e;
   auto* t = New<ast::IsTest>(SpanOf(ctx));
   t->expr = e;
@@ -136,10 +137,10 @@ ast::Expr* Transformer::Quantified(ast::Expr* lhs, std::string_view op, P::Quant
 }
 
 ast::Expr* Transformer::CmpExpr(P::CmpExprContext* ctx) {
+  ast::Expr* left = LikeExpr(static_cast<P::LikeExprContext*>(ctx->children[0]));
+  if (ctx->children.size() == 1) return left;
   auto likes = ctx->likeExpr();
-  ast::Expr* left = LikeExpr(likes[0]);
   auto* opctx = ctx->cmpOp();
-  if (opctx == nullptr) return left;
   auto* opterm = AsTerminal(opctx->children[0]);
   std::string_view op = opterm->getSymbol()->getType() == P::NEQ ? "<>" : Tok(opterm).text;
   if (auto* q = ctx->quantifiedRhs()) return Quantified(left, op, q, 0);
@@ -253,33 +254,35 @@ ast::Expr* Transformer::OtherOpExpr(P::OtherOpExprContext* ctx) {
 }
 
 ast::Expr* Transformer::OtherOpOperand(P::OtherOpOperandContext* ctx) {
-  if (auto* p = dynamic_cast<P::OoPrefixContext*>(ctx)) {
+  if (ctx->children.size() == 2) {
+    auto* p = static_cast<P::OoPrefixContext*>(ctx);
     DepthGuard guard(this, ctx);
     auto* u = New<ast::UnaryOp>(SpanOf(ctx));
     u->op = Tok(p->OP()).text;
     u->operand = OtherOpOperand(p->otherOpOperand());
     return u;
   }
-  return AddExpr(static_cast<P::OoAddContext*>(ctx)->addExpr());
+  return AddExpr(static_cast<P::AddExprContext*>(ctx->children[0]));
 }
 
 ast::Expr* Transformer::AddExpr(P::AddExprContext* ctx) {
-  if (ctx->children.size() == 1) return MulExpr(ctx->mulExpr(0));
+  if (ctx->children.size() == 1) return MulExpr(static_cast<P::MulExprContext*>(ctx->children[0]));
   return Chain(this, ctx, [&](ParseTree* c) { return MulExpr(static_cast<P::MulExprContext*>(c)); });
 }
 
 ast::Expr* Transformer::MulExpr(P::MulExprContext* ctx) {
-  if (ctx->children.size() == 1) return ExpExpr(ctx->expExpr(0));
+  if (ctx->children.size() == 1) return ExpExpr(static_cast<P::ExpExprContext*>(ctx->children[0]));
   return Chain(this, ctx, [&](ParseTree* c) { return ExpExpr(static_cast<P::ExpExprContext*>(c)); });
 }
 
 ast::Expr* Transformer::ExpExpr(P::ExpExprContext* ctx) {
-  if (ctx->children.size() == 1) return AtTimeZoneExpr(ctx->atTimeZoneExpr(0));
+  if (ctx->children.size() == 1) return AtTimeZoneExpr(static_cast<P::AtTimeZoneExprContext*>(ctx->children[0]));
   return Chain(this, ctx,
                [&](ParseTree* c) { return AtTimeZoneExpr(static_cast<P::AtTimeZoneExprContext*>(c)); });
 }
 
 ast::Expr* Transformer::AtTimeZoneExpr(P::AtTimeZoneExprContext* ctx) {
+  if (ctx->children.size() == 1) return CollateExpr(static_cast<P::CollateExprContext*>(ctx->children[0]));
   auto parts = ctx->collateExpr();
   ast::Expr* left = CollateExpr(parts[0]);
   if (parts.size() > 1) CheckChain(parts.size() - 1, ctx->getStart());
@@ -295,7 +298,8 @@ ast::Expr* Transformer::AtTimeZoneExpr(P::AtTimeZoneExprContext* ctx) {
 }
 
 ast::Expr* Transformer::CollateExpr(P::CollateExprContext* ctx) {
-  ast::Expr* e = UnaryExpr(ctx->unaryExpr());
+  ast::Expr* e = UnaryExpr(static_cast<P::UnaryExprContext*>(ctx->children[0]));
+  if (ctx->children.size() == 1) return e;
   auto names = ctx->anyName();
   if (names.size() > 1) CheckChain(names.size(), ctx->getStart());
   for (auto* name : names) {
@@ -310,18 +314,20 @@ ast::Expr* Transformer::CollateExpr(P::CollateExprContext* ctx) {
 }
 
 ast::Expr* Transformer::UnaryExpr(P::UnaryExprContext* ctx) {
-  if (auto* s = dynamic_cast<P::UeSignContext*>(ctx)) {
+  if (ctx->children.size() == 2) {
+    auto* s = static_cast<P::UeSignContext*>(ctx);
     DepthGuard guard(this, ctx);
     auto* u = New<ast::UnaryOp>(SpanOf(ctx));
     u->op = s->MINUS() ? "-" : "+";
     u->operand = UnaryExpr(s->unaryExpr());
     return u;
   }
-  return PostfixExpr(static_cast<P::UePostfixContext*>(ctx)->postfixExpr());
+  return PostfixExpr(static_cast<P::PostfixExprContext*>(ctx->children[0]));
 }
 
 ast::Expr* Transformer::PostfixExpr(P::PostfixExprContext* ctx) {
-  ast::Expr* e = Primary(ctx->primary());
+  ast::Expr* e = Primary(static_cast<P::PrimaryContext*>(ctx->children[0]));
+  if (ctx->children.size() == 1) return e;
   auto ops = ctx->postfixOp();
   if (ops.size() > 1) CheckChain(ops.size(), ctx->getStart());
   // `.name` / `.*` directly after a column name extend the ColumnRef (t.c, s.t.c, t.*); after anything else they
