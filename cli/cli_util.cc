@@ -144,7 +144,8 @@ int ParseOptionsOrExit(OptionParser& parser, const std::vector<std::string>& arg
 std::string MainUsage() {
   std::ostringstream out;
   out << "usage: rlsq <command> [options]\n\n"
-         "rlsq parses SQL, checks it and prints it back; it refuses anything but one read-only query.\n\n"
+         "rlsq parses SQL, checks it, applies row-level security and prints it back; it refuses anything but one\n"
+         "read-only query.\n\n"
          "commands:\n";
   for (const Command& c : Commands()) {
     out << "  " << c.name << std::string(c.name.size() < 12 ? 12 - c.name.size() : 1, ' ') << c.summary << "\n";

@@ -223,6 +223,9 @@ void CheckCorpus(const std::string& set) {
     if (!r.ok) {
       ++failures;
       ADD_FAILURE() << set << "/" << q.name << ": " << r.error;
+    } else if (r.printed.find('\n') != std::string::npos) {
+      ++failures;
+      ADD_FAILURE() << set << "/" << q.name << ": printed SQL is not on one line: " << r.printed;
     }
   }
   EXPECT_EQ(failures, 0) << "of " << queries.size() << " queries in " << set;
