@@ -234,7 +234,9 @@ notExpr
   | isExpr            # neIs
   ;
 
-isExpr : cmpExpr (K_IS K_NOT? isTest | K_ISNULL | K_NOTNULL)? ;
+isExpr : cmpExpr isSuffix* ;
+
+isSuffix : K_IS K_NOT? isTest | K_ISNULL | K_NOTNULL ;
 
 isTest : K_NULL | K_TRUE | K_FALSE | K_UNKNOWN | K_DISTINCT K_FROM cmpExpr ;
 

@@ -92,25 +92,30 @@ ast::Expr* Transformer::NotExpr(P::NotExprContext* ctx) {
 ast::Expr* Transformer::IsExpr(P::IsExprContext* ctx) {
   ast::Expr* e = CmpExpr(static_cast<P::CmpExprContext*>(ctx->children[0]));
   if (ctx->children.size() == 1) return e;
-  auto* t = New<ast::IsTest>(SpanOf(ctx));
-  t->expr = e;
-  if (ctx->K_ISNULL()) {
-    t->test = ast::IsTestKind::kIsNullPostfix;
-  } else if (ctx->K_NOTNULL()) {
-    t->test = ast::IsTestKind::kNotNullPostfix;
-  } else {
-    t->negated = ctx->K_NOT() != nullptr;
-    auto* test = ctx->isTest();
-    if (test->K_NULL()) t->test = ast::IsTestKind::kNull;
-    else if (test->K_TRUE()) t->test = ast::IsTestKind::kTrue;
-    else if (test->K_FALSE()) t->test = ast::IsTestKind::kFalse;
-    else if (test->K_UNKNOWN()) t->test = ast::IsTestKind::kUnknown;
-    else {
-      t->test = ast::IsTestKind::kDistinctFrom;
-      t->rhs = CmpExpr(test->cmpExpr());
+  if (ctx->children.size() > 2) CheckChain(ctx->children.size() - 1, ctx->getStart());
+  for (size_t i = 1; i < ctx->children.size(); ++i) {
+    auto* suffix = static_cast<P::IsSuffixContext*>(ctx->children[i]);
+    auto* t = New<ast::IsTest>(ast::Span{e->span.begin, SpanOf(suffix).end});
+    t->expr = e;
+    if (suffix->K_ISNULL()) {
+      t->test = ast::IsTestKind::kIsNullPostfix;
+    } else if (suffix->K_NOTNULL()) {
+      t->test = ast::IsTestKind::kNotNullPostfix;
+    } else {
+      t->negated = suffix->K_NOT() != nullptr;
+      auto* test = suffix->isTest();
+      if (test->K_NULL()) t->test = ast::IsTestKind::kNull;
+      else if (test->K_TRUE()) t->test = ast::IsTestKind::kTrue;
+      else if (test->K_FALSE()) t->test = ast::IsTestKind::kFalse;
+      else if (test->K_UNKNOWN()) t->test = ast::IsTestKind::kUnknown;
+      else {
+        t->test = ast::IsTestKind::kDistinctFrom;
+        t->rhs = CmpExpr(test->cmpExpr());
+      }
     }
+    e = t;
   }
-  return t;
+  return e;
 }
 
 ast::Expr* Transformer::Quantified(ast::Expr* lhs, std::string_view op, P::QuantifiedRhsContext* q,
