@@ -20,10 +20,10 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::FromPolicyFile(const std::string
 Engine::Engine(std::shared_ptr<const policy::Policy> policy, size_t plan_cache_capacity)
     : policy_(std::move(policy)), cache_(plan_cache_capacity) {}
 
-absl::StatusOr<std::shared_ptr<const rewriter::Plan>> Engine::PlanFor(std::string_view sql,
-                                                                       const Dialect& dialect) const {
+absl::StatusOr<std::shared_ptr<const rewriter::Plan>> Engine::PlanFor(std::string_view sql, const Dialect& dialect,
+                                                                       bool use_cache) const {
   // One cache per engine holds plans of the policy's dialect; other dialects are planned afresh.
-  bool cacheable = &dialect == &policy_->dialect();
+  bool cacheable = use_cache && &dialect == &policy_->dialect();
   if (cacheable)
     if (auto plan = cache_.Find(sql)) return plan;
   RLSQ_ASSIGN_OR_RETURN(auto plan, rewriter::BuildPlan(sql, dialect, policy_->default_schema()));
@@ -36,7 +36,7 @@ absl::StatusOr<Rewrite> Engine::rewrite(std::string_view sql, const Caller& call
   const Dialect& dialect = options.dialect ? *options.dialect : policy_->dialect();
   int user = policy_->UserIndex(caller.username);
   if (user < 0) return absl::NotFoundError(Cat("unknown user \"", caller.username, "\""));
-  RLSQ_ASSIGN_OR_RETURN(auto plan, PlanFor(sql, dialect));
+  RLSQ_ASSIGN_OR_RETURN(auto plan, PlanFor(sql, dialect, options.use_plan_cache));
 
   std::vector<std::string> predicates(plan->reads.size());
   std::vector<const policy::Predicate*> applied(plan->reads.size());

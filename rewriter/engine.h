@@ -30,6 +30,7 @@ struct RewriteOptions {
   const Dialect* dialect = nullptr;  // null: the policy's dialect
   bool explain = false;              // fill Rewrite::reads
   bool verify = false;               // re-parse the output and fail if it does not parse (tests turn this on)
+  bool use_plan_cache = true;        // false: parse and analyse afresh (benchmarks of the uncached path)
 };
 
 struct AppliedFilter {
@@ -70,7 +71,8 @@ class Engine {
   const rewriter::PlanCache& plan_cache() const { return cache_; }
 
  private:
-  absl::StatusOr<std::shared_ptr<const rewriter::Plan>> PlanFor(std::string_view sql, const Dialect& dialect) const;
+  absl::StatusOr<std::shared_ptr<const rewriter::Plan>> PlanFor(std::string_view sql, const Dialect& dialect,
+                                                               bool use_cache) const;
 
   std::shared_ptr<const policy::Policy> policy_;
   mutable rewriter::PlanCache cache_;

@@ -1,0 +1,186 @@
+// Rewrite benchmark on the TPC-H and TPC-DS corpus.
+//
+//   parse/<set>/<query>     ParseQuery alone (warm), the reference.
+//   uncached/<set>/<query>  Engine::rewrite with the plan cache bypassed: parse, scope analysis, plan, predicate
+//                           lookup, splice.
+//   cached/<set>/<query>    Engine::rewrite on a plan-cache hit: one hash lookup of the text, predicate lookups,
+//                           splice.
+//
+// The policy is generated at start-up: every base table the corpus reads gets one Regular filter for the benchmark
+// user's role, and every fourth table a second filter in a shared group (so ORed groups are exercised). After the
+// runs a summary prints the medians over all queries and the ratios uncached/parse and cached time.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "lib/common/str_cat.h"
+#include "lib/parser/parser.h"
+#include "rewriter/engine.h"
+#include "rewriter/scope.h"
+
+namespace {
+
+struct Query {
+  std::string set, name, sql;
+};
+
+std::vector<Query> LoadSet(const std::string& set) {
+  std::string dir_name = std::getenv("RLSQ_CORPUS_DIR") ? std::getenv("RLSQ_CORPUS_DIR") : RLSQ_CORPUS_DIR;
+  std::filesystem::path dir = std::filesystem::path(dir_name) / set;
+  if (!std::filesystem::is_directory(dir)) {
+    std::fprintf(stderr, "corpus folder %s is missing (set RLSQ_CORPUS_DIR)\n", dir.c_str());
+    std::exit(2);
+  }
+  std::vector<Query> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().extension() != ".sql") continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    out.push_back({set, e.path().stem().string(), ss.str()});
+  }
+  std::sort(out.begin(), out.end(), [](const Query& a, const Query& b) { return a.name < b.name; });
+  return out;
+}
+
+std::vector<Query>& Queries() {
+  static std::vector<Query> q = [] {
+    auto all = LoadSet("tpch");
+    for (auto& x : LoadSet("tpcds")) all.push_back(std::move(x));
+    return all;
+  }();
+  return q;
+}
+
+// A policy with filters on every table the corpus reads.
+std::string GeneratePolicy() {
+  std::set<std::string> tables;
+  for (const Query& q : Queries()) {
+    auto parsed = rlsq::ParseQuery(q.sql);
+    if (!parsed.ok()) continue;
+    auto a = rlsq::rewriter::AnalyzeScopes((*parsed)->sql, *(*parsed)->query, rlsq::Dialect::Postgres(), "public");
+    if (!a.ok()) continue;
+    for (const auto& r : a->reads) tables.insert(r.table.name);
+  }
+  std::string doc = R"({"roles": [{"name": "Analyst"}], "users": [{"username": "u", "roles": ["Analyst"]}], "rls_filters": [)";
+  int i = 0;
+  for (const std::string& t : tables) {
+    rlsq::Append(&doc, i ? ", " : "", R"({"name": "f)", i, R"(", "filter_type": "Regular", "tables": [")", t,
+                 R"x("], "roles": ["Analyst"], "group_key": "g", "clause": "tenant_id = 42 AND region IN ('EU', 'US')"})x");
+    if (i % 4 == 0)
+      rlsq::Append(&doc, R"(, {"name": "g)", i, R"(", "filter_type": "Regular", "tables": [")", t,
+                   R"("], "roles": ["Analyst"], "group_key": "g", "clause": "is_public"})");
+    ++i;
+  }
+  doc += "]}";
+  return doc;
+}
+
+rlsq::Engine& TheEngine() {
+  static std::unique_ptr<rlsq::Engine> engine = [] {
+    auto e = rlsq::Engine::FromPolicyJson(GeneratePolicy());
+    if (!e.ok()) {
+      std::fprintf(stderr, "policy: %s\n", std::string(e.status().message()).c_str());
+      std::exit(2);
+    }
+    return std::move(*e);
+  }();
+  return *engine;
+}
+
+void BM_Parse(benchmark::State& state, const Query* q) {
+  for (auto _ : state) {
+    auto r = rlsq::ParseQuery(q->sql);
+    if (!r.ok()) state.SkipWithError("parse failed");
+    benchmark::DoNotOptimize(r);
+  }
+}
+
+void BM_Rewrite(benchmark::State& state, const Query* q, bool cached) {
+  rlsq::Engine& engine = TheEngine();
+  rlsq::RewriteOptions options;
+  options.use_plan_cache = cached;
+  rlsq::Caller caller{"u"};
+  if (cached) (void)engine.rewrite(q->sql, caller, options);  // fill the cache
+  size_t out_bytes = 0;
+  for (auto _ : state) {
+    auto r = engine.rewrite(q->sql, caller, options);
+    if (!r.ok()) {
+      state.SkipWithError(std::string(r.status().message()).c_str());
+      break;
+    }
+    out_bytes = r->sql.size();
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["growth_bytes"] = static_cast<double>(out_bytes) - static_cast<double>(q->sql.size());
+}
+
+// Collects per-benchmark times to print medians after the run.
+class SummaryReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& r : runs) {
+      if (r.error_occurred || r.run_type != Run::RT_Iteration) continue;
+      std::string name = r.benchmark_name();
+      std::string kind = name.substr(0, name.find('/'));
+      times_[kind].push_back(r.GetAdjustedRealTime() * Scale(r.time_unit));
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+  static double Scale(benchmark::TimeUnit u) {
+    switch (u) {
+      case benchmark::kNanosecond: return 1e-3;
+      case benchmark::kMicrosecond: return 1;
+      case benchmark::kMillisecond: return 1e3;
+      default: return 1e6;
+    }
+  }
+  static double Median(std::vector<double> v) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  }
+  void PrintSummary() const {
+    auto get = [&](const char* k) {
+      auto it = times_.find(k);
+      return it == times_.end() ? std::vector<double>{} : it->second;
+    };
+    double parse = Median(get("parse")), uncached = Median(get("uncached")), cached = Median(get("cached"));
+    std::printf("\nsummary over %zu TPC-H+TPC-DS queries (median wall time per query):\n", get("parse").size());
+    std::printf("  parse only          %9.2f us\n", parse);
+    std::printf("  rewrite, uncached   %9.2f us   (%.2fx parse; target <= 1.5x)\n", uncached,
+                parse > 0 ? uncached / parse : 0);
+    std::printf("  rewrite, cache hit  %9.3f us   (target <= 1 us)\n", cached);
+  }
+
+ private:
+  std::map<std::string, std::vector<double>> times_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (const Query& q : Queries()) {
+    std::string id = q.set + "/" + q.name;
+    benchmark::RegisterBenchmark(("parse/" + id).c_str(), BM_Parse, &q)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("uncached/" + id).c_str(), BM_Rewrite, &q, false)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("cached/" + id).c_str(), BM_Rewrite, &q, true)->Unit(benchmark::kMicrosecond);
+  }
+  benchmark::Initialize(&argc, argv);
+  TheEngine();  // build the policy before timing
+  SummaryReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.PrintSummary();
+  benchmark::Shutdown();
+  return 0;
+}
