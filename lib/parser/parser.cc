@@ -207,12 +207,17 @@ absl::Status RunParser(ParserSlot& slot, std::string_view sql, size_t limit, Rul
     }
     slot.listener.enabled = false;
   }
+  absl::Status status;
   try {
     transform(tree);
   } catch (const TransformError& e) {
-    return e.status;
+    status = e.status;
   }
-  return absl::OkStatus();
+  // Release the parse tree and the ANTLR tokens now rather than at the thread's next parse.
+  slot.parser.reset();
+  slot.source.Reset(&slot.tokens, 0);
+  slot.stream.setTokenSource(&slot.source);
+  return status;
 }
 
 }  // namespace
