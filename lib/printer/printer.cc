@@ -1010,7 +1010,7 @@ class Printer {
       }
       case NodeKind::kIsTest: {
         const auto& t = e.Cast<IsTest>();
-        E(t.expr, kLevelIs + 1);
+        E(t.expr, kLevelIs);  // IS tests chain to the left: a IS NULL IS NOT TRUE
         switch (t.test) {
           case IsTestKind::kIsNullPostfix:
             Put(" ISNULL");

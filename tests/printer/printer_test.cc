@@ -130,6 +130,11 @@ TEST_F(PrinterTest, AddsParenthesesAHandBuiltTreeNeeds) {
   auto* is = b.New<IsTest>();
   is->expr = b.Bin("AND", b.Col({"a"}), b.Col({"b"}));
   EXPECT_EQ(P(is), "(a AND b) IS NULL");
+  auto* chained = b.New<IsTest>();
+  chained->expr = is;
+  chained->test = IsTestKind::kTrue;
+  chained->negated = true;
+  EXPECT_EQ(P(chained), "(a AND b) IS NULL IS NOT TRUE");
   auto* like = b.New<Like>();
   like->expr = b.Bin("||", b.Col({"a"}), b.Col({"b"}));
   like->pattern = b.Str("x%");

@@ -185,6 +185,8 @@ TEST(PrinterRoundTripTest, TrickyCases) {
   RT("SELECT * FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.a = t.a LIMIT 1)");
   RT("SELECT a FROM t WHERE a > ALL (SELECT b FROM u) OR a <= SOME (VALUES (1))");
   RT("SELECT (((a)))");
+  EXPECT_EQ(RT("SELECT a IS NULL IS NOT TRUE, a ISNULL IS FALSE, (a IS NULL) IS NULL, a = b IS DISTINCT FROM c"),
+            "SELECT a IS NULL IS NOT TRUE, a ISNULL IS FALSE, (a IS NULL) IS NULL, a = b IS DISTINCT FROM c");
   // Operator-level prefix operators start any operand of an operator (`a || ~b`); postfix forms chain.
   EXPECT_EQ(RT("SELECT a || ~b, ~ ~a, a || ~b + c, ~a || b, a @> ANY (x) || b, a || b @> ANY (x), x ~~ ANY (y)"),
             "SELECT a || ~b, ~ ~a, a || ~b + c, ~a || b, a @> ANY (x) || b, a || b @> ANY (x), x ~~ ANY (y)");
