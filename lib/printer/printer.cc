@@ -864,13 +864,16 @@ class Printer {
     if (parens) Put(')');
   }
 
-  // A base for [subscript] or .field: a column reference, parameter, parenthesized expression or a chain of those.
+  // The base of x[i] or x.field. Written bare when it is a primary or postfix expression that cannot merge with
+  // what follows: not a literal, not a `x::type` cast (`x::int[1]` would read as an array type), and not a column
+  // for `.field` (`(c).f` is not `c.f`). The parser also accepts `f(x)[1]` (PostgreSQL does not); it is written as
+  // parsed so that the round trip holds.
   void IndirectionBase(const Expr* e, bool allow_column) {
-    bool ok = e && (e->Is<Paren>() || e->Is<Param>() || e->Is<Subscript>() || e->Is<FieldAccess>() ||
-                    (allow_column && e->Is<ColumnRef>()));
-    if (!ok) Put('(');
+    bool wrap = !e || LevelOf(*e) < kLevelPostfix || e->Is<Literal>() || e->Is<TypedLiteral>() ||
+                (e->Is<Cast>() && e->Cast<Cast>().postgres_style) || (!allow_column && e->Is<ColumnRef>());
+    if (wrap) Put('(');
     E(e, 0);
-    if (!ok) Put(')');
+    if (wrap) Put(')');
   }
 
   void ExprBody(const Expr& e) {

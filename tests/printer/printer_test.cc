@@ -337,8 +337,14 @@ TEST_F(PrinterTest, PredicatesAndConstructors) {
   sub->lower = b.Int("1");
   sub->slice = true;
   EXPECT_EQ(P(sub), "arr[1:]");
-  sub->expr = b.Func("f", {});
-  EXPECT_EQ(P(sub), "(f())[1:]");
+  sub->expr = b.Bin("||", b.Col({"a"}), b.Col({"b"}));
+  EXPECT_EQ(P(sub), "(a || b)[1:]");
+  auto* cast = b.New<Cast>();
+  cast->expr = b.Col({"x"});
+  cast->type = b.Type("int");
+  cast->postgres_style = true;
+  sub->expr = cast;
+  EXPECT_EQ(P(sub), "(x::INT)[1:]");
   auto* fa = b.New<FieldAccess>();
   fa->expr = b.Par(b.Col({"c"}));
   fa->field = b.Id("Street");
