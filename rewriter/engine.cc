@@ -38,16 +38,10 @@ absl::StatusOr<Rewrite> Engine::rewrite(std::string_view sql, const Caller& call
   if (user < 0) return absl::NotFoundError(Cat("unknown user \"", caller.username, "\""));
   RLSQ_ASSIGN_OR_RETURN(auto plan, PlanFor(sql, dialect, options.use_plan_cache));
 
-  std::vector<std::string> predicates(plan->reads.size());
-  std::vector<const policy::Predicate*> applied(plan->reads.size());
-  for (size_t i = 0; i < plan->reads.size(); ++i) {
-    const rewriter::PlanRead& read = plan->reads[i];
-    applied[i] = policy_->PredicateFor(user, read.key);
-    if (applied[i]) applied[i]->Render(read.qualifier, &predicates[i]);
-  }
+  absl::InlinedVector<const policy::Predicate*, 16> applied(plan->reads.size());
+  for (size_t i = 0; i < plan->reads.size(); ++i) applied[i] = policy_->PredicateFor(user, plan->reads[i].key);
   Rewrite out;
-  RLSQ_ASSIGN_OR_RETURN(out.sql, rewriter::ApplyPlan(*plan, sql, predicates));
-  out.changed = out.sql != sql;
+  RLSQ_ASSIGN_OR_RETURN(out.sql, rewriter::ApplyPlan(*plan, sql, applied, &out.changed));
 
   if (options.verify && out.changed) {
     ParseOptions po;

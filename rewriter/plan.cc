@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "lib/common/str_cat.h"
@@ -62,6 +63,42 @@ absl::StatusOr<uint32_t> FindTableKeyword(std::string_view sql, uint32_t from, u
   while (i < limit && (sql[i] == '(' || absl::ascii_isspace(static_cast<unsigned char>(sql[i])))) ++i;
   if (i + 5 <= limit && absl::EqualsIgnoreCase(ToAbsl(sql.substr(i, 5)), "table")) return i;
   return absl::InternalError("rlsq internal error: cannot locate the TABLE keyword of a TABLE query");
+}
+
+// Every edit the plan may make, sorted by position. At one offset: closings first (inner before outer; an ON before
+// the WHERE inserted right after its FROM list), then replacements, then openings (outer before inner).
+void LayOutEdits(Plan& plan) {
+  plan.target_reads.assign(plan.targets.size(), {});
+  for (size_t r = 0; r < plan.reads.size(); ++r) plan.target_reads[plan.reads[r].target].push_back(static_cast<int>(r));
+  struct Ranked {
+    PlanEdit edit;
+    int rank;
+  };
+  std::vector<Ranked> ranked;
+  for (size_t t = 0; t < plan.targets.size(); ++t) {
+    const PlanTarget& target = plan.targets[t];
+    const ast::Span a = target.anchor;
+    int id = static_cast<int>(t);
+    switch (target.placement) {
+      case Placement::kWhere:
+      case Placement::kJoinOn:
+        if (target.has_condition) {
+          ranked.push_back({{a.begin, a.begin, PlanEdit::kOpenParen, id}, 3000 + target.depth});
+          ranked.push_back({{a.end, a.end, PlanEdit::kCloseAnd, id}, 1000 - 2 * target.depth});
+        } else {
+          ranked.push_back({{a.end, a.end, PlanEdit::kInsertWhere, id}, 1000 - 2 * target.depth + 1});
+        }
+        break;
+      case Placement::kWrap:
+      case Placement::kTableStatement:
+        ranked.push_back({{a.begin, a.end, PlanEdit::kReplace, id}, 2000});
+        break;
+    }
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& x, const Ranked& y) {
+    return x.edit.begin != y.edit.begin ? x.edit.begin < y.edit.begin : x.rank < y.rank;
+  });
+  for (const Ranked& r : ranked) plan.edits.push_back(r.edit);
 }
 
 }  // namespace
@@ -143,63 +180,66 @@ absl::StatusOr<std::shared_ptr<const Plan>> BuildPlan(std::string_view sql, cons
                                dialect);
     plan->reads.push_back(std::move(pr));
   }
+  LayOutEdits(*plan);
   return std::shared_ptr<const Plan>(std::move(plan));
 }
 
 absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
-                                      const std::vector<std::string>& predicates) {
+                                      std::span<const policy::Predicate* const> predicates, bool* changed) {
   if (sql.size() != plan.sql_size || predicates.size() != plan.reads.size())
     return absl::InternalError("rlsq internal error: plan applied to a different text");
-  // Collect each target's predicate: the reads' predicates ANDed, in source order.
-  std::vector<std::string> combined(plan.targets.size());
-  for (size_t i = 0; i < plan.reads.size(); ++i) {
-    if (predicates[i].empty()) continue;
-    std::string& c = combined[plan.reads[i].target];
-    if (!c.empty()) c += " AND ";
-    c += predicates[i];
-  }
-  struct Edit {
-    uint32_t begin, end;
-    int rank;  // at one offset: closings (inner first; an ON before the WHERE that follows its FROM), replacements,
-               // then openings (outer first)
-    std::string text;
-  };
-  std::vector<Edit> edits;
-  for (size_t t = 0; t < plan.targets.size(); ++t) {
-    if (combined[t].empty()) continue;
-    const PlanTarget& target = plan.targets[t];
-    const ast::Span a = target.anchor;
-    switch (target.placement) {
-      case Placement::kWhere:
-      case Placement::kJoinOn:
-        if (target.has_condition) {
-          edits.push_back({a.begin, a.begin, 3000 + target.depth, "("});
-          edits.push_back({a.end, a.end, 1000 - 2 * target.depth, ") AND " + combined[t]});
-        } else {
-          // The FROM list may end with an ON condition that receives a predicate at this same offset.
-          edits.push_back({a.end, a.end, 1000 - 2 * target.depth + 1, " WHERE " + combined[t]});
-        }
-        break;
-      case Placement::kWrap:
-      case Placement::kTableStatement:
-        edits.push_back({a.begin, a.end, 2000, target.prefix + combined[t] + target.suffix});
-        break;
-    }
-  }
-  std::stable_sort(edits.begin(), edits.end(), [](const Edit& x, const Edit& y) {
-    return x.begin != y.begin ? x.begin < y.begin : x.rank < y.rank;
-  });
-  std::string out;
+  auto has = [&](int read) { return predicates[read] && !predicates[read]->empty(); };
+  // Which targets receive anything, and the size of what they receive (to allocate the output once).
   size_t extra = 0;
-  for (const Edit& e : edits) extra += e.text.size();
+  absl::InlinedVector<bool, 16> active(plan.targets.size(), false);
+  for (size_t t = 0; t < plan.targets.size(); ++t) {
+    for (int r : plan.target_reads[t]) {
+      if (!has(r)) continue;
+      active[t] = true;
+      extra += 64 * predicates[r]->terms.size() + 16;
+    }
+    if (active[t]) extra += plan.targets[t].prefix.size() + plan.targets[t].suffix.size() + 16;
+  }
+  std::string out;
   out.reserve(sql.size() + extra);
+  // The target's predicate: its reads' predicates ANDed, each qualified with the read's name.
+  auto emit_predicate = [&](int t) {
+    bool first = true;
+    for (int r : plan.target_reads[t]) {
+      if (!has(r)) continue;
+      if (!first) out += " AND ";
+      first = false;
+      predicates[r]->Render(plan.reads[r].qualifier, &out);
+    }
+  };
   uint32_t cursor = 0;
-  for (const Edit& e : edits) {
+  *changed = false;
+  for (const PlanEdit& e : plan.edits) {
+    if (!active[e.target]) continue;
     if (e.begin < cursor || e.end < e.begin || e.end > sql.size())
       return absl::InternalError("rlsq internal error: overlapping edits in an injection plan");
     out.append(sql.substr(cursor, e.begin - cursor));
-    out.append(e.text);
+    const PlanTarget& target = plan.targets[e.target];
+    switch (e.kind) {
+      case PlanEdit::kOpenParen:
+        out += '(';
+        break;
+      case PlanEdit::kCloseAnd:
+        out += ") AND ";
+        emit_predicate(e.target);
+        break;
+      case PlanEdit::kInsertWhere:
+        out += " WHERE ";
+        emit_predicate(e.target);
+        break;
+      case PlanEdit::kReplace:
+        out += target.prefix;
+        emit_predicate(e.target);
+        out += target.suffix;
+        break;
+    }
     cursor = e.end;
+    *changed = true;
   }
   out.append(sql.substr(cursor));
   return out;

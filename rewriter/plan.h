@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "lib/ast/ast.h"
 #include "lib/dialect/dialect.h"
 #include "lib/names/table_name.h"
+#include "lib/policy/policy.h"
 #include "rewriter/scope.h"
 
 namespace rlsq::rewriter {
@@ -38,10 +40,21 @@ struct PlanRead {
   int query_block = -1;
 };
 
+// One text edit, laid out when the plan is built so that applying it is a single pass: insert or replace
+// [begin, end) with the target's opening text, or with its predicate (and the text around it).
+struct PlanEdit {
+  enum Kind : uint8_t { kOpenParen, kCloseAnd, kInsertWhere, kReplace };
+  uint32_t begin = 0, end = 0;
+  Kind kind = kOpenParen;
+  int target = -1;
+};
+
 struct Plan {
   std::string dialect;
   std::vector<PlanRead> reads;
   std::vector<PlanTarget> targets;
+  std::vector<std::vector<int>> target_reads;  // reads of each target, in source order
+  std::vector<PlanEdit> edits;                 // every possible edit, sorted by position
   size_t sql_size = 0;
 };
 
@@ -49,10 +62,11 @@ struct Plan {
 absl::StatusOr<std::shared_ptr<const Plan>> BuildPlan(std::string_view sql, const Dialect& dialect,
                                                       std::string_view default_schema);
 
-// The predicate text for each read (empty: nothing to inject for that read). Applies the plan to `sql` and returns
-// the rewritten text; text outside the edit points is copied byte for byte.
+// Applies the plan to `sql` (the text it was built from) with `predicates[i]` for read i (null or empty: nothing to
+// inject for that read); text outside the edit points is copied byte for byte. Sets *changed when anything was
+// injected. One pass, one allocation (the output).
 absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
-                                      const std::vector<std::string>& predicates);
+                                      std::span<const policy::Predicate* const> predicates, bool* changed);
 
 // A description of a target for --explain, e.g. "WHERE of query block 2".
 std::string DescribeTarget(const PlanTarget& target);

@@ -7,11 +7,13 @@ namespace rlsq::rewriter {
 
 PlanCache::PlanCache(size_t capacity) : per_shard_capacity_(std::max<size_t>(1, capacity / kShards)) {}
 
+size_t PlanCache::HashText(std::string_view sql) { return absl::Hash<absl::string_view>{}(ToAbsl(sql)); }
+
 std::shared_ptr<const Plan> PlanCache::Find(std::string_view sql) {
-  size_t h = absl::Hash<absl::string_view>{}(ToAbsl(sql));
+  size_t h = HashText(sql);
   Shard& s = ShardFor(h);
   std::lock_guard<std::mutex> lock(s.mu);
-  auto it = s.map.find(ToAbsl(sql));
+  auto it = s.map.find(Probe{sql, h});
   if (it == s.map.end()) {
     misses_.fetch_add(1, std::memory_order_relaxed);
     return nullptr;
@@ -22,10 +24,10 @@ std::shared_ptr<const Plan> PlanCache::Find(std::string_view sql) {
 }
 
 void PlanCache::Insert(std::string_view sql, std::shared_ptr<const Plan> plan) {
-  size_t h = absl::Hash<absl::string_view>{}(ToAbsl(sql));
+  size_t h = HashText(sql);
   Shard& s = ShardFor(h);
   std::lock_guard<std::mutex> lock(s.mu);
-  if (s.map.contains(ToAbsl(sql))) return;
+  if (s.map.contains(Probe{sql, h})) return;
   while (s.map.size() >= per_shard_capacity_) {
     // Second chance: evict the first entry not referenced since the last sweep, clearing bits on the way.
     bool evicted = false;
@@ -39,7 +41,7 @@ void PlanCache::Insert(std::string_view sql, std::shared_ptr<const Plan> plan) {
     }
     if (!evicted) s.map.erase(s.map.begin());
   }
-  s.map.emplace(std::string(sql), Entry{std::move(plan), false});
+  s.map.emplace(Key{std::string(sql), h}, Entry{std::move(plan), false});
 }
 
 size_t PlanCache::size() const {

@@ -31,11 +31,35 @@ class PlanCache {
     std::shared_ptr<const Plan> plan;
     bool referenced = false;
   };
+  // The text's hash is computed once per call and carried with the key, so the map never re-hashes the text.
+  struct Key {
+    std::string text;
+    size_t hash;
+  };
+  struct Probe {
+    std::string_view text;
+    size_t hash;
+  };
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(const Key& k) const { return k.hash; }
+    size_t operator()(const Probe& k) const { return k.hash; }
+  };
+  struct KeyEq {
+    using is_transparent = void;
+    static std::string_view Text(const Key& k) { return k.text; }
+    static std::string_view Text(const Probe& k) { return k.text; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return Text(a) == Text(b);
+    }
+  };
   struct Shard {
     mutable std::mutex mu;
-    absl::flat_hash_map<std::string, Entry> map;
+    absl::flat_hash_map<Key, Entry, KeyHash, KeyEq> map;
   };
-  Shard& ShardFor(size_t hash) { return shards_[hash % kShards]; }
+  static size_t HashText(std::string_view sql);
+  Shard& ShardFor(size_t hash) { return shards_[(hash >> 56) % kShards]; }
 
   size_t per_shard_capacity_;
   std::array<Shard, kShards> shards_;
