@@ -1,21 +1,30 @@
-// `rlsq parse [--dialect NAME] [--sql TEXT] [--json]`: parses one read-only query and prints it normalized
-// (lib/printer) or, with --json, its AST.
+// `rlsq parse [--dialect NAME] [--sql TEXT] [--json | --tables]`: parses one read-only query and prints it
+// normalized (lib/printer), with --json its AST, or with --tables every base table it reads (rewriter/scope.h:
+// resolved with the default schema, CTE references excluded under PostgreSQL's visibility rules).
 #include <iostream>
+#include <set>
 
 #include "cli/cli_util.h"
 #include "lib/ast/ast_util.h"
 #include "lib/parser/parser.h"
+#include "lib/common/str_cat.h"
 #include "lib/printer/printer.h"
+#include "rewriter/scope.h"
 
 namespace rlsq::cli {
 namespace {
 
 int RunParse(const std::vector<std::string>& args) {
-  OptionParser parser("rlsq parse [--dialect NAME] [--sql TEXT] [--json]");
+  OptionParser parser("rlsq parse [--dialect NAME] [--sql TEXT] [--json | --tables [--default-schema NAME]]");
   SqlInput input;
   input.Register(parser);
   bool json = false;
   parser.AddFlag("json", "print the AST as JSON instead of the SQL", &json);
+  bool tables = false;
+  std::string default_schema = "public";
+  parser.AddFlag("tables", "list every base table the query reads (CTE references excluded), one per line", &tables);
+  parser.AddValue("default-schema", "NAME", "schema of unqualified table names for --tables (default: public)",
+                  &default_schema);
   if (int rc = ParseOptionsOrExit(parser, args, "parse"); rc >= 0) return rc;
 
   const Dialect* dialect = ResolveDialect(input);
@@ -28,8 +37,21 @@ int RunParse(const std::vector<std::string>& args) {
   auto parsed = ParseQuery(sql, options);
   if (!parsed.ok()) return SqlError(parsed.status());
 
+  if (json && tables) return UsageError("--json and --tables exclude each other", "parse");
   std::string out;
-  if (json) {
+  if (tables) {
+    auto analysis = rewriter::AnalyzeScopes((*parsed)->sql, *(*parsed)->query, *dialect, default_schema);
+    if (!analysis.ok()) return SqlError(analysis.status());
+    std::set<std::string> seen;
+    for (const auto& read : analysis->reads) {
+      std::string name = read.table.ToSql(*dialect);
+      if (seen.insert(name).second) Append(&out, out.empty() ? "" : "\n", name);
+    }
+    if (out.empty()) {
+      std::cout << std::flush;
+      return kExitOk;
+    }
+  } else if (json) {
     out = ast::ToJson((*parsed)->query);
   } else {
     PrintOptions print_options;

@@ -103,10 +103,14 @@ std::string Rewrite::ExplainJson() const {
     out += "],\"placement\":{\"kind\":";
     json::AppendString(rewriter::ToString(r.placement), &out);
     if (r.placement == rewriter::Placement::kWhere) Append(&out, ",\"query_block\":", r.query_block);
-    const char* span_name = r.placement == rewriter::Placement::kWhere    ? "condition_span"
-                            : r.placement == rewriter::Placement::kJoinOn ? "join_condition_span"
-                                                                          : "replaced_span";
-    Append(&out, ",\"", span_name, "\":[", r.target_span.begin, ",", r.target_span.end, "]");
+    if (r.placement == rewriter::Placement::kWhere && r.target_span.empty()) {
+      Append(&out, ",\"insert_at\":", r.target_span.begin);  // the SELECT had no WHERE: one is inserted here
+    } else {
+      const char* span_name = r.placement == rewriter::Placement::kWhere    ? "condition_span"
+                              : r.placement == rewriter::Placement::kJoinOn ? "join_condition_span"
+                                                                            : "replaced_span";
+      Append(&out, ",\"", span_name, "\":[", r.target_span.begin, ",", r.target_span.end, "]");
+    }
     Append(&out, ",\"applied\":", r.filters.empty() ? "false" : "true", "}}");
   }
   out += "]}";

@@ -1,0 +1,120 @@
+// `rlsq rewrite` and `rlsq parse --tables`, run as a user would: the built binary, its output and exit codes.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/cli/run_rlsq.h"
+
+namespace rlsq {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+const std::string kPolicy = std::string(RLSQ_SOURCE_DIR) + "/examples/policy.json";
+
+TEST(RewriteCliTest, RewritesTheBundledExample) {
+  std::string query = ReadAll(std::string(RLSQ_SOURCE_DIR) + "/examples/query.sql");
+  Result r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "alice"}, query);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  // Comments and layout are kept; the filters arrive at each read.
+  EXPECT_THAT(r.out, StartsWith("-- A Superset-style chart query over TPC-H"));
+  EXPECT_THAT(r.out, HasSubstr("FROM orders\n  WHERE (o_orderdate >= DATE '1995-01-01' AND o_orderdate < DATE "
+                               "'1997-01-01') AND (orders.o_orderpriority <> '1-URGENT')"));
+  EXPECT_THAT(r.out, HasSubstr("(c.c_mktsegment <> 'HOUSEHOLD') AND (n.n_regionkey IN (3, 4))"));
+  EXPECT_THAT(r.out, HasSubstr("FROM orders WHERE (orders.o_orderpriority <> '1-URGENT'))"));
+}
+
+TEST(RewriteCliTest, SqlOptionAndGroupedFilters) {
+  Result r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "carol", "--sql", "SELECT n_name FROM nation"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "SELECT n_name FROM nation WHERE ((nation.n_regionkey IN (3, 4)) OR (nation.n_regionkey = 1))\n");
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "admin", "--sql", "SELECT n_name FROM nation"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "SELECT n_name FROM nation\n");
+}
+
+TEST(RewriteCliTest, Explain) {
+  Result r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "alice", "--explain", "--sql",
+                      "SELECT * FROM customer c LEFT JOIN orders o ON o.o_custkey = c.c_custkey"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, StartsWith("{\"changed\":true,\"sql\":\"SELECT * FROM customer c LEFT JOIN orders o ON "));
+  EXPECT_THAT(r.out, HasSubstr("{\"span\":[14,24],\"table\":\"public.customer\",\"schema\":\"public\",\"name\":"
+                               "\"customer\",\"alias\":\"c\",\"filters\":[{\"name\":\"hide_household\",\"group_key\":"
+                               "null}],\"placement\":{\"kind\":\"where\",\"query_block\":0,\"insert_at\":72,\"applied\":true}"));
+  EXPECT_THAT(r.out, HasSubstr("\"table\":\"public.orders\",\"schema\":\"public\",\"name\":\"orders\",\"alias\":\"o\","
+                               "\"filters\":[{\"name\":\"no_urgent_for_finance\",\"group_key\":null}],"
+                               "\"placement\":{\"kind\":\"on\",\"join_condition_span\":[47,72],\"applied\":true}"));
+}
+
+TEST(RewriteCliTest, ExitCodes) {
+  Result r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "alice", "--sql", "SELECT 1; SELECT 2"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_THAT(r.err, HasSubstr("1:11: several statements"));
+
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "alice", "--sql", "WITH d AS (DELETE FROM orders RETURNING *) SELECT * FROM d"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "alice", "--sql", "SELECT * INTO t2 FROM orders"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "alice", "--sql", "SELECT * FROM orders FOR UPDATE"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "alice", "--sql", "SELECT lo_import('/etc/passwd')"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("1:8: function lo_import is not allowed"));
+
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "mallory", "--sql", "SELECT 1"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.out, "");
+  EXPECT_THAT(r.err, HasSubstr("unknown user \"mallory\""));
+
+  r = RunRlsq({"rewrite", "--policy", "/nonexistent/policy.json", "--user", "alice", "--sql", "SELECT 1"});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_EQ(r.out, "");
+
+  r = RunRlsq({"rewrite", "--user", "alice", "--sql", "SELECT 1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("--policy FILE is required"));
+}
+
+TEST(RewriteCliTest, BadPolicyNamesTheFilter) {
+  auto dir = std::filesystem::temp_directory_path() / ("rlsq_policy_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / "p.json").string();
+  {
+    std::ofstream out(path);
+    out << R"({"roles": [{"name": "R"}], "users": [{"username": "u", "roles": ["R"]}],
+      "rls_filters": [{"name": "leaky", "filter_type": "Regular", "tables": ["t"], "roles": ["R"],
+                       "clause": "a = 1) OR (1 = 1"}]})";
+  }
+  Result r = RunRlsq({"rewrite", "--policy", path, "--user", "u", "--sql", "SELECT * FROM t"});
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_EQ(r.out, "");
+  EXPECT_THAT(r.err, HasSubstr("filter \"leaky\" clause"));
+}
+
+TEST(ParseTablesCliTest, ListsBaseTablesWithCteVisibility) {
+  Result r = RunRlsq({"parse", "--tables", "--sql",
+                      "WITH orders AS (SELECT * FROM orders), a AS (SELECT * FROM b) "
+                      "SELECT * FROM orders, a, (SELECT 1) AS lineitem, Public.\"Region\" r "
+                      "WHERE EXISTS (SELECT 1 FROM lineitem AS nation)"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "public.orders\npublic.b\npublic.\"Region\"\npublic.lineitem\n");
+  r = RunRlsq({"parse", "--tables", "--default-schema", "tpch", "--sql",
+               "WITH RECURSIVE a AS (SELECT * FROM b), b AS (SELECT * FROM a) SELECT * FROM a, c"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "tpch.c\n");
+  r = RunRlsq({"parse", "--tables", "--sql", "SELECT * FROM t WHERE x = dblink_exec('y')"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+}
+
+}  // namespace
+}  // namespace rlsq
