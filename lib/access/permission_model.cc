@@ -56,6 +56,14 @@ std::string_view DataShapeProblem(std::string_view perm, const Resource& r) {
   return {};
 }
 
+std::vector<std::pair<std::string_view, std::string_view>> Views(
+    const std::vector<std::pair<std::string, std::string>>& grants) {
+  std::vector<std::pair<std::string_view, std::string_view>> out;
+  out.reserve(grants.size());
+  for (const auto& [p, v] : grants) out.emplace_back(p, v);
+  return out;
+}
+
 template <class M>
 size_t MapBytes(const M& m) {
   return m.capacity() * (sizeof(typename M::value_type) + 1);
@@ -110,7 +118,7 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
   // 1. Role definitions: presets, then the policy's roles (replacing or naming presets), then the public role.
   struct Def {
     std::string name;
-    std::vector<std::pair<std::string, std::string>> grants;
+    std::vector<std::pair<std::string_view, std::string_view>> grants;  // into the specs or the static presets
     std::vector<std::string> extends;
     bool all_pairs = false;
   };
@@ -123,7 +131,7 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
     if (p.name == options.public_role && p.name == "Public") {
       shadowed_public_preset = &p;  // applies only through PUBLIC_ROLE_LIKE = "Public"
     } else {
-      for (const Grant& g : p.grants) d.grants.emplace_back(std::string(g.first), std::string(g.second));
+      d.grants = p.grants;
     }
     def_index[d.name] = defs.size();
     defs.push_back(std::move(d));
@@ -136,11 +144,11 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
     auto it = def_index.find(s.name);
     if (it != def_index.end()) {
       if (s.permissions.empty() && s.extends.empty()) continue;  // names the preset
-      defs[it->second] = Def{s.name, s.permissions, s.extends, false};
+      defs[it->second] = Def{s.name, Views(s.permissions), s.extends, false};
       continue;
     }
     def_index[s.name] = defs.size();
-    defs.push_back(Def{s.name, s.permissions, s.extends, false});
+    defs.push_back(Def{s.name, Views(s.permissions), s.extends, false});
   }
   if (!def_index.contains(options.public_role)) {
     def_index[options.public_role] = defs.size();
@@ -174,14 +182,27 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
     for (const auto& [perm, view] : defs[d].grants) {
       if (perm.empty() || !IsKnownPermissionName(options.family, perm))
         return RoleError(defs[d].name, Cat("unknown permission \"", perm, "\" (on \"", view, "\")"));
-      absl::StatusOr<Resource> r = ParseResource(view);
-      if (!r.ok())
-        return RoleError(defs[d].name, Cat("permission \"", perm, "\": ", std::string_view(r.status().message().data(), r.status().message().size())));
-      if (std::string_view problem = DataShapeProblem(perm, *r); !problem.empty())
-        return RoleError(defs[d].name, Cat("permission \"", perm, "\" on \"", view, "\": ", problem));
-      auto [pit, pnew] = m->permission_ids_.try_emplace(perm, static_cast<uint32_t>(m->permission_ids_.size()));
-      std::string canonical = r->ToString();
-      auto [rit, rnew] = m->resource_ids_.try_emplace(canonical, static_cast<uint32_t>(m->resource_ids_.size()));
+      // A view menu already interned (by its canonical text) was validated before; data permissions always parse
+      // theirs, since their shape depends on the permission.
+      const bool data = IsDataObjectPermission(perm) || perm.substr(0, 4) == "all_";
+      auto rit = m->resource_ids_.find(AV(view));
+      absl::StatusOr<Resource> r = Resource{};
+      if (rit == m->resource_ids_.end() || data) {
+        r = ParseResource(view);
+        if (!r.ok())
+          return RoleError(defs[d].name, Cat("permission \"", perm, "\": ", std::string_view(r.status().message().data(), r.status().message().size())));
+        if (std::string_view problem = DataShapeProblem(perm, *r); !problem.empty())
+          return RoleError(defs[d].name, Cat("permission \"", perm, "\" on \"", view, "\": ", problem));
+        if (rit == m->resource_ids_.end()) {
+          std::string canonical = r->ToString();
+          rit = m->resource_ids_.find(canonical);
+          if (rit == m->resource_ids_.end())
+            rit = m->resource_ids_.emplace(std::move(canonical), static_cast<uint32_t>(m->resource_ids_.size())).first;
+        }
+      }
+      auto pit = m->permission_ids_.find(AV(perm));
+      if (pit == m->permission_ids_.end())
+        pit = m->permission_ids_.emplace(std::string(perm), static_cast<uint32_t>(m->permission_ids_.size())).first;
       uint64_t key = (uint64_t{pit->second} << 32) | rit->second;
       auto [qit, qnew] = m->pair_ids_.try_emplace(key, static_cast<uint32_t>(m->pair_ids_.size()));
       if (qnew) {
