@@ -192,6 +192,17 @@ void BM_ResolveMiss(benchmark::State& state) {
 }
 BENCHMARK(BM_ResolveMiss)->Arg(1)->Arg(10)->Arg(50)->Iterations(3000);
 
+// Merging the roles alone for the same 3000 distinct role sets as BM_ResolveMiss (cold role bitmaps), no cache.
+void BM_ComputeUncachedCold(benchmark::State& state) {
+  const Fixture& f = Big();
+  const int n = static_cast<int>(state.range(0));
+  std::vector<std::vector<uint32_t>> sets;
+  for (int i = 0; i < 3000; ++i) sets.push_back(User(f, n, 200000 + static_cast<uint32_t>(n) * 7919 + i, nullptr));
+  size_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(f.model->ComputeUncached(sets[i++ % sets.size()]));
+}
+BENCHMARK(BM_ComputeUncachedCold)->Arg(50)->Iterations(3000);
+
 // Merging the roles alone, without the cache.
 void BM_ComputeUncached(benchmark::State& state) {
   const Fixture& f = Big();
