@@ -65,6 +65,19 @@ tokens {
 }
 
 
+// Parser::exitRule of the 4.9 runtime is not virtual and finds the parent context with dynamic_cast on every rule
+// exit; this member hides it inside the generated rule functions. Every context of a parse tree is a
+// ParserRuleContext, so the static_cast is exact. (enterRule and enterOuterAlt are virtual: lib/parser/parser.cc
+// overrides them.)
+@parser::members {
+  void exitRule() {
+    _ctx->stop = _matchedEOF ? _input->LT(1) : _input->LT(-1);
+    if (!_parseListeners.empty()) triggerExitRuleEvent();
+    setState(_ctx->invokingState);
+    _ctx = static_cast<antlr4::ParserRuleContext *>(_ctx->parent);
+  }
+}
+
 // =================================================================================================================
 // Entry points
 // =================================================================================================================

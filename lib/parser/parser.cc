@@ -25,6 +25,7 @@ namespace {
 
 using parser_internal::P;
 using parser_internal::RlsqTokenSource;
+using parser_internal::RlsqTokenStream;
 using parser_internal::TransformError;
 using parser_internal::Transformer;
 
@@ -45,12 +46,99 @@ class FirstErrorListener : public antlr4::BaseErrorListener {
   }
 };
 
+// The generated parser with the runtime's per-rule bookkeeping made cheaper. Parser::enterRule, exitRule and
+// enterOuterAlt in the 4.9 runtime find the parent context with dynamic_cast (exitRule is not virtual: the grammar's
+// @parser::members hides it) (about 150 instructions each, on every
+// rule of the about 17-level expression chain); every context in a parse tree is a ParserRuleContext, so a
+// static_cast is exact. Token access goes straight to the (final) RlsqTokenStream. Behaviour is otherwise that of
+// the runtime's versions (parse listeners are still notified, though rlsq registers none).
+class FastParser final : public P {
+ public:
+  explicit FastParser(RlsqTokenStream* stream) : P(stream), stream_(stream) {}
+
+  void enterRule(antlr4::ParserRuleContext* localctx, size_t state, size_t /*rule_index*/) override {
+    setState(state);
+    _ctx = localctx;
+    _ctx->start = stream_->LT(1);
+    if (_buildParseTrees && _ctx->parent != nullptr) {
+      static_cast<antlr4::ParserRuleContext*>(_ctx->parent)->addChild(_ctx);
+    }
+    if (!_parseListeners.empty()) triggerEnterRuleEvent();
+  }
+
+  void enterOuterAlt(antlr4::ParserRuleContext* localctx, size_t alt) override {
+    localctx->setAltNumber(alt);
+    if (_buildParseTrees && _ctx != localctx) {
+      auto* parent = static_cast<antlr4::ParserRuleContext*>(_ctx->parent);
+      if (parent != nullptr) {
+        parent->removeLastChild();
+        parent->addChild(localctx);
+      }
+    }
+    _ctx = localctx;
+  }
+
+ private:
+  RlsqTokenStream* stream_;
+};
+
+// Adaptive prediction with a fast path for the warm case: walk the shared DFA with lookahead only (no input
+// seek/mark, no std::function, no clearing of the merge cache, whose hash table keeps the bucket array of its
+// largest use and is memset on every clear). Only a DFA accept state that needs neither full context nor
+// predicates answers here; anything else (missing edge, error state, conflicts) goes to the runtime's
+// adaptivePredict, which computes and caches the missing states exactly as before. Locks as the runtime does:
+// the DFA start state under _stateLock (or _edgeLock for precedence DFAs), edges under _edgeLock.
+class FastSimulator final : public antlr4::atn::ParserATNSimulator {
+ public:
+  FastSimulator(antlr4::Parser* parser, const antlr4::atn::ATN& atn, std::vector<antlr4::dfa::DFA>& dfas,
+                antlr4::atn::PredictionContextCache& cache)
+      : ParserATNSimulator(parser, atn, dfas, cache) {}
+
+  size_t adaptivePredict(antlr4::TokenStream* input, size_t decision,
+                         antlr4::ParserRuleContext* outer) override {
+    antlr4::dfa::DFA& dfa = decisionToDFA[decision];
+    antlr4::dfa::DFAState* s;
+    if (dfa.isPrecedenceDfa()) {
+      _edgeLock.readLock();
+      s = dfa.getPrecedenceStartState(parser->getPrecedence());
+      _edgeLock.readUnlock();
+    } else {
+      _stateLock.readLock();
+      s = dfa.s0;
+      _stateLock.readUnlock();
+    }
+    if (s != nullptr) {
+      for (ssize_t i = 1;; ++i) {
+        s = getExistingTargetState(s, input->LA(i));
+        if (s == nullptr || s == ERROR.get() || s->requiresFullContext) break;
+        if (s->isAcceptState) {
+          if (s->predicates.empty()) return s->prediction;
+          break;
+        }
+      }
+    }
+    slow_ = true;
+    return ParserATNSimulator::adaptivePredict(input, decision, outer);
+  }
+
+  // After a parse that needed the runtime's prediction: drop the merge cache's grown hash table.
+  void ShrinkAfterParse() {
+    if (!slow_) return;
+    slow_ = false;
+    mergeCache = antlr4::atn::PredictionContextMergeCache();
+  }
+
+ private:
+  bool slow_ = false;
+};
+
 // One ANTLR pipeline per thread, reused across calls. The ATN and its DFA cache are static in the generated
 // parser, so prediction stays warm across calls and threads.
 struct ParserSlot {
   RlsqTokenSource source;
-  antlr4::CommonTokenStream stream{&source};
-  P parser{&stream};
+  RlsqTokenStream stream{&source};
+  FastParser parser{&stream};
+  FastSimulator* sim = nullptr;  // owned by the parser
   FirstErrorListener listener;
   std::shared_ptr<antlr4::BailErrorStrategy> bail = std::make_shared<antlr4::BailErrorStrategy>();
   std::shared_ptr<antlr4::DefaultErrorStrategy> recover = std::make_shared<antlr4::DefaultErrorStrategy>();
@@ -60,6 +148,10 @@ struct ParserSlot {
     parser.removeErrorListeners();
     parser.addErrorListener(&listener);
     parser.setBuildParseTree(true);
+    // The generated parser's simulator shares the static DFA cache; ours shares the same one.
+    auto* old = parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
+    sim = new FastSimulator(&parser, parser.getATN(), old->decisionToDFA, old->getSharedContextCache());
+    parser.setInterpreter(sim);  // deletes the old simulator
   }
 };
 
@@ -174,9 +266,9 @@ template <class Rule, class Transform>
 absl::Status RunParser(ParserSlot& slot, std::string_view sql, size_t limit, Rule rule, Transform transform) {
   GlobalParserStats().parses.fetch_add(1, std::memory_order_relaxed);
   slot.source.Reset(&slot.tokens, limit);
-  slot.stream.setTokenSource(&slot.source);
+  slot.stream.Reset(slot.tokens, limit, sql);
   slot.parser.setTokenStream(&slot.stream);
-  auto* interp = slot.parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
+  auto* interp = slot.sim;
 
   interp->setPredictionMode(antlr4::atn::PredictionMode::SLL);
   slot.parser.setErrorHandler(slot.bail);
@@ -216,7 +308,8 @@ absl::Status RunParser(ParserSlot& slot, std::string_view sql, size_t limit, Rul
   // Release the parse tree and the ANTLR tokens now rather than at the thread's next parse.
   slot.parser.reset();
   slot.source.Reset(&slot.tokens, 0);
-  slot.stream.setTokenSource(&slot.source);
+  slot.stream.Clear();
+  slot.sim->ShrinkAfterParse();
   return status;
 }
 

@@ -141,4 +141,74 @@ antlr4::TokenFactory<antlr4::CommonToken>* RlsqTokenSource::getTokenFactory() {
   return antlr4::CommonTokenFactory::DEFAULT.get();
 }
 
+std::string RlsqAntlrToken::getText() const {
+  if (type == EOF) return "<EOF>";
+  return std::string(sql.substr(start, stop + 1 - start));
+}
+
+std::string RlsqAntlrToken::toString() const {
+  return Cat("[@", index, ",", start, ":", stop, "='", getText(), "',<", type, ">,", line, ":", column, "]");
+}
+
+void RlsqTokenStream::Reset(const std::vector<Token>& tokens, size_t limit, std::string_view sql) {
+  sql_ = sql;
+  p_ = 0;
+  tokens_.resize(limit + 1);
+  for (size_t i = 0; i <= limit; ++i) {
+    const Token& t = tokens[i < tokens.size() ? i : tokens.size() - 1];
+    RlsqAntlrToken& a = tokens_[i];
+    a.type = i >= limit ? antlr4::Token::EOF : GrammarTokenType(t);
+    a.index = i;
+    a.start = t.begin;
+    a.stop = t.end > t.begin ? t.end - 1 : t.begin;
+    a.line = t.line;
+    a.column = t.column > 0 ? t.column - 1 : 0;
+    a.sql = sql;
+    a.source = source_;
+  }
+}
+
+void RlsqTokenStream::Clear() {
+  tokens_.clear();
+  sql_ = {};
+  p_ = 0;
+}
+
+void RlsqTokenStream::consume() {
+  if (p_ >= tokens_.size() || tokens_[p_].type == antlr4::Token::EOF) {
+    throw antlr4::IllegalStateException("cannot consume EOF");
+  }
+  ++p_;
+}
+
+antlr4::Token* RlsqTokenStream::get(size_t index) const {
+  if (index >= tokens_.size()) throw antlr4::IndexOutOfBoundsException("token index out of range");
+  return const_cast<RlsqAntlrToken*>(&tokens_[index]);
+}
+
+std::string RlsqTokenStream::TextBetween(size_t first, size_t last) const {
+  if (tokens_.empty() || first > last || first >= tokens_.size()) return "";
+  if (last >= tokens_.size()) last = tokens_.size() - 1;
+  std::string out;
+  for (size_t i = first; i <= last; ++i) {
+    if (tokens_[i].type == antlr4::Token::EOF) break;
+    out += tokens_[i].getText();
+  }
+  return out;
+}
+
+std::string RlsqTokenStream::getText(const antlr4::misc::Interval& interval) {
+  if (interval.a < 0 || interval.b < 0) return "";
+  return TextBetween(static_cast<size_t>(interval.a), static_cast<size_t>(interval.b));
+}
+
+std::string RlsqTokenStream::getText() { return tokens_.empty() ? "" : TextBetween(0, tokens_.size() - 1); }
+
+std::string RlsqTokenStream::getText(antlr4::RuleContext* ctx) { return getText(ctx->getSourceInterval()); }
+
+std::string RlsqTokenStream::getText(antlr4::Token* start, antlr4::Token* stop) {
+  if (start == nullptr || stop == nullptr) return "";
+  return TextBetween(start->getTokenIndex(), stop->getTokenIndex());
+}
+
 }  // namespace rlsq::parser_internal

@@ -5,8 +5,13 @@
 // keywords. Operators and punctuation map to their named token types, any other operator to OP. The ANTLR token
 // index equals the index into the rlsq token vector, so transforms can get back the rlsq::Token (byte span,
 // decoded text) of any terminal.
+//
+// RlsqTokenStream is what the parser reads: an antlr4::TokenStream over one reusable array of small tokens, built
+// in one pass per parse (no per-token heap allocation, no token text copies, no lazy fetching or channel
+// filtering as in CommonTokenStream).
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -43,6 +48,76 @@ class RlsqTokenSource : public antlr4::TokenSource {
   const std::vector<Token>* tokens_ = nullptr;
   size_t limit_ = 0;
   size_t next_ = 0;
+};
+
+// A grammar token: type, index and positions only. Its text is computed on demand from the source.
+class RlsqAntlrToken final : public antlr4::Token {
+ public:
+  size_t type = 0;
+  size_t index = 0;
+  size_t start = 0;  // byte offset of the first character
+  size_t stop = 0;   // byte offset of the last character
+  size_t line = 0;
+  size_t column = 0;  // 0-based, as ANTLR counts
+  std::string_view sql;
+  antlr4::TokenSource* source = nullptr;
+
+  std::string getText() const override;
+  size_t getType() const override { return type; }
+  size_t getLine() const override { return line; }
+  size_t getCharPositionInLine() const override { return column; }
+  size_t getChannel() const override { return DEFAULT_CHANNEL; }
+  size_t getTokenIndex() const override { return index; }
+  size_t getStartIndex() const override { return start; }
+  size_t getStopIndex() const override { return stop; }
+  antlr4::TokenSource* getTokenSource() const override { return source; }
+  antlr4::CharStream* getInputStream() const override { return nullptr; }
+  std::string toString() const override;
+};
+
+class RlsqTokenStream final : public antlr4::TokenStream {
+ public:
+  explicit RlsqTokenStream(RlsqTokenSource* source) : source_(source) {}
+
+  // Starts over on `tokens` (ending with kEof; must outlive the parse) of `sql`: tokens [0, limit) are shown with
+  // their grammar types, token `limit` as EOF. The token array keeps its capacity across calls.
+  void Reset(const std::vector<Token>& tokens, size_t limit, std::string_view sql);
+  // Drops the tokens (keeps the capacity).
+  void Clear();
+
+  antlr4::Token* LT(ssize_t k) override {
+    if (k > 0) {
+      size_t i = p_ + static_cast<size_t>(k) - 1;
+      return &tokens_[i < tokens_.size() ? i : tokens_.size() - 1];
+    }
+    if (k == 0 || static_cast<size_t>(-k) > p_) return nullptr;
+    return &tokens_[p_ - static_cast<size_t>(-k)];
+  }
+  size_t LA(ssize_t i) override {
+    antlr4::Token* t = LT(i);
+    return t ? static_cast<RlsqAntlrToken*>(t)->type : antlr4::Token::INVALID_TYPE;
+  }
+  void consume() override;
+  ssize_t mark() override { return 0; }
+  void release(ssize_t) override {}
+  size_t index() override { return p_; }
+  void seek(size_t index) override { p_ = tokens_.empty() ? 0 : std::min(index, tokens_.size() - 1); }
+  size_t size() override { return tokens_.size(); }
+  std::string getSourceName() const override { return "rlsq"; }
+  antlr4::Token* get(size_t index) const override;
+  antlr4::TokenSource* getTokenSource() const override { return source_; }
+  std::string getText(const antlr4::misc::Interval& interval) override;
+  std::string getText() override;
+  std::string getText(antlr4::RuleContext* ctx) override;
+  std::string getText(antlr4::Token* start, antlr4::Token* stop) override;
+
+ private:
+  std::string TextBetween(size_t first, size_t last) const;
+
+  RlsqTokenSource* source_;
+  std::vector<RlsqAntlrToken> tokens_;
+  std::string_view sql_;
+  size_t p_ = 0;
 };
 
 }  // namespace rlsq::parser_internal
