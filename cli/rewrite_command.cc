@@ -10,23 +10,26 @@
 namespace rlsq::cli {
 namespace {
 
-constexpr int kExitUnknownUser = 3;
+constexpr int kExitUnknownUser = 3;  // also: access denied
 constexpr int kExitBadPolicy = 4;
 
 int RunRewrite(const std::vector<std::string>& args) {
   OptionParser parser(
-      "rlsq rewrite --policy FILE --user NAME [--database DB] [--dialect NAME] [--sql TEXT] [--explain]");
+      "rlsq rewrite --policy FILE (--user NAME | --anonymous) [--database DB] [--dialect NAME] [--sql TEXT] "
+      "[--explain]");
   SqlInput input;
   input.Register(parser);
   std::string policy_path, user, database;
-  bool has_policy = false, has_user = false, explain = false;
+  bool has_policy = false, has_user = false, explain = false, anonymous = false;
   parser.AddValue("policy", "FILE", "the policy file (JSON: roles, users, rls_filters)", &policy_path, &has_policy);
   parser.AddValue("user", "NAME", "the user the query runs for", &user, &has_user);
-  parser.AddValue("database", "DB", "the database the query runs against", &database);
+  parser.AddFlag("anonymous", "no user: the policy's public role (AUTH_ROLE_PUBLIC)", &anonymous);
+  parser.AddValue("database", "DB", "the database the query runs against (default: the policy's default_database)",
+                  &database);
   parser.AddFlag("explain", "print a JSON report of every table reference and the filters applied", &explain);
   if (int rc = ParseOptionsOrExit(parser, args, "rewrite"); rc >= 0) return rc;
   if (!has_policy) return UsageError("--policy FILE is required", "rewrite");
-  if (!has_user) return UsageError("--user NAME is required", "rewrite");
+  if (has_user == anonymous) return UsageError("give exactly one of --user NAME and --anonymous", "rewrite");
 
   const Dialect* dialect = ResolveDialect(input);
   if (!dialect) return kExitUsage;
@@ -42,11 +45,13 @@ int RunRewrite(const std::vector<std::string>& args) {
   options.database = database;
   options.dialect = dialect;
   options.explain = explain;
-  auto result = (*engine)->rewrite(sql, Caller{user}, options);
+  auto result = (*engine)->rewrite(sql, Caller{user, anonymous}, options);
   if (!result.ok()) {
     PrintError(ToStd(result.status().message()));
     switch (result.status().code()) {
-      case absl::StatusCode::kNotFound: return kExitUnknownUser;
+      case absl::StatusCode::kNotFound:          // unknown user
+      case absl::StatusCode::kPermissionDenied:  // no data access to some table (all of them are listed)
+        return kExitUnknownUser;
       case absl::StatusCode::kFailedPrecondition: return kExitBadPolicy;
       default: return kExitRefused;
     }

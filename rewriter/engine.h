@@ -1,10 +1,12 @@
-// rlsq::Engine: the library entry point. Built from a policy; rewrite() is thread-safe.
+// rlsq::Engine: the library entry point. Built from a policy; rewrite() and can() are thread-safe and lock-free;
+// Reload() swaps the whole policy atomically.
 //
 //   auto engine = rlsq::Engine::FromPolicyFile("policy.json");
-//   auto result = (*engine)->rewrite(sql, {.username = "alice"}, {});
+//   auto result = (*engine)->rewrite(sql, rlsq::Caller{"alice"}, {});
 //
 // Status codes: InvalidArgument = SQL that does not parse or is not one read-only query (CLI exit 2);
-// NotFound = unknown user (exit 3); FailedPrecondition = bad policy (exit 4).
+// NotFound = unknown user (exit 3); PermissionDenied = the caller lacks data access to some table (exit 3);
+// FailedPrecondition = bad policy (exit 4).
 #pragma once
 
 #include <memory>
@@ -18,15 +20,17 @@
 #include "lib/policy/policy.h"
 #include "rewriter/plan.h"
 #include "rewriter/plan_cache.h"
+#include "rewriter/snapshot.h"
 
 namespace rlsq {
 
 struct Caller {
-  std::string username;
+  std::string username;    // a user of the policy
+  bool anonymous = false;  // no user: the policy's public role (AUTH_ROLE_PUBLIC)
 };
 
 struct RewriteOptions {
-  std::string database;              // the database the query runs against (used by permission checks)
+  std::string database;              // the database the query runs against; empty: the policy's default_database
   const Dialect* dialect = nullptr;  // null: the policy's dialect
   bool explain = false;              // fill Rewrite::reads
   bool verify = false;               // re-parse the output and fail if it does not parse (tests turn this on)
@@ -64,18 +68,32 @@ class Engine {
   static absl::StatusOr<std::unique_ptr<Engine>> FromPolicyFile(const std::string& path,
                                                                 const Dialect& dialect = Dialect::Postgres());
   explicit Engine(std::shared_ptr<const policy::Policy> policy, size_t plan_cache_capacity = 4096);
+  ~Engine();
 
+  // Parses, checks the caller's data access to every table read (fails with the full list of tables lacking
+  // access, rewriting nothing), injects the caller's filters and prints.
   absl::StatusOr<Rewrite> rewrite(std::string_view sql, const Caller& caller, const RewriteOptions& options = {}) const;
 
-  const policy::Policy& policy() const { return *policy_; }
-  const rewriter::PlanCache& plan_cache() const { return cache_; }
+  // Generic Flask-AppBuilder check: does the caller hold `permission` on `resource` (e.g. "can_read", "Dashboard";
+  // "datasource_access", "[tpch].[public].[orders]")? NotFound for an unknown user.
+  absl::StatusOr<bool> can(const Caller& caller, std::string_view permission, std::string_view resource) const;
+
+  // Replaces the policy. Readers in flight finish with the old one; the old one is freed when the last leaves.
+  void Reload(std::shared_ptr<const policy::Policy> policy);
+  absl::Status ReloadFromFile(const std::string& path);
+
+  // The current policy (kept alive by the returned pointer).
+  std::shared_ptr<const policy::Policy> policy() const;
+  uint64_t reloads() const { return snapshots_.generation(); }
+  // Plan-cache hits and misses of the current snapshot.
+  uint64_t plan_cache_hits() const;
+  uint64_t plan_cache_misses() const;
+
+  struct Snapshot;
 
  private:
-  absl::StatusOr<std::shared_ptr<const rewriter::Plan>> PlanFor(std::string_view sql, const Dialect& dialect,
-                                                               bool use_cache) const;
-
-  std::shared_ptr<const policy::Policy> policy_;
-  mutable rewriter::PlanCache cache_;
+  size_t plan_cache_capacity_;
+  rewriter::SnapshotHolder<Snapshot> snapshots_;
 };
 
 }  // namespace rlsq

@@ -113,8 +113,8 @@ std::string DescribeTarget(const PlanTarget& t) {
   return "?";
 }
 
-absl::StatusOr<std::shared_ptr<const Plan>> BuildPlan(std::string_view sql, const Dialect& dialect,
-                                                      std::string_view default_schema) {
+absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const Dialect& dialect,
+                                                std::string_view default_schema) {
   ParseOptions options;
   options.dialect = &dialect;
   RLSQ_ASSIGN_OR_RETURN(auto parsed, ParseQuery(sql, options));
@@ -181,7 +181,7 @@ absl::StatusOr<std::shared_ptr<const Plan>> BuildPlan(std::string_view sql, cons
     plan->reads.push_back(std::move(pr));
   }
   LayOutEdits(*plan);
-  return std::shared_ptr<const Plan>(std::move(plan));
+  return plan;
 }
 
 absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "lib/ast/ast.h"
 #include "lib/dialect/dialect.h"
+#include "lib/access/permission_model.h"
 #include "lib/names/table_name.h"
 #include "lib/policy/policy.h"
 #include "rewriter/scope.h"
@@ -55,12 +56,17 @@ struct Plan {
   std::vector<PlanTarget> targets;
   std::vector<std::vector<int>> target_reads;  // reads of each target, in source order
   std::vector<PlanEdit> edits;                 // every possible edit, sorted by position
+  // Bound by the engine to one policy snapshot and database before the plan is cached: per read, the policy's id
+  // of the table (-1: no filter names it) and the pair ids that grant read access to it.
+  std::vector<int32_t> table_ids;
+  std::vector<access::TableAccess> table_access;
   size_t sql_size = 0;
 };
 
 // Parses `sql` (one read-only query), analyses its scopes and lays out the edit points.
-absl::StatusOr<std::shared_ptr<const Plan>> BuildPlan(std::string_view sql, const Dialect& dialect,
-                                                      std::string_view default_schema);
+// The table bindings (Plan::table_ids, table_access) are left empty for the caller to fill.
+absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const Dialect& dialect,
+                                                std::string_view default_schema);
 
 // Applies the plan to `sql` (the text it was built from) with `predicates[i]` for read i (null or empty: nothing to
 // inject for that read); text outside the edit points is copied byte for byte. Sets *changed when anything was

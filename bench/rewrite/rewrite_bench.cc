@@ -71,7 +71,7 @@ std::string GeneratePolicy() {
     if (!a.ok()) continue;
     for (const auto& r : a->reads) tables.insert(r.table.name);
   }
-  std::string doc = R"({"roles": [{"name": "Analyst"}], "users": [{"username": "u", "roles": ["Analyst"]}], "rls_filters": [)";
+  std::string doc = R"({"roles": [{"name": "Analyst", "permissions": [["all_datasource_access", "all_datasource_access"]]}], "users": [{"username": "u", "roles": ["Analyst"]}], "rls_filters": [)";
   int i = 0;
   for (const std::string& t : tables) {
     rlsq::Append(&doc, i ? ", " : "", R"({"name": "f)", i, R"(", "filter_type": "Regular", "tables": [")", t,

@@ -123,7 +123,10 @@ absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromFile(const std::string
 
 absl::Status Policy::Load(const Value& doc) {
   if (!doc.is_object()) return Bad("document", "must be a JSON object");
-  RLSQ_RETURN_IF_ERROR(CheckKeys(doc, "document", {"default_schema", "roles", "users", "rls_filters"}));
+  RLSQ_RETURN_IF_ERROR(CheckKeys(doc, "document",
+                                 {"default_schema", "default_database", "role_family", "public_role",
+                                  "public_role_like", "roles", "users", "rls_filters"}));
+  RLSQ_ASSIGN_OR_RETURN(default_database_, StringMember(doc, "default_database", "document", false));
   RLSQ_ASSIGN_OR_RETURN(std::string schema, StringMember(doc, "default_schema", "document", false));
   if (!schema.empty()) {
     // The default schema is written as a SQL identifier: `public`, or `"Sales"` for a case-sensitive one.
@@ -133,35 +136,82 @@ absl::Status Policy::Load(const Value& doc) {
     default_schema_ = parsed->name;
   }
   RLSQ_RETURN_IF_ERROR(LoadRoles(doc));
+  public_role_set_ = InternRoleSet({permissions_->public_role_id()});
   RLSQ_RETURN_IF_ERROR(LoadUsers(doc));
   RLSQ_RETURN_IF_ERROR(LoadFilters(doc));
-  BuildPredicates();
+  IndexFilters();
   return absl::OkStatus();
 }
 
 absl::Status Policy::LoadRoles(const Value& doc) {
+  access::ModelOptions options;
+  RLSQ_ASSIGN_OR_RETURN(std::string family, StringMember(doc, "role_family", "document", false));
+  if (!family.empty()) options.family = family;
+  if (options.family != "superset" && options.family != "airflow")
+    return Bad("role_family", Cat("must be \"superset\" or \"airflow\", not \"", options.family, "\""));
+  RLSQ_ASSIGN_OR_RETURN(std::string public_role, StringMember(doc, "public_role", "document", false));
+  if (!public_role.empty()) options.public_role = public_role;
+  RLSQ_ASSIGN_OR_RETURN(options.public_role_like, StringMember(doc, "public_role_like", "document", false));
+
+  std::vector<access::RoleSpec> specs;
   RLSQ_ASSIGN_OR_RETURN(const Value* roles, Member(doc, "roles", Value::Type::kArray, "document", false));
-  if (!roles) return absl::OkStatus();
-  for (const Value& r : roles->items) {
-    if (!r.is_object()) return Bad("roles", Cat("each role must be an object", At(r)));
-    RLSQ_RETURN_IF_ERROR(CheckKeys(r, "role", {"name", "permissions"}));
-    Role role;
-    RLSQ_ASSIGN_OR_RETURN(role.name, StringMember(r, "name", "role", true));
-    std::string where = Cat("role \"", role.name, "\"");
-    if (role.name.empty()) return Bad("role", Cat("empty name", At(r)));
-    if (role_index_.contains(role.name)) return Bad(where, "defined twice");
-    RLSQ_ASSIGN_OR_RETURN(const Value* perms, Member(r, "permissions", Value::Type::kArray, where, false));
-    if (perms) {
-      for (const Value& p : perms->items) {
-        if (!p.is_array() || p.items.size() != 2 || !p.items[0].is_string() || !p.items[1].is_string())
-          return Bad(where, Cat("each permission must be a [permission, view_menu] pair of strings", At(p)));
-        role.permissions.emplace_back(p.items[0].text, p.items[1].text);
+  if (roles) {
+    for (const Value& r : roles->items) {
+      if (!r.is_object()) return Bad("roles", Cat("each role must be an object", At(r)));
+      RLSQ_RETURN_IF_ERROR(CheckKeys(r, "role", {"name", "permissions", "extends"}));
+      access::RoleSpec role;
+      RLSQ_ASSIGN_OR_RETURN(role.name, StringMember(r, "name", "role", true));
+      std::string where = Cat("role \"", role.name, "\"");
+      if (role.name.empty()) return Bad("role", Cat("empty name", At(r)));
+      for (const auto& existing : specs)
+        if (existing.name == role.name) return Bad(where, "defined twice");
+      RLSQ_ASSIGN_OR_RETURN(const Value* perms, Member(r, "permissions", Value::Type::kArray, where, false));
+      if (perms) {
+        for (const Value& p : perms->items) {
+          if (!p.is_array() || p.items.size() != 2 || !p.items[0].is_string() || !p.items[1].is_string())
+            return Bad(where, Cat("each permission must be a [permission, view_menu] pair of strings", At(p)));
+          role.permissions.emplace_back(p.items[0].text, p.items[1].text);
+        }
       }
+      RLSQ_ASSIGN_OR_RETURN(const Value* extends, Member(r, "extends", Value::Type::kArray, where, false));
+      if (extends) {
+        for (const Value& e : extends->items) {
+          if (!e.is_string()) return Bad(where, Cat("extends must list role names", At(e)));
+          role.extends.push_back(e.text);
+        }
+      }
+      specs.push_back(std::move(role));
     }
-    role_index_[role.name] = static_cast<uint32_t>(roles_.size());
-    roles_.push_back(std::move(role));
   }
+  auto model = access::PermissionModel::Build(specs, options);
+  if (!model.ok()) return Bad("roles", ToStd(model.status().message()));
+  permissions_ = std::move(*model);
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<uint32_t>> Policy::RoleIds(const Value& list, std::string_view where) const {
+  std::vector<uint32_t> ids;
+  for (const Value& r : list.items) {
+    if (!r.is_string()) return Bad(where, Cat("roles must be strings", At(r)));
+    std::optional<uint32_t> id = permissions_->RoleId(r.text);
+    if (!id) return Bad(where, Cat("unknown role \"", r.text, "\"", At(r)));
+    ids.push_back(*id);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+uint32_t Policy::InternRoleSet(std::vector<uint32_t> roles) {
+  std::sort(roles.begin(), roles.end());
+  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+  auto it = role_set_index_.find(roles);
+  if (it != role_set_index_.end()) return it->second;
+  uint32_t id = static_cast<uint32_t>(role_sets_.size());
+  const access::PermissionSet* perms = &permissions_->Resolve(roles);
+  role_set_index_.emplace(roles, id);
+  role_sets_.push_back({std::move(roles), perms});
+  return id;
 }
 
 absl::Status Policy::LoadUsers(const Value& doc) {
@@ -188,13 +238,9 @@ absl::Status Policy::LoadUsers(const Value& doc) {
     RLSQ_ASSIGN_OR_RETURN(user.email, StringMember(u, "email", where, false));
     RLSQ_ASSIGN_OR_RETURN(const Value* roles, Member(u, "roles", Value::Type::kArray, where, false));
     if (roles) {
-      for (const Value& r : roles->items) {
-        if (!r.is_string()) return Bad(where, Cat("roles must be strings", At(r)));
-        auto it = role_index_.find(r.text);
-        if (it == role_index_.end()) return Bad(where, Cat("unknown role \"", r.text, "\"", At(r)));
-        user.roles.push_back(it->second);
-      }
+      RLSQ_ASSIGN_OR_RETURN(user.roles, RoleIds(*roles, where));
     }
+    user.role_set = InternRoleSet(user.roles);
     RLSQ_ASSIGN_OR_RETURN(const Value* attrs, Member(u, "attributes", Value::Type::kObject, where, false));
     if (attrs) user.attributes = attrs->members;
     user_index_[user.username] = static_cast<uint32_t>(users_.size());
@@ -239,12 +285,7 @@ absl::Status Policy::LoadFilters(const Value& doc) {
 
     RLSQ_ASSIGN_OR_RETURN(const Value* roles, Member(f, "roles", Value::Type::kArray, where, false));
     if (roles) {
-      for (const Value& r : roles->items) {
-        if (!r.is_string()) return Bad(where, Cat("roles must be strings", At(r)));
-        auto it = role_index_.find(r.text);
-        if (it == role_index_.end()) return Bad(where, Cat("unknown role \"", r.text, "\"", At(r)));
-        filter.roles.push_back(it->second);
-      }
+      RLSQ_ASSIGN_OR_RETURN(filter.roles, RoleIds(*roles, where));
     }
     RLSQ_ASSIGN_OR_RETURN(filter.group_key, StringMember(f, "group_key", where, false));
     RLSQ_ASSIGN_OR_RETURN(filter.description, StringMember(f, "description", where, false));
@@ -285,30 +326,73 @@ absl::Status Policy::LoadFilters(const Value& doc) {
   return absl::OkStatus();
 }
 
-void Policy::BuildPredicates() {
-  predicates_.assign(users_.size(), {});
-  for (size_t u = 0; u < users_.size(); ++u) {
-    absl::flat_hash_set<uint32_t> held(users_[u].roles.begin(), users_[u].roles.end());
-    for (const RlsFilter& f : filters_) {
-      bool holds_one = false;
-      for (uint32_t r : f.roles) holds_one = holds_one || held.contains(r);
-      bool applies = f.type == FilterType::kRegular ? holds_one : !holds_one;
-      if (!applies) continue;
-      for (const TableName& t : f.tables) {
-        Predicate& p = predicates_[u][t.Key()];
-        Predicate::Term* term = nullptr;
-        if (!f.group_key.empty())
-          for (auto& existing : p.terms)
-            if (existing.group_key == f.group_key) term = &existing;
-        if (!term) {
-          p.terms.push_back({f.group_key, {}});
-          term = &p.terms.back();
-        }
-        if (std::find(term->filters.begin(), term->filters.end(), &f) == term->filters.end())
-          term->filters.push_back(&f);
-      }
+void Policy::IndexFilters() {
+  for (uint32_t f = 0; f < filters_.size(); ++f) {
+    for (const TableName& t : filters_[f].tables) {
+      auto [it, inserted] = table_ids_.emplace(t.Key(), static_cast<uint32_t>(filters_by_table_.size()));
+      if (inserted) filters_by_table_.emplace_back();
+      auto& list = filters_by_table_[it->second];
+      if (list.empty() || list.back() != f) list.push_back(f);  // a filter naming one table twice counts once
     }
   }
+  // Room for every known role set on every filtered table, bounded (16 bytes a slot).
+  size_t want = 2 * role_sets_.size() * std::max<size_t>(1, filters_by_table_.size());
+  predicate_cache_ = std::make_unique<InsertOnlyCache<Predicate>>(std::min<size_t>(want, size_t{1} << 20));
+}
+
+void Policy::ComputePredicate(uint32_t role_set, int32_t table_id, Predicate* out) const {
+  out->terms.clear();
+  if (table_id < 0 || static_cast<size_t>(table_id) >= filters_by_table_.size()) return;
+  const std::vector<uint32_t>& held = role_sets_[role_set].roles;  // sorted
+  for (uint32_t fi : filters_by_table_[table_id]) {
+    const RlsFilter& f = filters_[fi];
+    bool holds_one = false;
+    for (uint32_t r : f.roles)
+      if (std::binary_search(held.begin(), held.end(), r)) {
+        holds_one = true;
+        break;
+      }
+    bool applies = f.type == FilterType::kRegular ? holds_one : !holds_one;
+    if (!applies) continue;
+    Predicate::Term* term = nullptr;
+    if (!f.group_key.empty())
+      for (auto& existing : out->terms)
+        if (existing.group_key == f.group_key) term = &existing;
+    if (!term) {
+      out->terms.push_back({f.group_key, {}});
+      term = &out->terms.back();
+    }
+    term->filters.push_back(&f);
+  }
+}
+
+const Predicate* Policy::PredicateFor(uint32_t role_set, int32_t table_id,
+                                      std::vector<std::unique_ptr<Predicate>>* overflow) const {
+  if (table_id < 0) return nullptr;
+  const uint64_t key = (uint64_t{role_set} + 1) << 32 | static_cast<uint32_t>(table_id);
+  const Predicate* p = predicate_cache_->Find(key);
+  if (!p) {
+    auto computed = std::make_unique<Predicate>();
+    ComputePredicate(role_set, table_id, computed.get());
+    p = predicate_cache_->Insert(key, std::move(computed));
+    if (!p) {  // cache full: computed per request, kept by the caller
+      overflow->push_back(std::make_unique<Predicate>());
+      ComputePredicate(role_set, table_id, overflow->back().get());
+      p = overflow->back().get();
+    }
+  }
+  return p->empty() ? nullptr : p;
+}
+
+const Predicate* Policy::PredicateFor(int user_index, std::string_view table_key) const {
+  if (user_index < 0 || static_cast<size_t>(user_index) >= users_.size()) return nullptr;
+  std::lock_guard<std::mutex> lock(overflow_mu_);  // the overflow entries live as long as the policy
+  return PredicateFor(users_[user_index].role_set, TableId(table_key), &overflow_);
+}
+
+int32_t Policy::TableId(std::string_view table_key) const {
+  auto it = table_ids_.find(ToAbsl(table_key));
+  return it == table_ids_.end() ? -1 : static_cast<int32_t>(it->second);
 }
 
 const User* Policy::FindUser(std::string_view username) const {
@@ -319,13 +403,6 @@ const User* Policy::FindUser(std::string_view username) const {
 int Policy::UserIndex(std::string_view username) const {
   auto it = user_index_.find(ToAbsl(username));
   return it == user_index_.end() ? -1 : static_cast<int>(it->second);
-}
-
-const Predicate* Policy::PredicateFor(int user_index, std::string_view table_key) const {
-  if (user_index < 0 || static_cast<size_t>(user_index) >= predicates_.size()) return nullptr;
-  const auto& m = predicates_[user_index];
-  auto it = m.find(ToAbsl(table_key));
-  return it == m.end() ? nullptr : &it->second;
 }
 
 }  // namespace rlsq::policy

@@ -1,6 +1,8 @@
-// The policy model: roles (Flask-AppBuilder permissions), users, and Superset-style RLS filters, loaded from a JSON
-// file. Loading validates everything (unknown roles, bad table names, clauses that are not exactly one boolean
-// expression, denied functions) and pre-computes, per user and table, the predicate to inject.
+// The policy model: roles (Flask-AppBuilder permissions, lib/access), users, and Superset-style RLS filters, loaded
+// from a JSON file. Loading validates everything (unknown roles, malformed permissions, bad table names, clauses that
+// are not exactly one boolean expression, denied functions), interns names to ids (roles, role sets, filtered
+// tables) and indexes filters by table. A loaded Policy is immutable apart from its internal lock-free caches, so
+// any number of threads may share it (the engine swaps whole policies on reload).
 //
 // Superset semantics (../shared/seeds/superset-security.md):
 //   - a Regular filter applies to users who hold any of its roles;
@@ -11,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,11 +21,13 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "lib/access/permission_model.h"
 #include "lib/ast/ast.h"
 #include "lib/common/arena.h"
 #include "lib/dialect/dialect.h"
 #include "lib/json/json.h"
 #include "lib/names/table_name.h"
+#include "lib/policy/predicate_cache.h"
 
 namespace rlsq::policy {
 
@@ -39,7 +44,7 @@ struct RlsFilter {
   std::string name;
   FilterType type = FilterType::kRegular;
   std::vector<TableName> tables;
-  std::vector<uint32_t> roles;  // role ids
+  std::vector<uint32_t> roles;  // role ids (access::PermissionModel), sorted
   std::string group_key;
   std::string clause_text;  // as written in the policy (never injected)
   std::string description;
@@ -47,16 +52,12 @@ struct RlsFilter {
   ClauseTemplate printed;              // what is injected
 };
 
-struct Role {
-  std::string name;
-  std::vector<std::pair<std::string, std::string>> permissions;  // (permission, view menu)
-};
-
 struct User {
   std::string username;
   int64_t id = 0;
   std::string email;
-  std::vector<uint32_t> roles;  // role ids
+  std::vector<uint32_t> roles;  // role ids (access::PermissionModel), sorted, unique
+  uint32_t role_set = 0;        // interned role set
   std::vector<std::pair<std::string, json::Value>> attributes;
 };
 
@@ -79,35 +80,67 @@ class Policy {
   static absl::StatusOr<std::shared_ptr<const Policy>> FromFile(const std::string& path, const Dialect& dialect);
 
   const std::string& default_schema() const { return default_schema_; }
+  const std::string& default_database() const { return default_database_; }
   const Dialect& dialect() const { return *dialect_; }
-  const std::vector<Role>& roles() const { return roles_; }
+  const access::PermissionModel& permissions() const { return *permissions_; }
   const std::vector<User>& users() const { return users_; }
   const std::vector<RlsFilter>& filters() const { return filters_; }
 
-  // The user with this username, or null.
+  // Users.
   const User* FindUser(std::string_view username) const;
   int UserIndex(std::string_view username) const;  // -1 when unknown
-  // The predicate for user `user_index` on the table with key `table_key` (TableName::Key()), or null if none.
+
+  // Role sets: every distinct set of roles a caller can hold, interned at load (the users' sets and the public role's).
+  uint32_t public_role_set() const { return public_role_set_; }
+  const std::vector<uint32_t>& role_set(uint32_t id) const { return role_sets_[id].roles; }
+  const access::PermissionSet& permission_set(uint32_t role_set) const { return *role_sets_[role_set].permissions; }
+
+  // Tables that some filter names, interned: -1 when no filter names `table_key` (TableName::Key()).
+  int32_t TableId(std::string_view table_key) const;
+  size_t filtered_table_count() const { return filters_by_table_.size(); }
+
+  // The predicate of role set `role_set` on table `table_id`, or null when no filter applies. Cached per
+  // (role set, table) without locks; no allocation on a hit. When the cache is full the predicate is computed per
+  // request into a new entry of `*overflow`, which the caller keeps for as long as it uses the result.
+  const Predicate* PredicateFor(uint32_t role_set, int32_t table_id,
+                                std::vector<std::unique_ptr<Predicate>>* overflow) const;
+  // Convenience for tests and tools: by user index and table key (kept alive by the policy).
   const Predicate* PredicateFor(int user_index, std::string_view table_key) const;
+  // The predicate computed without the cache (benchmarks of the miss path).
+  void ComputePredicate(uint32_t role_set, int32_t table_id, Predicate* out) const;
+  size_t cached_predicates() const { return predicate_cache_ ? predicate_cache_->size() : 0; }
 
  private:
+  struct RoleSet {
+    std::vector<uint32_t> roles;  // sorted, unique
+    const access::PermissionSet* permissions = nullptr;
+  };
+
   Policy() = default;
   absl::Status Load(const json::Value& doc);
   absl::Status LoadRoles(const json::Value& doc);
   absl::Status LoadUsers(const json::Value& doc);
   absl::Status LoadFilters(const json::Value& doc);
-  void BuildPredicates();
+  absl::StatusOr<std::vector<uint32_t>> RoleIds(const json::Value& list, std::string_view where) const;
+  uint32_t InternRoleSet(std::vector<uint32_t> roles);
+  void IndexFilters();
 
   const Dialect* dialect_ = nullptr;
   std::string default_schema_ = "public";
+  std::string default_database_;
   Arena arena_;
-  std::vector<Role> roles_;
+  std::shared_ptr<const access::PermissionModel> permissions_;
   std::vector<User> users_;
   std::vector<RlsFilter> filters_;
-  absl::flat_hash_map<std::string, uint32_t> role_index_;
   absl::flat_hash_map<std::string, uint32_t> user_index_;
-  // per user: table key -> predicate
-  std::vector<absl::flat_hash_map<std::string, Predicate>> predicates_;
+  std::vector<RoleSet> role_sets_;
+  absl::flat_hash_map<std::vector<uint32_t>, uint32_t> role_set_index_;
+  uint32_t public_role_set_ = 0;
+  absl::flat_hash_map<std::string, uint32_t> table_ids_;  // filtered tables
+  std::vector<std::vector<uint32_t>> filters_by_table_;   // filter indexes per table id
+  std::unique_ptr<InsertOnlyCache<Predicate>> predicate_cache_;
+  mutable std::mutex overflow_mu_;                        // PredicateFor(user, key) when the cache is full
+  mutable std::vector<std::unique_ptr<Predicate>> overflow_;
 };
 
 }  // namespace rlsq::policy

@@ -81,6 +81,22 @@ TEST(RewriteCliTest, ExitCodes) {
   r = RunRlsq({"rewrite", "--user", "alice", "--sql", "SELECT 1"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("--policy FILE is required"));
+
+  // dave (Auditor) may read orders and lineitem only: every other table is listed, nothing is rewritten.
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "dave", "--sql",
+               "SELECT * FROM orders JOIN customer ON true JOIN lineitem ON true, nation, customer c2"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.out, "");
+  EXPECT_THAT(r.err, HasSubstr("You need access to the following tables: public.customer, public.nation"));
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "dave", "--sql", "SELECT * FROM orders JOIN lineitem ON true"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+
+  // anonymous callers get the public role, which grants no data access here
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--anonymous", "--sql", "SELECT * FROM nation"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_THAT(r.err, HasSubstr("public.nation"));
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--anonymous", "--user", "alice", "--sql", "SELECT 1"});
+  EXPECT_EQ(r.exit_code, 1);
 }
 
 TEST(RewriteCliTest, BadPolicyNamesTheFilter) {

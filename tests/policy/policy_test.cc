@@ -23,14 +23,18 @@ std::string WithFilter(std::string_view filter_fields) {
 TEST(PolicyTest, LoadsTheSharedTestPolicy) {
   RLSQ_ASSERT_OK_AND_ASSIGN(auto p, Load(testing::kTestPolicy));
   EXPECT_EQ(p->default_schema(), "public");
-  EXPECT_EQ(p->roles().size(), 3u);
-  ASSERT_EQ(p->users().size(), 4u);
+  EXPECT_TRUE(p->permissions().RoleId("Finance").has_value());
+  EXPECT_TRUE(p->permissions().RoleId("Gamma").has_value());  // presets exist without being defined
+  ASSERT_EQ(p->users().size(), 5u);
   EXPECT_EQ(p->users()[0].id, 7);
   EXPECT_EQ(p->users()[0].email, "alice@example.com");
   ASSERT_EQ(p->filters().size(), 4u);
   EXPECT_EQ(p->filters()[2].tables[0].Key(), TableName({"", "public", "nation"}).Key());  // "NATION" folds
   EXPECT_EQ(p->filters()[3].type, FilterType::kBase);
-  EXPECT_EQ(p->FindUser("bob")->roles.size(), 2u);
+  EXPECT_EQ(p->FindUser("bob")->roles.size(), 3u);
+  EXPECT_EQ(p->FindUser("alice")->role_set, p->FindUser("alice")->role_set);
+  EXPECT_NE(p->FindUser("alice")->role_set, p->FindUser("bob")->role_set);
+  EXPECT_EQ(p->default_database(), "tpch");
   EXPECT_EQ(p->FindUser("mallory"), nullptr);
 }
 

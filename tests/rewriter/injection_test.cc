@@ -244,6 +244,33 @@ TEST_F(InjectionTest, FailsClosed) {
               StatusIs(absl::StatusCode::kInvalidArgument, "function dblink is not allowed"));
 }
 
+TEST_F(InjectionTest, DataAccessIsCheckedBeforeInjection) {
+  // orders_only holds datasource_access on [tpch].[public].[orders] only.
+  EXPECT_EQ(Rewrite("SELECT * FROM orders", "orders_only"), "SELECT * FROM orders WHERE " + Urgent("orders"));
+  EXPECT_THAT(engine_->rewrite("SELECT * FROM orders o, region r, (SELECT * FROM nation) n, region", {"orders_only"}),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       "You need access to the following tables: public.region, public.nation"));
+  // another database is not granted by schema_access on tpch
+  RewriteOptions other;
+  other.database = "sales";
+  EXPECT_THAT(engine_->rewrite("SELECT * FROM orders", {"alice"}, other),
+              StatusIs(absl::StatusCode::kPermissionDenied, "public.orders"));
+  // Admin holds all_datasource_access
+  other.database = "anything";
+  EXPECT_TRUE(engine_->rewrite("SELECT * FROM x.y", {"root"}, other).ok());
+  // a catalog-qualified name in another database is never granted
+  EXPECT_THAT(engine_->rewrite("SELECT * FROM sales.public.orders", {"alice"}),
+              StatusIs(absl::StatusCode::kPermissionDenied, "orders"));
+}
+
+TEST_F(InjectionTest, GenericCan) {
+  EXPECT_EQ(*engine_->can({"alice"}, "datasource_access", "[tpch].[public].[orders]"), true);
+  EXPECT_EQ(*engine_->can({"alice"}, "datasource_access", "[tpch].[public].[anything]"), true);  // schema_access
+  EXPECT_EQ(*engine_->can({"orders_only"}, "datasource_access", "[tpch].[public].[region]"), false);
+  EXPECT_EQ(*engine_->can({"root"}, "can_read", "Dashboard"), true);  // the Admin preset
+  EXPECT_THAT(engine_->can({"mallory"}, "can_read", "Dashboard"), StatusIs(absl::StatusCode::kNotFound, "mallory"));
+}
+
 TEST_F(InjectionTest, ExplainReportsEveryReadAndWhereItsFilterWent) {
   RewriteOptions options;
   options.explain = true;
@@ -267,9 +294,9 @@ TEST_F(InjectionTest, ExplainReportsEveryReadAndWhereItsFilterWent) {
 TEST_F(InjectionTest, PlanCacheServesOtherUsers) {
   std::string sql = "SELECT * FROM nation";
   EXPECT_EQ(Rewrite(sql, "alice"), "SELECT * FROM nation WHERE (nation.n_regionkey = 3)");
-  uint64_t hits = engine_->plan_cache().hits();
+  uint64_t hits = engine_->plan_cache_hits();
   EXPECT_EQ(Rewrite(sql, "bob"), "SELECT * FROM nation WHERE ((nation.n_regionkey = 3) OR (nation.n_regionkey = 2))");
-  EXPECT_EQ(engine_->plan_cache().hits(), hits + 1);
+  EXPECT_EQ(engine_->plan_cache_hits(), hits + 1);
 }
 
 }  // namespace

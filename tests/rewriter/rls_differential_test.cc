@@ -53,10 +53,12 @@ const char* kRoles[] = {"R1", "R2", "R3", "R4"};
 std::string RandomPolicy(std::mt19937& rng) {
   auto coin = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
   auto pick = [&](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
-  std::string doc = R"({"default_schema": "public", "roles": [{"name": "R1"}, {"name": "R2"}, {"name": "R3"}, {"name": "R4"}],)";
-  std::string user_roles;
+  std::string doc = R"({"default_schema": "public", "default_database": "tpch",
+    "roles": [{"name": "Reader", "permissions": [["schema_access", "[tpch].[public]"]]},
+              {"name": "R1"}, {"name": "R2"}, {"name": "R3"}, {"name": "R4"}],)";
+  std::string user_roles = "\"Reader\"";
   for (const char* r : kRoles)
-    if (coin(0.5)) Append(&user_roles, user_roles.empty() ? "" : ", ", "\"", r, "\"");
+    if (coin(0.5)) Append(&user_roles, ", \"", r, "\"");
   Append(&doc, R"( "users": [{"username": "probe", "roles": [)", user_roles, "]}], \"rls_filters\": [");
   int n = 0;
   const char* groups[] = {"", "", "g1", "g2"};

@@ -5,16 +5,20 @@ namespace rlsq::testing {
 
 inline constexpr const char* kTestPolicy = R"json({
   "default_schema": "public",
+  "default_database": "tpch",
   "roles": [
+    {"name": "Reader", "permissions": [["schema_access", "[tpch].[public]"], ["schema_access", "[tpch].[other]"]]},
     {"name": "Finance", "permissions": [["datasource_access", "[tpch].[public].[orders]"]]},
     {"name": "Sales", "permissions": []},
-    {"name": "Admin", "permissions": [["all_datasource_access", "all_datasource_access"]]}
+    {"name": "Admin"}
   ],
   "users": [
-    {"username": "alice", "id": 7, "email": "alice@example.com", "roles": ["Finance"], "attributes": {"region": "EUROPE"}},
-    {"username": "bob", "roles": ["Finance", "Sales"]},
+    {"username": "alice", "id": 7, "email": "alice@example.com", "roles": ["Reader", "Finance"],
+     "attributes": {"region": "EUROPE"}},
+    {"username": "bob", "roles": ["Reader", "Finance", "Sales"]},
     {"username": "root", "roles": ["Admin"]},
-    {"username": "nobody", "roles": []}
+    {"username": "nobody", "roles": ["Reader"]},
+    {"username": "orders_only", "roles": ["Finance"]}
   ],
   "rls_filters": [
     {"name": "urgent", "filter_type": "Regular", "tables": ["public.orders"], "roles": ["Finance"],
