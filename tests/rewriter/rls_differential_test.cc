@@ -105,7 +105,8 @@ class RlsDifferentialTest : public ::testing::Test {
 
   // Installs the engine's effective predicates for "probe" as native policies.
   static absl::Status InstallNative(const Engine& engine) {
-    const policy::Policy& p = engine.policy();
+    std::shared_ptr<const policy::Policy> policy = engine.policy();
+    const policy::Policy& p = *policy;
     int user = p.UserIndex("probe");
     std::string sql;
     for (const TablePool& pool : Pools()) {
