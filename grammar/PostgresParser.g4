@@ -91,7 +91,9 @@ exprRoot : expr EOF ;
 // =================================================================================================================
 
 // A full query: [WITH ...] set expression [ORDER BY ...] [LIMIT/OFFSET/FETCH] [FOR UPDATE ...]
-selectStmt : withClause? setExpr orderByClause? queryTail? ;
+// Labels (wc=..., ...) give the transform direct fields instead of accessors that scan the children with
+// dynamic_cast.
+selectStmt : wc=withClause? se=setExpr ob=orderByClause? qt=queryTail? ;
 
 queryTail : (limitPart | offsetPart | lockingClause)+ ;
 
@@ -111,8 +113,8 @@ setPrimary
   ;
 
 simpleSelect
-  : K_SELECT distinctClause? targetList? intoClause? fromClause? whereClause? groupByClause? havingClause?
-    windowClause?
+  : K_SELECT dc=distinctClause? tl=targetList? ic=intoClause? fc=fromClause? wc=whereClause? gc=groupByClause?
+    hc=havingClause? wn=windowClause?
   ;
 
 distinctClause : K_ALL | K_DISTINCT (K_ON LPAREN exprList RPAREN)? ;
@@ -234,18 +236,16 @@ qualifiedName : colId (DOT colLabel)* ;
 // Expressions, lowest precedence first (PostgreSQL 15 gram.y):
 //   OR < AND < NOT < IS, ISNULL, NOTNULL < comparison < BETWEEN IN LIKE ILIKE SIMILAR < ESCAPE
 //   < other operators < + - < * / % < ^ < AT TIME ZONE < COLLATE < unary minus < [ ] < :: < .
+//
+// Every rule invocation costs the ANTLR runtime a heap-allocated context, so levels whose operators are plain
+// left-associative binary operators (OR/AND with prefix NOT; + - * / % ^ AT TIME ZONE with COLLATE; prefix
+// operators before other operators) share one rule each, as a flat list that the transform
+// (lib/parser/transform_expr.cc) folds by the precedence above into the same tree as one rule per level would.
+// Every decision stays LL(1).
 // =================================================================================================================
 
-expr : orExpr ;
-
-orExpr : andExpr (K_OR andExpr)* ;
-
-andExpr : notExpr (K_AND notExpr)* ;
-
-notExpr
-  : K_NOT notExpr     # neNot
-  | isExpr            # neIs
-  ;
+// OR < AND < NOT: prefix NOTs apply to the isExpr they precede; AND binds tighter than OR.
+expr : K_NOT* isExpr ((K_AND | K_OR) K_NOT* isExpr)* ;
 
 isExpr : cmpExpr isSuffix* ;
 
@@ -253,7 +253,7 @@ isSuffix : K_IS K_NOT? isTest | K_ISNULL | K_NOTNULL ;
 
 isTest : K_NULL | K_TRUE | K_FALSE | K_UNKNOWN | K_DISTINCT K_FROM cmpExpr ;
 
-cmpExpr : likeExpr (cmpOp (quantifiedRhs | likeExpr))? ;
+cmpExpr : lhs=likeExpr (op=cmpOp (q=quantifiedRhs | rhs=likeExpr))? ;
 
 cmpOp : EQ | NEQ | LT | GT | LE | GE ;
 
@@ -275,13 +275,9 @@ inRhs
   | LPAREN exprList RPAREN      # inList
   ;
 
-otherOpExpr : otherOpOperand (qualOp (quantifiedRhs | otherOpOperand))* ;
-
-// Prefix operators (~ @ |/ ...) bind like other operators: `~ a + b` is `~ (a + b)`.
-otherOpOperand
-  : OP otherOpOperand          # ooPrefix
-  | addExpr                    # ooAdd
-  ;
+// Prefix operators (~ @ |/ ...) bind like other operators: `~ a + b` is `~ (a + b)`: they apply to the addExpr
+// they precede.
+otherOpExpr : OP* addExpr (qualOp (quantifiedRhs | OP* addExpr))* ;
 
 qualOp : OP | CONCAT | K_OPERATOR LPAREN anyOperator RPAREN ;
 
@@ -291,15 +287,11 @@ anyOperator : (colId DOT)* allOp ;
 
 allOp : OP | CONCAT | EQ | NEQ | LT | GT | LE | GE | PLUS | MINUS | STAR | SLASH | PERCENT | CARET ;
 
-addExpr : mulExpr ((PLUS | MINUS) mulExpr)* ;
-
-mulExpr : expExpr ((STAR | SLASH | PERCENT) expExpr)* ;
-
-expExpr : atTimeZoneExpr (CARET atTimeZoneExpr)* ;
-
-atTimeZoneExpr : collateExpr (K_AT K_TIME K_ZONE collateExpr)* ;
-
-collateExpr : unaryExpr (K_COLLATE anyName)* ;
+// + - < * / % < ^ < AT TIME ZONE < COLLATE: operands with their COLLATE suffixes, separated by binary operators.
+addExpr
+  : unaryExpr (K_COLLATE anyName)*
+    ((PLUS | MINUS | STAR | SLASH | PERCENT | CARET | K_AT K_TIME K_ZONE) unaryExpr (K_COLLATE anyName)*)*
+  ;
 
 unaryExpr
   : (PLUS | MINUS) unaryExpr     # ueSign
@@ -324,7 +316,7 @@ primary
   | K_CAST LPAREN expr K_AS typeName RPAREN   # prCast
   | specialFunc                               # prSpecialFunc
   | funcCall                                  # prFuncCall
-  | columnRef                                 # prColumnRef
+  | colId                                     # prColumnRef
   | K_ARRAY arrayBrackets                     # prArray
   | K_ARRAY LPAREN selectStmt RPAREN          # prArraySubquery
   | K_ROW LPAREN exprList? RPAREN             # prRow
@@ -352,9 +344,9 @@ caseExpr : K_CASE expr? caseWhen+ (K_ELSE expr)? K_END ;
 
 caseWhen : K_WHEN expr K_THEN expr ;
 
-// A column reference is one name here; `t.c`, `s.t.c` and `t.*` are completed by postfixOp (merged into one
-// ColumnRef by the transform). A dotted loop here would compete with postfixOp's DOT on every name.
-columnRef : colId ;
+// A column reference (primary's prColumnRef) is one name; `t.c`, `s.t.c` and `t.*` are completed by postfixOp
+// (merged into one ColumnRef by the transform). A dotted loop there would compete with postfixOp's DOT on every
+// name.
 
 anyName : colId (DOT colLabel)* ;
 
@@ -362,7 +354,7 @@ exprList : expr (COMMA expr)* ;
 
 // ---- function calls ---------------------------------------------------------------------------------------------
 
-funcCall : funcName LPAREN funcArgList? RPAREN withinGroupClause? filterClause? overClause? ;
+funcCall : fn=funcName LPAREN args=funcArgList? RPAREN wg=withinGroupClause? fl=filterClause? ov=overClause? ;
 
 funcName
   : typeFunctionName

@@ -62,19 +62,12 @@ class Transformer {
 
   // ---- expressions (transform_expr.cc) ----
   ast::Expr* Expr(P::ExprContext* ctx);
-  ast::Expr* OrExpr(P::OrExprContext* ctx);
-  ast::Expr* AndExpr(P::AndExprContext* ctx);
-  ast::Expr* NotExpr(P::NotExprContext* ctx);
   ast::Expr* IsExpr(P::IsExprContext* ctx);
   ast::Expr* CmpExpr(P::CmpExprContext* ctx);
   ast::Expr* LikeExpr(P::LikeExprContext* ctx);
   ast::Expr* OtherOpExpr(P::OtherOpExprContext* ctx);
-  ast::Expr* OtherOpOperand(P::OtherOpOperandContext* ctx);
   ast::Expr* AddExpr(P::AddExprContext* ctx);
-  ast::Expr* MulExpr(P::MulExprContext* ctx);
-  ast::Expr* ExpExpr(P::ExpExprContext* ctx);
-  ast::Expr* AtTimeZoneExpr(P::AtTimeZoneExprContext* ctx);
-  ast::Expr* CollateExpr(P::CollateExprContext* ctx);
+  ast::Expr* CollateExpr(P::UnaryExprContext* operand, const std::vector<P::AnyNameContext*>& names);
   ast::Expr* UnaryExpr(P::UnaryExprContext* ctx);
   ast::Expr* PostfixExpr(P::PostfixExprContext* ctx);
   ast::Expr* Primary(P::PrimaryContext* ctx);

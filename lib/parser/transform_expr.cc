@@ -28,65 +28,115 @@ std::string LowerJoin(const std::vector<std::string_view>& words) {
 
 }  // namespace
 
-ast::Expr* Transformer::Expr(P::ExprContext* ctx) {
-  DepthGuard guard(this, ctx);
-  return OrExpr(static_cast<P::OrExprContext*>(ctx->children[0]));
-}
+// The flat operator lists of the grammar's expr, otherOpExpr and addExpr rules: operand i (0-based) is preceded by
+// operator op[i] of precedence level[i] (i >= 1; a higher level binds tighter). FoldLevels builds the tree that one
+// grammar rule per level would give: left-deep chains per level, with the same spans and the same chain-length
+// checks (CheckChain with the chain's operator count at the chain's first token; `early` levels check after the
+// first operand, the others after the second, as the per-level transforms did).
+struct FlatOps {
+  std::vector<int> level;
+  std::vector<std::string_view> op;
+  std::vector<antlr4::Token*> start;  // first token of each operand
+};
 
-void Transformer::ExprList(P::ExprListContext* ctx, ast::List<ast::Expr*>* out) {
-  for (auto* e : ctx->expr()) out->push_back(Expr(e));
-}
-
-// Builds a left-deep chain of binary operators over `operands` of a layer rule, whose children alternate
-// operand, operator token(s), operand ...
-template <class Ctx, class F>
-static ast::Expr* Chain(Transformer* t, Ctx* ctx, F&& operand) {
-  auto& children = ctx->children;
+template <class Operand>
+static ast::Expr* FoldLevels(Transformer* t, const FlatOps& f, int level, int top, int early, size_t lo, size_t hi,
+                             Operand& operand) {
+  while (level <= top) {
+    size_t count = 0;
+    for (size_t i = lo + 1; i <= hi; ++i) count += f.level[i] == level;
+    if (count > 0) break;
+    ++level;
+  }
+  if (level > top) return operand(lo);
+  size_t count = 0;
+  for (size_t i = lo + 1; i <= hi; ++i) count += f.level[i] == level;
   ast::Expr* left = nullptr;
-  std::string_view op;
-  size_t ops = 0;
-  for (auto* child : children) {
-    if (auto* term = AsTerminal(child)) {
-      op = t->Tok(term).text;
-      if (term->getSymbol()->getType() == P::K_AND) op = "AND";
-      if (term->getSymbol()->getType() == P::K_OR) op = "OR";
-      continue;
-    }
-    ast::Expr* right = operand(child);
+  size_t seg = lo;
+  size_t made = 0;
+  for (size_t i = lo + 1; i <= hi + 1; ++i) {
+    if (i <= hi && f.level[i] != level) continue;
+    ast::Expr* right = FoldLevels(t, f, level + 1, top, early, seg, i - 1, operand);
     if (left == nullptr) {
       left = right;
-      continue;
+      if (level == early) t->CheckChain(count, f.start[lo]);
+    } else {
+      if (level != early && ++made == 1) t->CheckChain(count, f.start[lo]);
+      auto* b = t->New<ast::BinaryOp>(ast::Span{left->span.begin, right->span.end});
+      b->op = f.op[seg];
+      b->left = left;
+      b->right = right;
+      left = b;
     }
-    if (++ops == 1) t->CheckChain(children.size() / 2, ctx->getStart());
-    auto* b = t->New<ast::BinaryOp>(ast::Span{left->span.begin, right->span.end});
-    b->op = op;
-    b->left = left;
-    b->right = right;
-    left = b;
+    seg = i;
   }
   return left;
 }
 
-ast::Expr* Transformer::OrExpr(P::OrExprContext* ctx) {
-  if (ctx->children.size() == 1) return AndExpr(static_cast<P::AndExprContext*>(ctx->children[0]));
-  return Chain(this, ctx, [&](ParseTree* c) { return AndExpr(static_cast<P::AndExprContext*>(c)); });
-}
-
-ast::Expr* Transformer::AndExpr(P::AndExprContext* ctx) {
-  if (ctx->children.size() == 1) return NotExpr(static_cast<P::NotExprContext*>(ctx->children[0]));
-  return Chain(this, ctx, [&](ParseTree* c) { return NotExpr(static_cast<P::NotExprContext*>(c)); });
-}
-
-ast::Expr* Transformer::NotExpr(P::NotExprContext* ctx) {
-  if (ctx->children.size() == 2) {
-    auto* n = static_cast<P::NeNotContext*>(ctx);
-    DepthGuard guard(this, ctx);
-    auto* u = New<ast::UnaryOp>(SpanOf(ctx));
-    u->op = "NOT";
-    u->operand = NotExpr(n->notExpr());
-    return u;
+// Prefix operators (NOT, or OP) before an operand whose rule context is `operand_ctx`: innermost last, each spanning
+// from its token to the operand's end. Each level counts as one transform nesting level (as the recursive rules
+// did) while the operand is transformed.
+template <class F>
+static ast::Expr* WithPrefixes(Transformer* t, const std::vector<antlr4::tree::TerminalNode*>& prefixes,
+                               antlr4::ParserRuleContext* operand_ctx, bool keyword_not, uint32_t* depth,
+                               uint64_t depth_limit, F&& operand) {
+  if (prefixes.empty()) return operand();
+  size_t entered = 0;
+  struct Restore {
+    uint32_t* depth;
+    size_t* entered;
+    ~Restore() { *depth -= static_cast<uint32_t>(*entered); }
+  } restore{depth, &entered};
+  for (auto* p : prefixes) {
+    ++entered;
+    if (++*depth > depth_limit) t->Fail(p->getSymbol(), t->TooDeepMessage());
   }
-  return IsExpr(static_cast<P::IsExprContext*>(ctx->children[0]));
+  ast::Expr* e = operand();
+  for (size_t i = prefixes.size(); i-- > 0;) {
+    auto* u = t->New<ast::UnaryOp>(t->SpanOf(prefixes[i]->getSymbol(), operand_ctx->getStop()));
+    u->op = keyword_not ? std::string_view("NOT") : t->Tok(prefixes[i]).text;
+    u->operand = e;
+    e = u;
+  }
+  return e;
+}
+
+ast::Expr* Transformer::Expr(P::ExprContext* ctx) {
+  DepthGuard guard(this, ctx);
+  auto& children = ctx->children;
+  if (children.size() == 1) return IsExpr(static_cast<P::IsExprContext*>(children[0]));
+  // K_NOT* isExpr ((K_AND | K_OR) K_NOT* isExpr)*: OR is level 1, AND level 2.
+  FlatOps f;
+  std::vector<std::vector<TerminalNode*>> nots(1);
+  std::vector<P::IsExprContext*> operands;
+  f.level.push_back(0);
+  f.op.emplace_back();
+  for (auto* child : children) {
+    if (auto* term = AsTerminal(child)) {
+      size_t type = term->getSymbol()->getType();
+      if (type == P::K_NOT) {
+        if (nots.back().empty() && f.start.size() < f.level.size()) f.start.push_back(term->getSymbol());
+        nots.back().push_back(term);
+      } else {
+        f.level.push_back(type == P::K_AND ? 2 : 1);
+        f.op.push_back(type == P::K_AND ? "AND" : "OR");
+        nots.emplace_back();
+      }
+      continue;
+    }
+    auto* is = static_cast<P::IsExprContext*>(child);
+    if (f.start.size() < f.level.size()) f.start.push_back(is->getStart());
+    operands.push_back(is);
+  }
+  uint64_t limit = uint64_t{max_depth_} * kGuardFactor + 16;
+  auto operand = [&](size_t i) {
+    return WithPrefixes(this, nots[i], operands[i], true, &depth_, limit, [&] { return IsExpr(operands[i]); });
+  };
+  return FoldLevels(this, f, 1, 2, /*early=*/0, 0, operands.size() - 1, operand);
+}
+
+void Transformer::ExprList(P::ExprListContext* ctx, ast::List<ast::Expr*>* out) {
+  for (auto* e : ctx->expr()) out->push_back(Expr(e));
 }
 
 ast::Expr* Transformer::IsExpr(P::IsExprContext* ctx) {
@@ -142,14 +192,12 @@ ast::Expr* Transformer::Quantified(ast::Expr* lhs, std::string_view op, P::Quant
 }
 
 ast::Expr* Transformer::CmpExpr(P::CmpExprContext* ctx) {
-  ast::Expr* left = LikeExpr(static_cast<P::LikeExprContext*>(ctx->children[0]));
-  if (ctx->children.size() == 1) return left;
-  auto likes = ctx->likeExpr();
-  auto* opctx = ctx->cmpOp();
-  auto* opterm = AsTerminal(opctx->children[0]);
+  ast::Expr* left = LikeExpr(ctx->lhs);
+  if (ctx->op == nullptr) return left;
+  auto* opterm = static_cast<TerminalNode*>(ctx->op->children[0]);
   std::string_view op = opterm->getSymbol()->getType() == P::NEQ ? "<>" : Tok(opterm).text;
-  if (auto* q = ctx->quantifiedRhs()) return Quantified(left, op, q, 0);
-  ast::Expr* right = LikeExpr(likes[1]);
+  if (ctx->q != nullptr) return Quantified(left, op, ctx->q, 0);
+  ast::Expr* right = LikeExpr(ctx->rhs);
   auto* b = New<ast::BinaryOp>(ast::Span{left->span.begin, right->span.end});
   b->op = op;
   b->left = left;
@@ -240,15 +288,39 @@ static std::string_view QualOpText(Transformer* t, P::QualOpContext* q) {
 
 ast::Expr* Transformer::OtherOpExpr(P::OtherOpExprContext* ctx) {
   auto& children = ctx->children;
-  ast::Expr* left = OtherOpOperand(static_cast<P::OtherOpOperandContext*>(children[0]));
-  if (children.size() > 2) CheckChain(children.size() / 2, ctx->getStart());
-  for (size_t i = 1; i + 1 < children.size(); i += 2) {
-    std::string_view op = QualOpText(this, static_cast<P::QualOpContext*>(children[i]));
-    if (auto* q = dynamic_cast<P::QuantifiedRhsContext*>(children[i + 1])) {
+  if (children.size() == 1) return AddExpr(static_cast<P::AddExprContext*>(children[0]));
+  // OP* addExpr (qualOp (quantifiedRhs | OP* addExpr))*: one left-deep chain.
+  std::vector<TerminalNode*> prefixes;
+  size_t ops = 0;
+  for (auto* child : children) {
+    if (dynamic_cast<P::QualOpContext*>(child)) ++ops;
+  }
+  uint64_t limit = uint64_t{max_depth_} * kGuardFactor + 16;
+  ast::Expr* left = nullptr;
+  std::string_view op;
+  bool checked = false;
+  for (auto* child : children) {
+    if (auto* term = AsTerminal(child)) {
+      prefixes.push_back(term);
+      continue;
+    }
+    if (auto* q = dynamic_cast<P::QualOpContext*>(child)) {
+      op = QualOpText(this, q);
+      continue;
+    }
+    if (auto* q = dynamic_cast<P::QuantifiedRhsContext*>(child)) {
       left = Quantified(left, op, q, 0);
       continue;
     }
-    ast::Expr* right = OtherOpOperand(static_cast<P::OtherOpOperandContext*>(children[i + 1]));
+    auto* add = static_cast<P::AddExprContext*>(child);
+    ast::Expr* right = WithPrefixes(this, prefixes, add, false, &depth_, limit, [&] { return AddExpr(add); });
+    prefixes.clear();
+    if (left == nullptr) {
+      left = right;
+      if (!checked && ops > 0) CheckChain(ops, ctx->getStart());
+      checked = true;
+      continue;
+    }
     auto* b = New<ast::BinaryOp>(ast::Span{left->span.begin, right->span.end});
     b->op = op;
     b->left = left;
@@ -258,55 +330,10 @@ ast::Expr* Transformer::OtherOpExpr(P::OtherOpExprContext* ctx) {
   return left;
 }
 
-ast::Expr* Transformer::OtherOpOperand(P::OtherOpOperandContext* ctx) {
-  if (ctx->children.size() == 2) {
-    auto* p = static_cast<P::OoPrefixContext*>(ctx);
-    DepthGuard guard(this, ctx);
-    auto* u = New<ast::UnaryOp>(SpanOf(ctx));
-    u->op = Tok(p->OP()).text;
-    u->operand = OtherOpOperand(p->otherOpOperand());
-    return u;
-  }
-  return AddExpr(static_cast<P::AddExprContext*>(ctx->children[0]));
-}
-
-ast::Expr* Transformer::AddExpr(P::AddExprContext* ctx) {
-  if (ctx->children.size() == 1) return MulExpr(static_cast<P::MulExprContext*>(ctx->children[0]));
-  return Chain(this, ctx, [&](ParseTree* c) { return MulExpr(static_cast<P::MulExprContext*>(c)); });
-}
-
-ast::Expr* Transformer::MulExpr(P::MulExprContext* ctx) {
-  if (ctx->children.size() == 1) return ExpExpr(static_cast<P::ExpExprContext*>(ctx->children[0]));
-  return Chain(this, ctx, [&](ParseTree* c) { return ExpExpr(static_cast<P::ExpExprContext*>(c)); });
-}
-
-ast::Expr* Transformer::ExpExpr(P::ExpExprContext* ctx) {
-  if (ctx->children.size() == 1) return AtTimeZoneExpr(static_cast<P::AtTimeZoneExprContext*>(ctx->children[0]));
-  return Chain(this, ctx,
-               [&](ParseTree* c) { return AtTimeZoneExpr(static_cast<P::AtTimeZoneExprContext*>(c)); });
-}
-
-ast::Expr* Transformer::AtTimeZoneExpr(P::AtTimeZoneExprContext* ctx) {
-  if (ctx->children.size() == 1) return CollateExpr(static_cast<P::CollateExprContext*>(ctx->children[0]));
-  auto parts = ctx->collateExpr();
-  ast::Expr* left = CollateExpr(parts[0]);
-  if (parts.size() > 1) CheckChain(parts.size() - 1, ctx->getStart());
-  for (size_t i = 1; i < parts.size(); ++i) {
-    ast::Expr* right = CollateExpr(parts[i]);
-    auto* b = New<ast::BinaryOp>(ast::Span{left->span.begin, right->span.end});
-    b->op = "AT TIME ZONE";
-    b->left = left;
-    b->right = right;
-    left = b;
-  }
-  return left;
-}
-
-ast::Expr* Transformer::CollateExpr(P::CollateExprContext* ctx) {
-  ast::Expr* e = UnaryExpr(static_cast<P::UnaryExprContext*>(ctx->children[0]));
-  if (ctx->children.size() == 1) return e;
-  auto names = ctx->anyName();
-  if (names.size() > 1) CheckChain(names.size(), ctx->getStart());
+ast::Expr* Transformer::CollateExpr(P::UnaryExprContext* operand, const std::vector<P::AnyNameContext*>& names) {
+  ast::Expr* e = UnaryExpr(operand);
+  if (names.empty()) return e;
+  if (names.size() > 1) CheckChain(names.size(), operand->getStart());
   for (auto* name : names) {
     auto* c = New<ast::Collate>(ast::Span{e->span.begin, SpanOf(name).end});
     c->expr = e;
@@ -316,6 +343,56 @@ ast::Expr* Transformer::CollateExpr(P::CollateExprContext* ctx) {
     e = c;
   }
   return e;
+}
+
+ast::Expr* Transformer::AddExpr(P::AddExprContext* ctx) {
+  auto& children = ctx->children;
+  if (children.size() == 1) return UnaryExpr(static_cast<P::UnaryExprContext*>(children[0]));
+  // unaryExpr (K_COLLATE anyName)* (op unaryExpr (K_COLLATE anyName)*)*, op levels: + - 1, * / % 2, ^ 3,
+  // AT TIME ZONE 4 (whose chain length was checked after its first operand).
+  FlatOps f;
+  std::vector<P::UnaryExprContext*> operands;
+  std::vector<std::vector<P::AnyNameContext*>> names;
+  f.level.push_back(0);
+  f.op.emplace_back();
+  for (size_t i = 0; i < children.size(); ++i) {
+    auto* child = children[i];
+    if (auto* term = AsTerminal(child)) {
+      switch (term->getSymbol()->getType()) {
+        case P::K_COLLATE:
+          break;
+        case P::K_AT:
+          f.level.push_back(4);
+          f.op.push_back("AT TIME ZONE");
+          i += 2;  // TIME ZONE
+          break;
+        case P::PLUS:
+        case P::MINUS:
+          f.level.push_back(1);
+          f.op.push_back(Tok(term).text);
+          break;
+        case P::CARET:
+          f.level.push_back(3);
+          f.op.push_back(Tok(term).text);
+          break;
+        default:  // * / %
+          f.level.push_back(2);
+          f.op.push_back(Tok(term).text);
+          break;
+      }
+      continue;
+    }
+    if (operands.size() < f.level.size()) {
+      auto* u = static_cast<P::UnaryExprContext*>(child);
+      operands.push_back(u);
+      names.emplace_back();
+      f.start.push_back(u->getStart());
+    } else {
+      names.back().push_back(static_cast<P::AnyNameContext*>(child));
+    }
+  }
+  auto operand = [&](size_t i) { return CollateExpr(operands[i], names[i]); };
+  return FoldLevels(this, f, 1, 4, /*early=*/4, 0, operands.size() - 1, operand);
 }
 
 ast::Expr* Transformer::UnaryExpr(P::UnaryExprContext* ctx) {
@@ -408,7 +485,7 @@ ast::Expr* Transformer::Primary(P::PrimaryContext* ctx) {
   ast::Span span = SpanOf(ctx);
   if (auto* c = dynamic_cast<P::PrColumnRefContext*>(ctx)) {
     auto* n = New<ast::ColumnRef>(span);
-    n->parts.push_back(IdentOf(c->columnRef()));
+    n->parts.push_back(IdentOf(c->colId()));
     return n;
   }
   if (auto* c = dynamic_cast<P::PrLiteralContext*>(ctx)) {
@@ -513,10 +590,10 @@ ast::Expr* Transformer::ArrayBrackets(P::ArrayBracketsContext* ctx, bool keyword
 
 ast::Expr* Transformer::FuncCall(P::FuncCallContext* ctx) {
   auto* f = New<ast::FuncCall>(SpanOf(ctx));
-  for (auto* child : ctx->funcName()->children) {
+  for (auto* child : ctx->fn->children) {
     if (!AsTerminal(child)) f->name.push_back(IdentOf(static_cast<antlr4::ParserRuleContext*>(child)));
   }
-  if (auto* args = ctx->funcArgList()) {
+  if (auto* args = ctx->args) {
     if (args->STAR()) {
       f->star = true;
     } else {
@@ -535,12 +612,12 @@ ast::Expr* Transformer::FuncCall(P::FuncCallContext* ctx) {
       if (auto* ob = args->orderByClause()) OrderBy(ob, &f->order_by);
     }
   }
-  if (auto* wg = ctx->withinGroupClause()) {
+  if (auto* wg = ctx->wg) {
     f->has_within_group = true;
     OrderBy(wg->orderByClause(), &f->within_group);
   }
-  if (auto* fc = ctx->filterClause()) f->filter = Expr(fc->expr());
-  if (auto* oc = ctx->overClause()) {
+  if (auto* fc = ctx->fl) f->filter = Expr(fc->expr());
+  if (auto* oc = ctx->ov) {
     f->has_over = true;
     if (auto* ws = oc->windowSpecification()) {
       f->over = WindowSpecification(ws);

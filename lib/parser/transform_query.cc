@@ -20,19 +20,19 @@ ast::Expr* Transformer::ExprRoot(P::ExprRootContext* ctx) { return Expr(ctx->exp
 ast::QueryNode* Transformer::SelectStmt(P::SelectStmtContext* ctx) {
   DepthGuard guard(this, ctx);
   ast::WithClause* with = nullptr;
-  if (auto* w = ctx->withClause()) with = With(w);
-  ast::QueryNode* q = SetExpr(ctx->setExpr());
+  if (auto* w = ctx->wc) with = With(w);
+  ast::QueryNode* q = SetExpr(ctx->se);
   // Modifiers written after a parenthesised query apply to it (as in PostgreSQL); each may be given once.
   if (with) {
     if (q->with) Fail(ctx->getStart(), "multiple WITH clauses not allowed");
     q->with = with;
   }
-  if (auto* ob = ctx->orderByClause()) {
+  if (auto* ob = ctx->ob) {
     if (!q->order_by.empty()) Fail(ob->getStart(), "multiple ORDER BY clauses not allowed");
     OrderBy(ob, &q->order_by);
   }
-  if (auto* tail = ctx->queryTail()) QueryTail(tail, q);
-  if (with || ctx->orderByClause() || ctx->queryTail()) {
+  if (auto* tail = ctx->qt) QueryTail(tail, q);
+  if (with || ctx->ob || ctx->qt) {
     ast::Span s = SpanOf(ctx);
     q->span = ast::Span{std::min(s.begin, q->span.begin), std::max(s.end, q->span.end)};
   }
@@ -184,7 +184,7 @@ ast::QueryNode* Transformer::SetPrimary(P::SetPrimaryContext* ctx) {
 
 ast::SelectNode* Transformer::SimpleSelect(P::SimpleSelectContext* ctx) {
   auto* s = New<ast::SelectNode>(SpanOf(ctx));
-  if (auto* d = ctx->distinctClause()) {
+  if (auto* d = ctx->dc) {
     if (d->K_ALL()) {
       s->distinct = ast::DistinctKind::kAll;
     } else if (d->K_ON()) {
@@ -194,7 +194,7 @@ ast::SelectNode* Transformer::SimpleSelect(P::SimpleSelectContext* ctx) {
       s->distinct = ast::DistinctKind::kDistinct;
     }
   }
-  if (auto* tl = ctx->targetList()) {
+  if (auto* tl = ctx->tl) {
     for (auto* item : tl->targetItem()) {
       auto* si = New<ast::SelectItem>(SpanOf(item));
       if (dynamic_cast<P::TiStarContext*>(item)) {
@@ -215,25 +215,25 @@ ast::SelectNode* Transformer::SimpleSelect(P::SimpleSelectContext* ctx) {
       s->targets.push_back(si);
     }
   }
-  if (auto* into = ctx->intoClause()) {
+  if (auto* into = ctx->ic) {
     Fail(into->getStart(), "SELECT INTO is not allowed: rlsq accepts only one read-only query");
   }
-  if (auto* f = ctx->fromClause()) {
+  if (auto* f = ctx->fc) {
     for (auto* item : f->fromItem()) s->from.push_back(FromItem(item));
     s->from_span = SpanOf(f);
   }
-  if (auto* w = ctx->whereClause()) {
+  if (auto* w = ctx->wc) {
     s->where = Expr(w->expr());
     s->where_span = SpanOf(w);
   }
-  if (auto* g = ctx->groupByClause()) {
+  if (auto* g = ctx->gc) {
     if (auto* q = g->setQuantifier(); q && q->K_DISTINCT()) {
       Fail(q->getStart(), "GROUP BY DISTINCT is not supported");
     }
     for (auto* item : g->groupItem()) s->group_by.push_back(GroupItem(item));
   }
-  if (auto* h = ctx->havingClause()) s->having = Expr(h->expr());
-  if (auto* w = ctx->windowClause()) {
+  if (auto* h = ctx->hc) s->having = Expr(h->expr());
+  if (auto* w = ctx->wn) {
     for (auto* def : w->windowDefinition()) {
       auto* wd = New<ast::WindowDef>(SpanOf(def));
       wd->name = IdentOf(def->colId());
