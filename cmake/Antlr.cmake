@@ -19,6 +19,8 @@ set(ANTLR4_PATCH_DIR ${CMAKE_BINARY_DIR}/antlr4-patch)
 file(READ ${ANTLR4_INCLUDE_DIR}/misc/InterpreterDataReader.h _idr)
 string(REPLACE "InterpreterData() {};" "InterpreterData() = default;" _idr "${_idr}")
 file(WRITE ${ANTLR4_PATCH_DIR}/misc/InterpreterDataReader.h "${_idr}")
+# antlr4-runtime.h includes it with quotes (its own dir first): copy the umbrella header next to the patch.
+file(COPY ${ANTLR4_INCLUDE_DIR}/antlr4-runtime.h DESTINATION ${ANTLR4_PATCH_DIR})
 
 add_library(antlr4_rt INTERFACE)
 target_include_directories(antlr4_rt SYSTEM INTERFACE ${ANTLR4_PATCH_DIR} ${ANTLR4_INCLUDE_DIR})

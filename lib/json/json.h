@@ -21,6 +21,15 @@ struct Value {
   std::vector<std::pair<std::string, Value>> members;  // object, in source order
   uint32_t line = 1, column = 1;                       // where the value starts
 
+  // Special members out of line: clang (with libstdc++) needs Value complete before vector<pair<string, Value>>'s
+  // destructor is instantiated (the libFuzzer build uses clang-14).
+  Value();
+  ~Value();
+  Value(const Value&);
+  Value(Value&&) noexcept;
+  Value& operator=(const Value&);
+  Value& operator=(Value&&) noexcept;
+
   const Value* Find(std::string_view key) const;
   bool is_string() const { return type == Type::kString; }
   bool is_array() const { return type == Type::kArray; }
