@@ -244,10 +244,9 @@ qualifiedName : colId (DOT colLabel)* ;
 // Every decision stays LL(1).
 // =================================================================================================================
 
-// OR < AND < NOT: prefix NOTs apply to the isExpr they precede; AND binds tighter than OR.
-expr : K_NOT* isExpr ((K_AND | K_OR) K_NOT* isExpr)* ;
-
-isExpr : cmpExpr isSuffix* ;
+// OR < AND < NOT < IS: prefix NOTs apply to the cmpExpr they precede with its IS suffixes; AND binds tighter
+// than OR.
+expr : K_NOT* cmpExpr isSuffix* ((K_AND | K_OR) K_NOT* cmpExpr isSuffix*)* ;
 
 isSuffix : K_IS K_NOT? isTest | K_ISNULL | K_NOTNULL ;
 
@@ -287,15 +286,12 @@ anyOperator : (colId DOT)* allOp ;
 
 allOp : OP | CONCAT | EQ | NEQ | LT | GT | LE | GE | PLUS | MINUS | STAR | SLASH | PERCENT | CARET ;
 
-// + - < * / % < ^ < AT TIME ZONE < COLLATE: operands with their COLLATE suffixes, separated by binary operators.
+// + - < * / % < ^ < AT TIME ZONE < COLLATE < unary + -: operands (signs, postfixExpr, COLLATE suffixes) separated
+// by binary operators.
 addExpr
-  : unaryExpr (K_COLLATE anyName)*
-    ((PLUS | MINUS | STAR | SLASH | PERCENT | CARET | K_AT K_TIME K_ZONE) unaryExpr (K_COLLATE anyName)*)*
-  ;
-
-unaryExpr
-  : (PLUS | MINUS) unaryExpr     # ueSign
-  | postfixExpr                  # uePostfix
+  : (PLUS | MINUS)* postfixExpr (K_COLLATE anyName)*
+    ((PLUS | MINUS | STAR | SLASH | PERCENT | CARET | K_AT K_TIME K_ZONE) (PLUS | MINUS)* postfixExpr
+      (K_COLLATE anyName)*)*
   ;
 
 postfixExpr : primary postfixOp* ;

@@ -62,13 +62,13 @@ class Transformer {
 
   // ---- expressions (transform_expr.cc) ----
   ast::Expr* Expr(P::ExprContext* ctx);
-  ast::Expr* IsExpr(P::IsExprContext* ctx);
+  ast::Expr* IsTests(P::CmpExprContext* operand, const std::vector<P::IsSuffixContext*>& suffixes);
   ast::Expr* CmpExpr(P::CmpExprContext* ctx);
   ast::Expr* LikeExpr(P::LikeExprContext* ctx);
   ast::Expr* OtherOpExpr(P::OtherOpExprContext* ctx);
   ast::Expr* AddExpr(P::AddExprContext* ctx);
-  ast::Expr* CollateExpr(P::UnaryExprContext* operand, const std::vector<P::AnyNameContext*>& names);
-  ast::Expr* UnaryExpr(P::UnaryExprContext* ctx);
+  ast::Expr* CollateExpr(const std::vector<antlr4::tree::TerminalNode*>& signs, P::PostfixExprContext* operand,
+                         const std::vector<P::AnyNameContext*>& names, antlr4::Token* start);
   ast::Expr* PostfixExpr(P::PostfixExprContext* ctx);
   ast::Expr* Primary(P::PrimaryContext* ctx);
   ast::Expr* Quantified(ast::Expr* lhs, std::string_view op, P::QuantifiedRhsContext* q, uint32_t end_begin);

@@ -73,12 +73,12 @@ static ast::Expr* FoldLevels(Transformer* t, const FlatOps& f, int level, int to
   return left;
 }
 
-// Prefix operators (NOT, or OP) before an operand whose rule context is `operand_ctx`: innermost last, each spanning
-// from its token to the operand's end. Each level counts as one transform nesting level (as the recursive rules
+// Prefix operators (NOT, OP, or + -) before an operand whose last token is `operand_stop`: innermost last, each
+// spanning from its token to the operand's end. Each level counts as one transform nesting level (as the recursive rules
 // did) while the operand is transformed.
 template <class F>
 static ast::Expr* WithPrefixes(Transformer* t, const std::vector<antlr4::tree::TerminalNode*>& prefixes,
-                               antlr4::ParserRuleContext* operand_ctx, bool keyword_not, uint32_t* depth,
+                               antlr4::Token* operand_stop, bool keyword_not, uint32_t* depth,
                                uint64_t depth_limit, F&& operand) {
   if (prefixes.empty()) return operand();
   size_t entered = 0;
@@ -93,7 +93,7 @@ static ast::Expr* WithPrefixes(Transformer* t, const std::vector<antlr4::tree::T
   }
   ast::Expr* e = operand();
   for (size_t i = prefixes.size(); i-- > 0;) {
-    auto* u = t->New<ast::UnaryOp>(t->SpanOf(prefixes[i]->getSymbol(), operand_ctx->getStop()));
+    auto* u = t->New<ast::UnaryOp>(t->SpanOf(prefixes[i]->getSymbol(), operand_stop));
     u->op = keyword_not ? std::string_view("NOT") : t->Tok(prefixes[i]).text;
     u->operand = e;
     e = u;
@@ -104,33 +104,43 @@ static ast::Expr* WithPrefixes(Transformer* t, const std::vector<antlr4::tree::T
 ast::Expr* Transformer::Expr(P::ExprContext* ctx) {
   DepthGuard guard(this, ctx);
   auto& children = ctx->children;
-  if (children.size() == 1) return IsExpr(static_cast<P::IsExprContext*>(children[0]));
-  // K_NOT* isExpr ((K_AND | K_OR) K_NOT* isExpr)*: OR is level 1, AND level 2.
+  if (children.size() == 1) return CmpExpr(static_cast<P::CmpExprContext*>(children[0]));
+  // K_NOT* cmpExpr isSuffix* ((K_AND | K_OR) K_NOT* cmpExpr isSuffix*)*: OR is level 1, AND level 2.
+  struct Operand {
+    std::vector<TerminalNode*> nots;
+    P::CmpExprContext* cmp = nullptr;
+    std::vector<P::IsSuffixContext*> suffixes;
+  };
   FlatOps f;
-  std::vector<std::vector<TerminalNode*>> nots(1);
-  std::vector<P::IsExprContext*> operands;
+  std::vector<Operand> operands(1);
   f.level.push_back(0);
   f.op.emplace_back();
   for (auto* child : children) {
     if (auto* term = AsTerminal(child)) {
       size_t type = term->getSymbol()->getType();
       if (type == P::K_NOT) {
-        if (nots.back().empty() && f.start.size() < f.level.size()) f.start.push_back(term->getSymbol());
-        nots.back().push_back(term);
+        if (operands.back().nots.empty()) f.start.push_back(term->getSymbol());
+        operands.back().nots.push_back(term);
       } else {
         f.level.push_back(type == P::K_AND ? 2 : 1);
         f.op.push_back(type == P::K_AND ? "AND" : "OR");
-        nots.emplace_back();
+        operands.emplace_back();
       }
       continue;
     }
-    auto* is = static_cast<P::IsExprContext*>(child);
-    if (f.start.size() < f.level.size()) f.start.push_back(is->getStart());
-    operands.push_back(is);
+    Operand& o = operands.back();
+    if (o.cmp == nullptr) {
+      o.cmp = static_cast<P::CmpExprContext*>(child);
+      if (o.nots.empty()) f.start.push_back(o.cmp->getStart());
+    } else {
+      o.suffixes.push_back(static_cast<P::IsSuffixContext*>(child));
+    }
   }
   uint64_t limit = uint64_t{max_depth_} * kGuardFactor + 16;
   auto operand = [&](size_t i) {
-    return WithPrefixes(this, nots[i], operands[i], true, &depth_, limit, [&] { return IsExpr(operands[i]); });
+    Operand& o = operands[i];
+    antlr4::Token* stop = o.suffixes.empty() ? o.cmp->getStop() : o.suffixes.back()->getStop();
+    return WithPrefixes(this, o.nots, stop, true, &depth_, limit, [&] { return IsTests(o.cmp, o.suffixes); });
   };
   return FoldLevels(this, f, 1, 2, /*early=*/0, 0, operands.size() - 1, operand);
 }
@@ -139,12 +149,11 @@ void Transformer::ExprList(P::ExprListContext* ctx, ast::List<ast::Expr*>* out) 
   for (auto* e : ctx->expr()) out->push_back(Expr(e));
 }
 
-ast::Expr* Transformer::IsExpr(P::IsExprContext* ctx) {
-  ast::Expr* e = CmpExpr(static_cast<P::CmpExprContext*>(ctx->children[0]));
-  if (ctx->children.size() == 1) return e;
-  if (ctx->children.size() > 2) CheckChain(ctx->children.size() - 1, ctx->getStart());
-  for (size_t i = 1; i < ctx->children.size(); ++i) {
-    auto* suffix = static_cast<P::IsSuffixContext*>(ctx->children[i]);
+ast::Expr* Transformer::IsTests(P::CmpExprContext* operand, const std::vector<P::IsSuffixContext*>& suffixes) {
+  ast::Expr* e = CmpExpr(operand);
+  if (suffixes.empty()) return e;
+  if (suffixes.size() > 1) CheckChain(suffixes.size(), operand->getStart());
+  for (auto* suffix : suffixes) {
     auto* t = New<ast::IsTest>(ast::Span{e->span.begin, SpanOf(suffix).end});
     t->expr = e;
     if (suffix->K_ISNULL()) {
@@ -313,7 +322,7 @@ ast::Expr* Transformer::OtherOpExpr(P::OtherOpExprContext* ctx) {
       continue;
     }
     auto* add = static_cast<P::AddExprContext*>(child);
-    ast::Expr* right = WithPrefixes(this, prefixes, add, false, &depth_, limit, [&] { return AddExpr(add); });
+    ast::Expr* right = WithPrefixes(this, prefixes, add->getStop(), false, &depth_, limit, [&] { return AddExpr(add); });
     prefixes.clear();
     if (left == nullptr) {
       left = right;
@@ -330,10 +339,13 @@ ast::Expr* Transformer::OtherOpExpr(P::OtherOpExprContext* ctx) {
   return left;
 }
 
-ast::Expr* Transformer::CollateExpr(P::UnaryExprContext* operand, const std::vector<P::AnyNameContext*>& names) {
-  ast::Expr* e = UnaryExpr(operand);
+ast::Expr* Transformer::CollateExpr(const std::vector<TerminalNode*>& signs, P::PostfixExprContext* operand,
+                                     const std::vector<P::AnyNameContext*>& names, antlr4::Token* start) {
+  uint64_t limit = uint64_t{max_depth_} * kGuardFactor + 16;
+  ast::Expr* e = WithPrefixes(this, signs, operand->getStop(), false, &depth_, limit,
+                              [&] { return PostfixExpr(operand); });
   if (names.empty()) return e;
-  if (names.size() > 1) CheckChain(names.size(), operand->getStart());
+  if (names.size() > 1) CheckChain(names.size(), start);
   for (auto* name : names) {
     auto* c = New<ast::Collate>(ast::Span{e->span.begin, SpanOf(name).end});
     c->expr = e;
@@ -347,20 +359,31 @@ ast::Expr* Transformer::CollateExpr(P::UnaryExprContext* operand, const std::vec
 
 ast::Expr* Transformer::AddExpr(P::AddExprContext* ctx) {
   auto& children = ctx->children;
-  if (children.size() == 1) return UnaryExpr(static_cast<P::UnaryExprContext*>(children[0]));
-  // unaryExpr (K_COLLATE anyName)* (op unaryExpr (K_COLLATE anyName)*)*, op levels: + - 1, * / % 2, ^ 3,
-  // AT TIME ZONE 4 (whose chain length was checked after its first operand).
+  if (children.size() == 1) return PostfixExpr(static_cast<P::PostfixExprContext*>(children[0]));
+  // (+|-)* postfixExpr (K_COLLATE anyName)* (op (+|-)* postfixExpr (K_COLLATE anyName)*)*, op levels: + - 1,
+  // * / % 2, ^ 3, AT TIME ZONE 4 (whose chain length was checked after its first operand). A + or - where an
+  // operand is expected is a sign.
+  struct Operand {
+    std::vector<TerminalNode*> signs;
+    P::PostfixExprContext* postfix = nullptr;
+    std::vector<P::AnyNameContext*> names;
+  };
   FlatOps f;
-  std::vector<P::UnaryExprContext*> operands;
-  std::vector<std::vector<P::AnyNameContext*>> names;
+  std::vector<Operand> operands(1);
   f.level.push_back(0);
   f.op.emplace_back();
+  bool expect_operand = true;
   for (size_t i = 0; i < children.size(); ++i) {
     auto* child = children[i];
     if (auto* term = AsTerminal(child)) {
-      switch (term->getSymbol()->getType()) {
-        case P::K_COLLATE:
-          break;
+      size_t type = term->getSymbol()->getType();
+      if (type == P::K_COLLATE) continue;
+      if (expect_operand) {  // a sign
+        if (operands.back().signs.empty()) f.start.push_back(term->getSymbol());
+        operands.back().signs.push_back(term);
+        continue;
+      }
+      switch (type) {
         case P::K_AT:
           f.level.push_back(4);
           f.op.push_back("AT TIME ZONE");
@@ -380,31 +403,24 @@ ast::Expr* Transformer::AddExpr(P::AddExprContext* ctx) {
           f.op.push_back(Tok(term).text);
           break;
       }
+      operands.emplace_back();
+      expect_operand = true;
       continue;
     }
-    if (operands.size() < f.level.size()) {
-      auto* u = static_cast<P::UnaryExprContext*>(child);
-      operands.push_back(u);
-      names.emplace_back();
-      f.start.push_back(u->getStart());
+    Operand& o = operands.back();
+    if (expect_operand) {
+      o.postfix = static_cast<P::PostfixExprContext*>(child);
+      if (o.signs.empty()) f.start.push_back(o.postfix->getStart());
+      expect_operand = false;
     } else {
-      names.back().push_back(static_cast<P::AnyNameContext*>(child));
+      o.names.push_back(static_cast<P::AnyNameContext*>(child));
     }
   }
-  auto operand = [&](size_t i) { return CollateExpr(operands[i], names[i]); };
+  auto operand = [&](size_t i) {
+    Operand& o = operands[i];
+    return CollateExpr(o.signs, o.postfix, o.names, f.start[i]);
+  };
   return FoldLevels(this, f, 1, 4, /*early=*/4, 0, operands.size() - 1, operand);
-}
-
-ast::Expr* Transformer::UnaryExpr(P::UnaryExprContext* ctx) {
-  if (ctx->children.size() == 2) {
-    auto* s = static_cast<P::UeSignContext*>(ctx);
-    DepthGuard guard(this, ctx);
-    auto* u = New<ast::UnaryOp>(SpanOf(ctx));
-    u->op = s->MINUS() ? "-" : "+";
-    u->operand = UnaryExpr(s->unaryExpr());
-    return u;
-  }
-  return PostfixExpr(static_cast<P::PostfixExprContext*>(ctx->children[0]));
 }
 
 ast::Expr* Transformer::PostfixExpr(P::PostfixExprContext* ctx) {
