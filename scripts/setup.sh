@@ -7,6 +7,7 @@ PKGS=(
   libboost-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpg-query-dev libpq-dev
+  libclang-rt-14-dev
   postgresql-15 postgresql-client-15
 )
 missing=()
