@@ -286,15 +286,14 @@ anyOperator : (colId DOT)* allOp ;
 
 allOp : OP | CONCAT | EQ | NEQ | LT | GT | LE | GE | PLUS | MINUS | STAR | SLASH | PERCENT | CARET ;
 
-// + - < * / % < ^ < AT TIME ZONE < COLLATE < unary + -: operands (signs, postfixExpr, COLLATE suffixes) separated
-// by binary operators.
+// + - < * / % < ^ < AT TIME ZONE < COLLATE < unary + - < [ ] :: . : operands (signs, primary, postfix operators,
+// COLLATE suffixes) separated by binary operators.
 addExpr
-  : (PLUS | MINUS)* postfixExpr (K_COLLATE anyName)*
-    ((PLUS | MINUS | STAR | SLASH | PERCENT | CARET | K_AT K_TIME K_ZONE) (PLUS | MINUS)* postfixExpr
+  : (PLUS | MINUS)* primary postfixOp* (K_COLLATE anyName)*
+    ((PLUS | MINUS | STAR | SLASH | PERCENT | CARET | K_AT K_TIME K_ZONE) (PLUS | MINUS)* primary postfixOp*
       (K_COLLATE anyName)*)*
   ;
 
-postfixExpr : primary postfixOp* ;
 
 postfixOp
   : LBRACKET expr RBRACKET                          # poSubscript

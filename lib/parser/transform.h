@@ -67,9 +67,10 @@ class Transformer {
   ast::Expr* LikeExpr(P::LikeExprContext* ctx);
   ast::Expr* OtherOpExpr(P::OtherOpExprContext* ctx);
   ast::Expr* AddExpr(P::AddExprContext* ctx);
-  ast::Expr* CollateExpr(const std::vector<antlr4::tree::TerminalNode*>& signs, P::PostfixExprContext* operand,
-                         const std::vector<P::AnyNameContext*>& names, antlr4::Token* start);
-  ast::Expr* PostfixExpr(P::PostfixExprContext* ctx);
+  ast::Expr* CollateExpr(const std::vector<antlr4::tree::TerminalNode*>& signs, P::PrimaryContext* primary,
+                         const std::vector<P::PostfixOpContext*>& ops, const std::vector<P::AnyNameContext*>& names,
+                         antlr4::Token* start);
+  ast::Expr* PostfixExpr(P::PrimaryContext* primary, const std::vector<P::PostfixOpContext*>& ops);
   ast::Expr* Primary(P::PrimaryContext* ctx);
   ast::Expr* Quantified(ast::Expr* lhs, std::string_view op, P::QuantifiedRhsContext* q, uint32_t end_begin);
   ast::Expr* FuncCall(P::FuncCallContext* ctx);

@@ -339,11 +339,12 @@ ast::Expr* Transformer::OtherOpExpr(P::OtherOpExprContext* ctx) {
   return left;
 }
 
-ast::Expr* Transformer::CollateExpr(const std::vector<TerminalNode*>& signs, P::PostfixExprContext* operand,
+ast::Expr* Transformer::CollateExpr(const std::vector<TerminalNode*>& signs, P::PrimaryContext* primary,
+                                     const std::vector<P::PostfixOpContext*>& ops,
                                      const std::vector<P::AnyNameContext*>& names, antlr4::Token* start) {
   uint64_t limit = uint64_t{max_depth_} * kGuardFactor + 16;
-  ast::Expr* e = WithPrefixes(this, signs, operand->getStop(), false, &depth_, limit,
-                              [&] { return PostfixExpr(operand); });
+  antlr4::Token* stop = ops.empty() ? primary->getStop() : ops.back()->getStop();
+  ast::Expr* e = WithPrefixes(this, signs, stop, false, &depth_, limit, [&] { return PostfixExpr(primary, ops); });
   if (names.empty()) return e;
   if (names.size() > 1) CheckChain(names.size(), start);
   for (auto* name : names) {
@@ -359,13 +360,14 @@ ast::Expr* Transformer::CollateExpr(const std::vector<TerminalNode*>& signs, P::
 
 ast::Expr* Transformer::AddExpr(P::AddExprContext* ctx) {
   auto& children = ctx->children;
-  if (children.size() == 1) return PostfixExpr(static_cast<P::PostfixExprContext*>(children[0]));
-  // (+|-)* postfixExpr (K_COLLATE anyName)* (op (+|-)* postfixExpr (K_COLLATE anyName)*)*, op levels: + - 1,
+  if (children.size() == 1) return Primary(static_cast<P::PrimaryContext*>(children[0]));
+  // (+|-)* primary postfixOp* (K_COLLATE anyName)* (op (+|-)* primary postfixOp* (K_COLLATE anyName)*)*, levels: + - 1,
   // * / % 2, ^ 3, AT TIME ZONE 4 (whose chain length was checked after its first operand). A + or - where an
   // operand is expected is a sign.
   struct Operand {
     std::vector<TerminalNode*> signs;
-    P::PostfixExprContext* postfix = nullptr;
+    P::PrimaryContext* primary = nullptr;
+    std::vector<P::PostfixOpContext*> ops;
     std::vector<P::AnyNameContext*> names;
   };
   FlatOps f;
@@ -373,11 +375,15 @@ ast::Expr* Transformer::AddExpr(P::AddExprContext* ctx) {
   f.level.push_back(0);
   f.op.emplace_back();
   bool expect_operand = true;
+  bool after_collate = false;  // in the current operand: rule children after a COLLATE are names
   for (size_t i = 0; i < children.size(); ++i) {
     auto* child = children[i];
     if (auto* term = AsTerminal(child)) {
       size_t type = term->getSymbol()->getType();
-      if (type == P::K_COLLATE) continue;
+      if (type == P::K_COLLATE) {
+        after_collate = true;
+        continue;
+      }
       if (expect_operand) {  // a sign
         if (operands.back().signs.empty()) f.start.push_back(term->getSymbol());
         operands.back().signs.push_back(term);
@@ -405,29 +411,31 @@ ast::Expr* Transformer::AddExpr(P::AddExprContext* ctx) {
       }
       operands.emplace_back();
       expect_operand = true;
+      after_collate = false;
       continue;
     }
     Operand& o = operands.back();
     if (expect_operand) {
-      o.postfix = static_cast<P::PostfixExprContext*>(child);
-      if (o.signs.empty()) f.start.push_back(o.postfix->getStart());
+      o.primary = static_cast<P::PrimaryContext*>(child);
+      if (o.signs.empty()) f.start.push_back(o.primary->getStart());
       expect_operand = false;
-    } else {
+    } else if (after_collate) {
       o.names.push_back(static_cast<P::AnyNameContext*>(child));
+    } else {
+      o.ops.push_back(static_cast<P::PostfixOpContext*>(child));
     }
   }
   auto operand = [&](size_t i) {
     Operand& o = operands[i];
-    return CollateExpr(o.signs, o.postfix, o.names, f.start[i]);
+    return CollateExpr(o.signs, o.primary, o.ops, o.names, f.start[i]);
   };
   return FoldLevels(this, f, 1, 4, /*early=*/4, 0, operands.size() - 1, operand);
 }
 
-ast::Expr* Transformer::PostfixExpr(P::PostfixExprContext* ctx) {
-  ast::Expr* e = Primary(static_cast<P::PrimaryContext*>(ctx->children[0]));
-  if (ctx->children.size() == 1) return e;
-  auto ops = ctx->postfixOp();
-  if (ops.size() > 1) CheckChain(ops.size(), ctx->getStart());
+ast::Expr* Transformer::PostfixExpr(P::PrimaryContext* primary, const std::vector<P::PostfixOpContext*>& ops) {
+  ast::Expr* e = Primary(primary);
+  if (ops.empty()) return e;
+  if (ops.size() > 1) CheckChain(ops.size(), primary->getStart());
   // `.name` / `.*` directly after a column name extend the ColumnRef (t.c, s.t.c, t.*); after anything else they
   // are field selections.
   auto* column = e->As<ast::ColumnRef>();
