@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Writes the seed corpora of the fuzz targets into OUT/<target>/ (a build tree; nothing here is committed):
-#   lexer, parser, rewrite: every query of the shared corpus (tpch, tpcds, charts), the adversarial suite's queries
-#     (tests/adversarial/queries/*.sql, one query per file), and fuzz/regressions/*.sql;
+#   lexer, parser, rewrite: every query of the shared corpus sets in $FUZZ_SEED_SETS (default tpch tpcds charts)
+#     and fuzz/regressions/*.sql;
 #   policy: the example policies (examples/**/*.json), fuzz/regressions/*.json and a few hand-made documents.
 # Usage: make_seeds.sh CORPUS_DIR SOURCE_DIR OUT
 set -euo pipefail
 corpus=$1 src=$2 out=$3
+rm -rf "$out"
 mkdir -p "$out"/{lexer,parser,rewrite,policy}
 n=0
-for f in "$corpus"/{tpch,tpcds,charts}/*.sql "$src"/tests/adversarial/queries/*.sql "$src"/fuzz/regressions/*.sql; do
+files=()
+for set in ${FUZZ_SEED_SETS:-tpch tpcds charts}; do files+=("$corpus/$set"/*.sql); done
+for f in "${files[@]}" "$src"/fuzz/regressions/*.sql; do
   [ -f "$f" ] || continue
   name=$(echo "$f" | sed 's|.*/\([^/]*\)/\([^/]*\)$|\1_\2|')
   for t in lexer parser rewrite; do cp "$f" "$out/$t/$name"; done
