@@ -59,9 +59,9 @@ class Reader {
     if (depth > kMaxDepth) return Error("JSON nested too deeply");
     SkipWs();
     if (i_ >= s_.size()) return Error("unexpected end of JSON input");
-    SourceLocation loc = LocationAt(s_, static_cast<uint32_t>(i_));
-    v->line = loc.line;
-    v->column = loc.column;
+    Advance();
+    v->line = line_;
+    v->column = column_;
     char c = s_[i_];
     if (c == '{') return ParseObject(v, depth);
     if (c == '[') return ParseArray(v, depth);
@@ -261,8 +261,24 @@ class Reader {
     }
   }
 
+  // Moves the line/column bookkeeping forward to i_ (values are visited in increasing offset order, so the whole
+  // document is scanned once for positions, not once per value).
+  void Advance() {
+    for (; pos_ < i_; ++pos_) {
+      unsigned char c = static_cast<unsigned char>(s_[pos_]);
+      if (c == '\n') {
+        ++line_;
+        column_ = 1;
+      } else if ((c & 0xC0) != 0x80) {
+        ++column_;
+      }
+    }
+  }
+
   std::string_view s_;
   size_t i_ = 0;
+  size_t pos_ = 0;  // offset that line_ / column_ describe
+  uint32_t line_ = 1, column_ = 1;
 };
 
 }  // namespace

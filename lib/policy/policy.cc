@@ -253,6 +253,7 @@ absl::Status Policy::LoadFilters(const Value& doc) {
   RLSQ_ASSIGN_OR_RETURN(const Value* filters, Member(doc, "rls_filters", Value::Type::kArray, "document", false));
   if (!filters) return absl::OkStatus();
   absl::flat_hash_set<std::string> names;
+  absl::flat_hash_map<std::string, size_t> clause_memo;  // clause text -> first filter with it
   std::string sentinel_quoted;
   dialect_->AppendIdentifier("\x01", &sentinel_quoted);
   for (const Value& f : filters->items) {
@@ -291,6 +292,13 @@ absl::Status Policy::LoadFilters(const Value& doc) {
     RLSQ_ASSIGN_OR_RETURN(filter.description, StringMember(f, "description", where, false));
     RLSQ_ASSIGN_OR_RETURN(filter.clause_text, StringMember(f, "clause", where, true));
 
+    // Filters often share a clause: parse and validate each distinct text once.
+    if (auto same = clause_memo.find(filter.clause_text); same != clause_memo.end()) {
+      filter.clause = filters_[same->second].clause;
+      filter.printed = filters_[same->second].printed;
+      filters_.push_back(std::move(filter));
+      continue;
+    }
     // The clause must be exactly one expression; it is injected as printed from its AST, never as written.
     if (filter.clause_text.find('\x01') != std::string::npos)
       return Bad(where, "clause contains a control character U+0001");
@@ -321,6 +329,7 @@ absl::Status Policy::LoadFilters(const Value& doc) {
     }
     if (filter.printed.text.size() - 1 != CountQualifiable(*filter.clause))
       return Bad(Cat(where, " clause"), "cannot be qualified unambiguously");
+    clause_memo.emplace(filter.clause_text, filters_.size());
     filters_.push_back(std::move(filter));
   }
   return absl::OkStatus();
