@@ -39,7 +39,7 @@ struct CallerIdentity {
 struct Caller {
   std::string username;    // a user of the policy
   bool anonymous = false;  // no user: the policy's public role (AUTH_ROLE_PUBLIC)
-  std::shared_ptr<const CallerIdentity> identity;  // set: an inline caller (username and anonymous are ignored)
+  std::shared_ptr<const CallerIdentity> identity = nullptr;  // set: an inline caller (username and anonymous are ignored)
 };
 
 // Parses `{"username": .., "id": .., "email": .., "roles": [..], "attributes": {..}}`; every key optional, unknown

@@ -36,11 +36,16 @@ absl::Status AppendString(std::string_view what, std::string_view value, const D
   return absl::OkStatus();
 }
 
+std::string Describe(const Macro& m);
+
 // One JSON scalar as a SQL literal. Numbers keep their JSON text (the JSON reader validated it).
-absl::Status AppendScalar(std::string_view what, const json::Value& v, const Dialect& d, bool paren_numbers,
+absl::Status AppendScalar(const Macro& m, const json::Value& v, const Dialect& d, bool paren_numbers,
                           std::string* out) {
   switch (v.type) {
-    case json::Value::Type::kString: return AppendString(what, v.text, d, out);
+    case json::Value::Type::kString:
+      if (HasNul(v.text)) return AppendString(Describe(m), v.text, d, out);
+      d.AppendStringLiteral(v.text, out);
+      return absl::OkStatus();
     case json::Value::Type::kNumber:
       if (paren_numbers) out->push_back('(');
       out->append(v.text);
@@ -49,22 +54,23 @@ absl::Status AppendScalar(std::string_view what, const json::Value& v, const Dia
     case json::Value::Type::kBool: out->append(v.boolean ? "TRUE" : "FALSE"); return absl::OkStatus();
     default:
       return absl::InvalidArgumentError(
-          Cat(what, " is a JSON ", json::TypeName(v.type), ", which cannot be a SQL literal here"));
+          Cat(Describe(m), " is a JSON ", json::TypeName(v.type), ", which cannot be a SQL literal here"));
   }
 }
 
 // The text of a scalar for concatenation inside a string literal.
-absl::Status ScalarText(std::string_view what, const json::Value& v, std::string* out) {
+absl::Status ScalarText(const Macro& m, const json::Value& v, std::string* out) {
   switch (v.type) {
     case json::Value::Type::kString:
-      if (HasNul(v.text)) return absl::InvalidArgumentError(Cat(what, " holds a NUL byte, which SQL text cannot hold"));
+      if (HasNul(v.text))
+        return absl::InvalidArgumentError(Cat(Describe(m), " holds a NUL byte, which SQL text cannot hold"));
       out->append(v.text);
       return absl::OkStatus();
     case json::Value::Type::kNumber: out->append(v.text); return absl::OkStatus();
     case json::Value::Type::kBool: out->append(v.boolean ? "true" : "false"); return absl::OkStatus();
     default:
       return absl::InvalidArgumentError(
-          Cat(what, " is a JSON ", json::TypeName(v.type), ", which cannot stand inside a string literal"));
+          Cat(Describe(m), " is a JSON ", json::TypeName(v.type), ", which cannot stand inside a string literal"));
   }
 }
 
@@ -276,30 +282,40 @@ absl::Status RenderValue(const TemplateValue& value, const UserContext& user, co
     std::string text = value.text.empty() ? std::string() : value.text[0];
     for (size_t i = 0; i < value.macros.size(); ++i) {
       RLSQ_ASSIGN_OR_RETURN(const json::Value* v, Resolve(value.macros[i], user, &holder));
-      RLSQ_RETURN_IF_ERROR(ScalarText(Describe(value.macros[i]), *v, &text));
+      RLSQ_RETURN_IF_ERROR(ScalarText(value.macros[i], *v, &text));
       text += value.text[i + 1];
     }
     return AppendString("the string", text, dialect, out);
   }
   const Macro& m = value.macros[0];
-  std::string what = Describe(m);
+  // Fast path: a scalar user field is a string or a number, quoted straight from the caller's data.
+  if (value.context == TemplateValue::Context::kScalar && value.parenthesised) {
+    if (m.kind == MacroKind::kUsername && user.username && !user.username->empty())
+      return AppendString("current_username()", *user.username, dialect, out);
+    if (m.kind == MacroKind::kEmail && user.email && !user.email->empty())
+      return AppendString("current_user_email()", *user.email, dialect, out);
+    if (m.kind == MacroKind::kUserId && user.id) {
+      Append(out, *user.id);
+      return absl::OkStatus();
+    }
+  }
   RLSQ_ASSIGN_OR_RETURN(const json::Value* v, Resolve(m, user, &holder));
   if (v->is_array()) {
     if (value.context != TemplateValue::Context::kList)
-      return absl::InvalidArgumentError(Cat(what, " is a list; a list can only be the whole of an IN list"));
+      return absl::InvalidArgumentError(Cat(Describe(m), " is a list; a list can only be the whole of an IN list"));
     if (v->items.empty()) {
       out->append("NULL");  // x IN (NULL) matches nothing
       return absl::OkStatus();
     }
     for (size_t i = 0; i < v->items.size(); ++i) {
       if (i) out->append(", ");
-      RLSQ_RETURN_IF_ERROR(AppendScalar(what, v->items[i], dialect, false, out));
+      RLSQ_RETURN_IF_ERROR(AppendScalar(m, v->items[i], dialect, false, out));
     }
     return absl::OkStatus();
   }
-  if (value.context == TemplateValue::Context::kList) return AppendScalar(what, *v, dialect, false, out);
+  if (value.context == TemplateValue::Context::kList) return AppendScalar(m, *v, dialect, false, out);
   if (!value.parenthesised) out->push_back('(');
-  RLSQ_RETURN_IF_ERROR(AppendScalar(what, *v, dialect, false, out));
+  RLSQ_RETURN_IF_ERROR(AppendScalar(m, *v, dialect, false, out));
   if (!value.parenthesised) out->push_back(')');
   return absl::OkStatus();
 }
