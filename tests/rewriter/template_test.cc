@@ -3,6 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
 #include "lib/ast/ast_util.h"
 #include "lib/common/status.h"
 #include "lib/common/str_cat.h"
@@ -319,6 +323,35 @@ TEST(TemplateTest, InlineRoleSetsAreInternedOnce) {
   EXPECT_EQ(c, d);
   EXPECT_NE(c, a);
   EXPECT_EQ(p->role_set(c).size(), 1u);
+}
+
+TEST(TemplateTest, InlineRoleSetsConcurrently) {
+  RLSQ_ASSERT_OK_AND_ASSIGN(auto engine,
+                            Engine::FromPolicyJson(PolicyWith("o_clerk IN {{ current_user_roles() }}")));
+  const std::vector<std::vector<std::string>> sets = {
+      {"Reader"}, {"Reader", "Ops"}, {"Reader", "Sales"}, {"Reader", "Sales", "Ops"}};
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        const auto& roles = sets[(t + i) % sets.size()];
+        auto id = std::make_shared<CallerIdentity>();
+        id->roles = roles;
+        Caller c;
+        c.identity = id;
+        auto r = engine->rewrite("SELECT * FROM orders", c);
+        std::string want = "SELECT * FROM orders WHERE (orders.o_clerk IN (";
+        std::vector<std::string> sorted = roles;
+        std::sort(sorted.begin(), sorted.end());
+        for (size_t k = 0; k < sorted.size(); ++k) want += Cat(k ? ", '" : "'", sorted[k], "'");
+        want += "))";
+        if (!r.ok() || r->sql != want) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
 }
 
 // ---- guest-token rules ----
