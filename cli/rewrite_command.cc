@@ -15,21 +15,46 @@ constexpr int kExitBadPolicy = 4;
 
 int RunRewrite(const std::vector<std::string>& args) {
   OptionParser parser(
-      "rlsq rewrite --policy FILE (--user NAME | --anonymous) [--database DB] [--dialect NAME] [--sql TEXT] "
-      "[--explain]");
+      "rlsq rewrite --policy FILE (--user NAME | --anonymous | --caller-json JSON) [--guest-rules JSON] "
+      "[--database DB] [--dialect NAME] [--sql TEXT] [--explain]");
   SqlInput input;
   input.Register(parser);
-  std::string policy_path, user, database;
-  bool has_policy = false, has_user = false, explain = false, anonymous = false;
+  std::string policy_path, user, database, caller_json, guest_json;
+  bool has_policy = false, has_user = false, explain = false, anonymous = false, has_caller = false, has_guest = false;
   parser.AddValue("policy", "FILE", "the policy file (JSON: roles, users, rls_filters)", &policy_path, &has_policy);
   parser.AddValue("user", "NAME", "the user the query runs for", &user, &has_user);
   parser.AddFlag("anonymous", "no user: the policy's public role (AUTH_ROLE_PUBLIC)", &anonymous);
+  parser.AddValue("caller-json", "JSON",
+                  "the caller inline: {\"username\":..,\"id\":..,\"email\":..,\"roles\":[..],\"attributes\":{..}}",
+                  &caller_json, &has_caller);
+  parser.AddValue("guest-rules", "JSON",
+                  "guest-token rules ANDed after the role filters: [{\"dataset\":\"public.orders\",\"clause\":\"..\"}]",
+                  &guest_json, &has_guest);
   parser.AddValue("database", "DB", "the database the query runs against (default: the policy's default_database)",
                   &database);
   parser.AddFlag("explain", "print a JSON report of every table reference and the filters applied", &explain);
   if (int rc = ParseOptionsOrExit(parser, args, "rewrite"); rc >= 0) return rc;
   if (!has_policy) return UsageError("--policy FILE is required", "rewrite");
-  if (has_user == anonymous) return UsageError("give exactly one of --user NAME and --anonymous", "rewrite");
+  if (int(has_user) + int(anonymous) + int(has_caller) != 1)
+    return UsageError("give exactly one of --user NAME, --anonymous and --caller-json JSON", "rewrite");
+  Caller caller{user, anonymous, nullptr};
+  if (has_caller) {
+    auto identity = ParseCallerJson(caller_json);
+    if (!identity.ok()) {
+      PrintError(ToStd(identity.status().message()));
+      return kExitRefused;
+    }
+    caller.identity = std::make_shared<const CallerIdentity>(std::move(*identity));
+  }
+  std::vector<GuestRule> guest_rules;
+  if (has_guest) {
+    auto rules = ParseGuestRules(guest_json);
+    if (!rules.ok()) {
+      PrintError(ToStd(rules.status().message()));
+      return kExitRefused;
+    }
+    guest_rules = std::move(*rules);
+  }
 
   const Dialect* dialect = ResolveDialect(input);
   if (!dialect) return kExitUsage;
@@ -45,11 +70,12 @@ int RunRewrite(const std::vector<std::string>& args) {
   options.database = database;
   options.dialect = dialect;
   options.explain = explain;
-  auto result = (*engine)->rewrite(sql, Caller{user, anonymous}, options);
+  options.guest_rules = std::move(guest_rules);
+  auto result = (*engine)->rewrite(sql, caller, options);
   if (!result.ok()) {
     PrintError(ToStd(result.status().message()));
     switch (result.status().code()) {
-      case absl::StatusCode::kNotFound:          // unknown user
+      case absl::StatusCode::kNotFound:          // unknown user or role; a user field a template needs is missing
       case absl::StatusCode::kPermissionDenied:  // no data access to some table (all of them are listed)
         return kExitUnknownUser;
       case absl::StatusCode::kFailedPrecondition: return kExitBadPolicy;

@@ -1,6 +1,8 @@
 #include "rewriter/engine.h"
 
+#include <algorithm>
 #include <array>
+#include <optional>
 
 #include "absl/container/inlined_vector.h"
 #include "lib/common/status.h"
@@ -81,13 +83,142 @@ absl::StatusOr<std::shared_ptr<const rewriter::Plan>> PlanFor(const Engine::Snap
 
 // The caller's role set, or NotFound.
 absl::StatusOr<uint32_t> RoleSetOf(const policy::Policy& policy, const Caller& caller) {
+  if (caller.identity) return policy.RoleSetForNames(caller.identity->roles);
   if (caller.anonymous) return policy.public_role_set();
   int user = policy.UserIndex(caller.username);
   if (user < 0) return absl::NotFoundError(Cat("unknown user \"", caller.username, "\""));
   return policy.users()[user].role_set;
 }
 
+// What templates see of the caller (pointers into the caller or the policy).
+policy::UserContext ContextOf(const policy::Policy& policy, const Caller& caller) {
+  if (const CallerIdentity* id = caller.identity.get()) {
+    policy::UserContext c;
+    c.username = &id->username;
+    c.id = id->id;
+    c.email = id->email ? &*id->email : nullptr;
+    for (const std::string& r : id->roles) c.roles.push_back(r);
+    std::sort(c.roles.begin(), c.roles.end());
+    c.roles.erase(std::unique(c.roles.begin(), c.roles.end()), c.roles.end());
+    c.attributes = &id->attributes;
+    return c;
+  }
+  if (caller.anonymous) return policy.AnonymousContext();
+  return policy.ContextOf(*policy.FindUser(caller.username));  // RoleSetOf checked the user exists
+}
+
+absl::Status BadInput(std::string_view what, const absl::Status& s) {
+  return absl::InvalidArgumentError(Cat(what, ToStd(s.message())));
+}
+
+// Guest rules compiled for one request.
+struct GuestRules {
+  Arena arena;
+  std::vector<std::unique_ptr<policy::RlsFilter>> filters;
+  std::vector<std::string> table_keys;  // empty: every table
+  std::vector<std::unique_ptr<policy::Predicate>> combined;
+};
+
+absl::Status CompileGuestRules(const std::vector<GuestRule>& rules, const Dialect& dialect,
+                               std::string_view default_schema, GuestRules* out) {
+  for (size_t i = 0; i < rules.size(); ++i) {
+    auto f = std::make_unique<policy::RlsFilter>();
+    f->name = Cat("guest rule ", i + 1);
+    f->clause_text = rules[i].clause;
+    absl::Status s = policy::Policy::CompileClause(dialect, out->arena, f->name, f.get());
+    if (!s.ok()) {
+      std::string_view m = ToStd(s.message());
+      if (m.substr(0, 12) == "bad policy: ") m.remove_prefix(12);
+      return absl::InvalidArgumentError(Cat("bad guest rules: ", m));
+    }
+    std::string key;
+    if (!rules[i].dataset.empty()) {
+      auto name = ParseTableName(rules[i].dataset, dialect, default_schema);
+      if (!name.ok()) return BadInput(Cat("bad guest rules: ", f->name, " dataset: "), name.status());
+      f->tables.push_back(*name);
+      key = name->Key();
+    }
+    out->table_keys.push_back(std::move(key));
+    out->filters.push_back(std::move(f));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+absl::StatusOr<CallerIdentity> ParseCallerJson(std::string_view text) {
+  auto doc = json::Parse(text);
+  if (!doc.ok()) return BadInput("bad caller JSON: ", doc.status());
+  if (!doc->is_object()) return absl::InvalidArgumentError("bad caller JSON: must be an object");
+  CallerIdentity id;
+  for (const auto& [key, v] : doc->members) {
+    auto type_error = [&](const char* want) {
+      return absl::InvalidArgumentError(Cat("bad caller JSON: \"", key, "\" must be ", want));
+    };
+    if (key == "username") {
+      if (!v.is_string()) return type_error("a string");
+      id.username = v.text;
+    } else if (key == "id") {
+      if (v.is_null()) continue;
+      if (v.type != json::Value::Type::kNumber) return type_error("an integer");
+      try {
+        size_t used = 0;
+        id.id = std::stoll(v.text, &used);
+        if (used != v.text.size()) return type_error("an integer");
+      } catch (const std::exception&) {
+        return type_error("an integer");
+      }
+    } else if (key == "email") {
+      if (v.is_null()) continue;
+      if (!v.is_string()) return type_error("a string");
+      id.email = v.text;
+    } else if (key == "roles") {
+      if (!v.is_array()) return type_error("an array of role names");
+      for (const json::Value& r : v.items) {
+        if (!r.is_string()) return type_error("an array of role names");
+        id.roles.push_back(r.text);
+      }
+    } else if (key == "attributes") {
+      if (!v.is_object()) return type_error("an object");
+      id.attributes = v.members;
+    } else {
+      return absl::InvalidArgumentError(
+          Cat("bad caller JSON: unknown key \"", key, "\"; expected username, id, email, roles, attributes"));
+    }
+  }
+  return id;
+}
+
+absl::StatusOr<std::vector<GuestRule>> ParseGuestRules(std::string_view text) {
+  auto doc = json::Parse(text);
+  if (!doc.ok()) return BadInput("bad guest rules: ", doc.status());
+  if (!doc->is_array()) return absl::InvalidArgumentError("bad guest rules: must be an array of rules");
+  std::vector<GuestRule> rules;
+  for (const json::Value& r : doc->items) {
+    std::string where = Cat("bad guest rules: rule ", rules.size() + 1, ": ");
+    if (!r.is_object()) return absl::InvalidArgumentError(Cat(where, "must be an object"));
+    GuestRule rule;
+    bool has_clause = false;
+    for (const auto& [key, v] : r.members) {
+      if (key == "dataset") {
+        if (!v.is_string() || v.text.empty())
+          return absl::InvalidArgumentError(Cat(where, "\"dataset\" must be a non-empty table name"));
+        rule.dataset = v.text;
+      } else if (key == "clause") {
+        if (!v.is_string()) return absl::InvalidArgumentError(Cat(where, "\"clause\" must be a string"));
+        rule.clause = v.text;
+        has_clause = true;
+      } else {
+        return absl::InvalidArgumentError(Cat(where, "unknown key \"", key,
+                                              "\" (expected \"dataset\" and \"clause\"; a rule without "
+                                              "\"dataset\" applies to every table)"));
+      }
+    }
+    if (!has_clause) return absl::InvalidArgumentError(Cat(where, "missing \"clause\""));
+    rules.push_back(std::move(rule));
+  }
+  return rules;
+}
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::FromPolicyJson(std::string_view json, const Dialect& dialect) {
   RLSQ_ASSIGN_OR_RETURN(auto policy, policy::Policy::FromJson(json, dialect));
@@ -173,8 +304,46 @@ absl::StatusOr<Rewrite> Engine::rewrite(std::string_view sql, const Caller& call
   std::vector<std::unique_ptr<policy::Predicate>> overflow;  // only when the predicate cache is full
   absl::InlinedVector<const policy::Predicate*, 16> applied(plan->reads.size());
   for (size_t i = 0; i < plan->reads.size(); ++i) applied[i] = policy.PredicateFor(role_set, plan->table_ids[i], &overflow);
+
+  // Guest rules: ANDed after the role filters of the tables they name (every table when they name none).
+  std::unique_ptr<GuestRules> guests;
+  if (!options.guest_rules.empty()) {
+    guests = std::make_unique<GuestRules>();
+    RLSQ_RETURN_IF_ERROR(CompileGuestRules(options.guest_rules, dialect, policy.default_schema(), guests.get()));
+    for (size_t i = 0; i < plan->reads.size(); ++i) {
+      std::unique_ptr<policy::Predicate> combined;
+      for (size_t g = 0; g < guests->filters.size(); ++g) {
+        if (!guests->table_keys[g].empty() && guests->table_keys[g] != plan->reads[i].key) continue;
+        if (!combined) combined = std::make_unique<policy::Predicate>(applied[i] ? *applied[i] : policy::Predicate());
+        combined->terms.push_back({"", {guests->filters[g].get()}});
+      }
+      if (combined) {
+        applied[i] = combined.get();
+        guests->combined.push_back(std::move(combined));
+      }
+    }
+  }
+
+  // Template values: every one rendered and checked before anything is spliced.
+  policy::Bindings bindings;
+  std::optional<policy::UserContext> context;
+  for (const policy::Predicate* p : applied) {
+    if (!p) continue;
+    for (const auto& term : p->terms) {
+      for (const policy::RlsFilter* f : term.filters) {
+        if (!f->printed.has_values() || bindings.For(f)) continue;
+        if (!context) context = ContextOf(policy, caller);
+        std::vector<std::string> values(f->printed.values.size());
+        for (size_t v = 0; v < values.size(); ++v) {
+          absl::Status s = policy::RenderValue(f->printed.values[v], *context, dialect, &values[v]);
+          if (!s.ok()) return absl::Status(s.code(), Cat("filter \"", f->name, "\": ", ToStd(s.message())));
+        }
+        bindings.filters.emplace_back(f, std::move(values));
+      }
+    }
+  }
   Rewrite out;
-  RLSQ_ASSIGN_OR_RETURN(out.sql, rewriter::ApplyPlan(*plan, sql, applied, &out.changed));
+  RLSQ_ASSIGN_OR_RETURN(out.sql, rewriter::ApplyPlan(*plan, sql, applied, &out.changed, &bindings));
 
   if (options.verify && out.changed) {
     ParseOptions po;

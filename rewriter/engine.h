@@ -5,17 +5,19 @@
 //   auto result = (*engine)->rewrite(sql, rlsq::Caller{"alice"}, {});
 //
 // Status codes: InvalidArgument = SQL that does not parse or is not one read-only query (CLI exit 2);
-// NotFound = unknown user (exit 3); PermissionDenied = the caller lacks data access to some table (exit 3);
+// NotFound = unknown user or role, or a user field / attribute a template needs is missing (exit 3); PermissionDenied = the caller lacks data access to some table (exit 3);
 // FailedPrecondition = bad policy (exit 4).
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "lib/dialect/dialect.h"
+#include "lib/json/json.h"
 #include "lib/names/table_name.h"
 #include "lib/policy/policy.h"
 #include "rewriter/plan.h"
@@ -24,10 +26,36 @@
 
 namespace rlsq {
 
+// A caller authenticated elsewhere (a BI backend or proxy), given inline rather than as a user of the policy.
+// Templates read its fields; its roles (names of the policy's roles) decide its filters and data access.
+struct CallerIdentity {
+  std::string username;
+  std::optional<int64_t> id;
+  std::optional<std::string> email;
+  std::vector<std::string> roles;
+  std::vector<std::pair<std::string, json::Value>> attributes;
+};
+
 struct Caller {
   std::string username;    // a user of the policy
   bool anonymous = false;  // no user: the policy's public role (AUTH_ROLE_PUBLIC)
+  std::shared_ptr<const CallerIdentity> identity = nullptr;  // set: an inline caller (username and anonymous are ignored)
 };
+
+// Parses `{"username": .., "id": .., "email": .., "roles": [..], "attributes": {..}}`; every key optional, unknown
+// keys are errors (InvalidArgument).
+absl::StatusOr<CallerIdentity> ParseCallerJson(std::string_view json);
+
+// A guest-token rule (Superset embedded dashboards): `clause` ANDed after the role filters on `dataset`, or on
+// every table when `dataset` is empty. Clauses are validated like policy clauses and may hold templates.
+struct GuestRule {
+  std::string dataset;
+  std::string clause;
+};
+
+// Parses `[{"dataset": "public.orders", "clause": ".."}, {"clause": ".."}]`; unknown keys are errors
+// (InvalidArgument): a mistyped "dataset" would otherwise turn a scoped rule into a global one.
+absl::StatusOr<std::vector<GuestRule>> ParseGuestRules(std::string_view json);
 
 struct RewriteOptions {
   std::string database;              // the database the query runs against; empty: the policy's default_database
@@ -35,6 +63,7 @@ struct RewriteOptions {
   bool explain = false;              // fill Rewrite::reads
   bool verify = false;               // re-parse the output and fail if it does not parse (tests turn this on)
   bool use_plan_cache = true;        // false: parse and analyse afresh (benchmarks of the uncached path)
+  std::vector<GuestRule> guest_rules;  // ANDed after the role filters of the tables they name
 };
 
 struct AppliedFilter {

@@ -185,7 +185,8 @@ absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const Dial
 }
 
 absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
-                                      std::span<const policy::Predicate* const> predicates, bool* changed) {
+                                      std::span<const policy::Predicate* const> predicates, bool* changed,
+                                      const policy::Bindings* bindings) {
   if (sql.size() != plan.sql_size || predicates.size() != plan.reads.size())
     return absl::InternalError("rlsq internal error: plan applied to a different text");
   auto has = [&](int read) { return predicates[read] && !predicates[read]->empty(); };
@@ -209,7 +210,7 @@ absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
       if (!has(r)) continue;
       if (!first) out += " AND ";
       first = false;
-      predicates[r]->Render(plan.reads[r].qualifier, &out);
+      predicates[r]->Render(plan.reads[r].qualifier, &out, bindings);
     }
   };
   uint32_t cursor = 0;

@@ -72,7 +72,8 @@ absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const Dial
 // inject for that read); text outside the edit points is copied byte for byte. Sets *changed when anything was
 // injected. One pass, one allocation (the output).
 absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
-                                      std::span<const policy::Predicate* const> predicates, bool* changed);
+                                      std::span<const policy::Predicate* const> predicates, bool* changed,
+                                      const policy::Bindings* bindings = nullptr);
 
 // A description of a target for --explain, e.g. "WHERE of query block 2".
 std::string DescribeTarget(const PlanTarget& target);

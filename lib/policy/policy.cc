@@ -82,14 +82,18 @@ const ast::ColumnRef* FindQualified(const ast::Node& n) {
 
 }  // namespace
 
-void ClauseTemplate::Render(std::string_view qualifier, std::string* out) const {
+void ClauseTemplate::Render(std::string_view qualifier, std::string* out, const std::string* bound) const {
   for (size_t i = 0; i < text.size(); ++i) {
-    if (i) out->append(qualifier);
+    if (i) {
+      int32_t slot = slots[i - 1];
+      if (slot < 0) out->append(qualifier);
+      else out->append(bound[slot]);
+    }
     out->append(text[i]);
   }
 }
 
-void Predicate::Render(std::string_view qualifier, std::string* out) const {
+void Predicate::Render(std::string_view qualifier, std::string* out, const Bindings* bindings) const {
   for (size_t t = 0; t < terms.size(); ++t) {
     if (t) out->append(" AND ");
     const Term& term = terms[t];
@@ -97,11 +101,19 @@ void Predicate::Render(std::string_view qualifier, std::string* out) const {
     for (size_t f = 0; f < term.filters.size(); ++f) {
       if (f) out->append(" OR ");
       out->push_back('(');
-      term.filters[f]->printed.Render(qualifier, out);
+      const RlsFilter* filter = term.filters[f];
+      filter->printed.Render(qualifier, out, filter->printed.has_values() ? bindings->For(filter) : nullptr);
       out->push_back(')');
     }
     if (term.filters.size() > 1) out->push_back(')');
   }
+}
+
+bool Predicate::has_values() const {
+  for (const Term& t : terms)
+    for (const RlsFilter* f : t.filters)
+      if (f->printed.has_values()) return true;
+  return false;
 }
 
 absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromJson(std::string_view text, const Dialect& dialect) {
@@ -140,6 +152,7 @@ absl::Status Policy::Load(const Value& doc) {
   RLSQ_RETURN_IF_ERROR(LoadUsers(doc));
   RLSQ_RETURN_IF_ERROR(LoadFilters(doc));
   IndexFilters();
+  role_sets_.reserve(role_sets_.size() + kMaxDynamicRoleSets);
   return absl::OkStatus();
 }
 
@@ -231,6 +244,7 @@ absl::Status Policy::LoadUsers(const Value& doc) {
         size_t used = 0;
         user.id = std::stoll(id->text, &used);
         if (used != id->text.size()) throw std::invalid_argument("not an integer");
+        user.has_id = true;
       } catch (const std::exception&) {
         return Bad(where, Cat("id must be an integer", At(*id)));
       }
@@ -254,8 +268,6 @@ absl::Status Policy::LoadFilters(const Value& doc) {
   if (!filters) return absl::OkStatus();
   absl::flat_hash_set<std::string> names;
   absl::flat_hash_map<std::string, size_t> clause_memo;  // clause text -> first filter with it
-  std::string sentinel_quoted;
-  dialect_->AppendIdentifier("\x01", &sentinel_quoted);
   for (const Value& f : filters->items) {
     if (!f.is_object()) return Bad("rls_filters", Cat("each filter must be an object", At(f)));
     RLSQ_RETURN_IF_ERROR(
@@ -299,40 +311,215 @@ absl::Status Policy::LoadFilters(const Value& doc) {
       filters_.push_back(std::move(filter));
       continue;
     }
-    // The clause must be exactly one expression; it is injected as printed from its AST, never as written.
-    if (filter.clause_text.find('\x01') != std::string::npos)
-      return Bad(where, "clause contains a control character U+0001");
-    ParseOptions options;
-    options.dialect = dialect_;
-    auto clause = ParseExpression(filter.clause_text, arena_, options);
-    if (!clause.ok()) return Bad(Cat(where, " clause"), ToStd(clause.status().message()));
-    filter.clause = *clause;
-    auto denied = CheckFunctionCalls(filter.clause_text, *filter.clause, *dialect_);
-    if (!denied.ok()) return Bad(Cat(where, " clause"), ToStd(denied.message()));
-    if (const ast::ColumnRef* q = FindQualified(*filter.clause)) {
-      return Bad(Cat(where, " clause"),
-                 Cat(LocationAt(filter.clause_text, q->span.begin).line, ":",
-                              LocationAt(filter.clause_text, q->span.begin).column,
-                              ": column references must be unqualified (rlsq qualifies them with the alias of the "
-                              "table it filters)"));
-    }
-    PrintOptions print;
-    print.dialect = dialect_;
-    print.qualify_columns_with = "\x01";
-    std::string printed = Print(*filter.clause, print);
-    size_t pos = 0;
-    for (;;) {
-      size_t next = printed.find(sentinel_quoted, pos);
-      filter.printed.text.push_back(printed.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
-      if (next == std::string::npos) break;
-      pos = next + sentinel_quoted.size();
-    }
-    if (filter.printed.text.size() - 1 != CountQualifiable(*filter.clause))
-      return Bad(Cat(where, " clause"), "cannot be qualified unambiguously");
+    RLSQ_RETURN_IF_ERROR(CompileClause(*dialect_, arena_, where, &filter));
     clause_memo.emplace(filter.clause_text, filters_.size());
     filters_.push_back(std::move(filter));
   }
   return absl::OkStatus();
+}
+
+namespace {
+
+struct FoundSlot {
+  size_t pos, len;
+  int32_t slot;
+};
+
+// Finds the single occurrence of `needle` in `text`, or npos when it occurs zero or several times.
+size_t FindOnce(const std::string& text, std::string_view needle) {
+  size_t first = text.find(needle);
+  if (first == std::string::npos || text.find(needle, first + 1) != std::string::npos) return std::string::npos;
+  return first;
+}
+
+}  // namespace
+
+absl::Status Policy::CompileClause(const Dialect& dialect, Arena& arena, std::string_view where, RlsFilter* filter) {
+  const std::string& text = filter->clause_text;
+  const std::string cwhere = Cat(where, " clause");
+  // The clause must be exactly one expression; it is injected as printed from its AST, never as written.
+  if (text.find('\x01') != std::string::npos) return Bad(where, "clause contains a control character U+0001");
+  auto prepared = PrepareClause(text, dialect);
+  if (!prepared.ok()) return Bad(cwhere, ToStd(prepared.status().message()));
+  const std::string& sql = prepared->sql;
+  const bool templated = !prepared->macros.empty();
+  ParseOptions options;
+  options.dialect = &dialect;
+  auto clause = ParseExpression(sql, arena, options);
+  if (!clause.ok())
+    return Bad(cwhere, templated ? Cat(ToStd(clause.status().message()), " (in the clause with each template replaced "
+                                                                          "by a value: ", sql, ")")
+                                 : std::string(ToStd(clause.status().message())));
+  filter->clause = *clause;
+  auto denied = CheckFunctionCalls(sql, *filter->clause, dialect);
+  if (!denied.ok()) return Bad(cwhere, ToStd(denied.message()));
+  if (const ast::ColumnRef* q = FindQualified(*filter->clause)) {
+    return Bad(cwhere, Cat(LocationAt(sql, q->span.begin).line, ":", LocationAt(sql, q->span.begin).column,
+                           ": column references must be unqualified (rlsq qualifies them with the alias of the "
+                           "table it filters)"));
+  }
+
+  // Template values: parameters standing for regions outside strings, string literals holding regions.
+  ClauseTemplate& tpl = filter->printed;
+  tpl = ClauseTemplate();
+  const size_t regions = prepared->macros.size();
+  std::vector<int> found(regions, 0);
+  std::vector<std::pair<std::string, int32_t>> needles;  // printed text of each value, and its value index
+  absl::Status error;
+  const uint32_t base = prepared->marker_base;
+  std::function<void(ast::Node&, const ast::Node*)> visit = [&](ast::Node& n, const ast::Node* parent) {
+    if (!error.ok()) return;
+    if (const auto* p = n.As<ast::Param>()) {
+      uint32_t i = p->index - base;
+      if (!templated || p->index < base || i >= regions || prepared->in_string[i] || found[i]++) {
+        error = Bad(cwhere, Cat("parameters ($", p->index, ") are not allowed in clauses"));
+        return;
+      }
+      TemplateValue v;
+      const auto* in = parent ? parent->As<ast::InList>() : nullptr;
+      v.context = in && in->list.size() == 1 && in->list[0] == &n ? TemplateValue::Context::kList
+                                                                  : TemplateValue::Context::kScalar;
+      v.macros.push_back(prepared->macros[i]);
+      if (v.context == TemplateValue::Context::kScalar && v.macros[0].kind == MacroKind::kRoles) {
+        error = Bad(cwhere, "current_user_roles() is a list: use it as the whole IN list, "
+                            "column IN {{ current_user_roles() }}");
+        return;
+      }
+      needles.emplace_back(MarkerText(base, i), static_cast<int32_t>(tpl.values.size()));
+      tpl.values.push_back(std::move(v));
+      return;
+    }
+    // A string literal, plain or typed (DATE '...'), holding markers.
+    std::string_view string_value;
+    bool is_string = false;
+    if (const auto* l = n.As<ast::Literal>(); l && l->literal_kind == ast::LiteralKind::kString) {
+      string_value = l->value;
+      is_string = true;
+    } else if (const auto* t = n.As<ast::TypedLiteral>()) {
+      string_value = t->value;
+      is_string = true;
+    }
+    if (is_string && templated && string_value.find(prepared->marker_prefix) != std::string_view::npos) {
+      TemplateValue v;
+      v.context = TemplateValue::Context::kString;
+      std::string_view rest = string_value;
+      const size_t len = MarkerText(base, 0).size();
+      std::string part;
+      for (;;) {
+        size_t at = rest.find(prepared->marker_prefix);
+        if (at == std::string_view::npos) break;
+        part.append(rest.substr(0, at));
+        uint32_t index = 0;
+        bool digits = rest.size() >= at + len;
+        for (size_t k = at + 1; digits && k < at + len; ++k) {
+          digits = rest[k] >= '0' && rest[k] <= '9';
+          if (digits) index = index * 10 + (rest[k] - '0');
+        }
+        uint32_t i = index - base;
+        if (!digits || index < base || i >= regions || !prepared->in_string[i] || found[i]++) {
+          error = Bad(cwhere, "a string literal holds text that looks like a template marker");
+          return;
+        }
+        if (prepared->macros[i].kind == MacroKind::kRoles) {
+          error = Bad(cwhere, "current_user_roles() is a list and cannot stand inside a string literal");
+          return;
+        }
+        v.text.push_back(std::move(part));
+        part.clear();
+        v.macros.push_back(prepared->macros[i]);
+        rest.remove_prefix(at + len);
+      }
+      part.append(rest);
+      v.text.push_back(std::move(part));
+      std::string printed_literal;
+      dialect.AppendStringLiteral(string_value, &printed_literal);
+      needles.emplace_back(std::move(printed_literal), static_cast<int32_t>(tpl.values.size()));
+      tpl.values.push_back(std::move(v));
+      return;
+    }
+    ast::EnumerateChildren(n, [&](ast::Node& child) { visit(child, &n); });
+  };
+  visit(const_cast<ast::Expr&>(*filter->clause), nullptr);
+  if (!error.ok()) return error;
+  for (size_t i = 0; i < regions; ++i)
+    if (found[i] != 1) return Bad(cwhere, "a template does not stand for exactly one value");
+
+  std::string sentinel_quoted;
+  dialect.AppendIdentifier("\x01", &sentinel_quoted);
+  PrintOptions print;
+  print.dialect = &dialect;
+  print.qualify_columns_with = "\x01";
+  std::string printed = Print(*filter->clause, print);
+  std::vector<FoundSlot> slots;
+  for (size_t pos = printed.find(sentinel_quoted); pos != std::string::npos;
+       pos = printed.find(sentinel_quoted, pos + sentinel_quoted.size()))
+    slots.push_back({pos, sentinel_quoted.size(), -1});
+  size_t qualifiers = slots.size();
+  for (const auto& [needle, value] : needles) {
+    size_t pos = FindOnce(printed, needle);
+    if (pos == std::string::npos) return Bad(cwhere, "cannot place a template value unambiguously");
+    slots.push_back({pos, needle.size(), value});
+  }
+  std::sort(slots.begin(), slots.end(), [](const FoundSlot& a, const FoundSlot& b) { return a.pos < b.pos; });
+  size_t pos = 0;
+  for (const FoundSlot& s : slots) {
+    if (s.pos < pos) return Bad(cwhere, "cannot place a template value unambiguously");
+    tpl.text.push_back(printed.substr(pos, s.pos - pos));
+    tpl.slots.push_back(s.slot);
+    pos = s.pos + s.len;
+  }
+  tpl.text.push_back(printed.substr(pos));
+  // A scalar value the printed clause already parenthesises is bound bare; otherwise it brings its own parentheses.
+  for (size_t i = 0; i < tpl.slots.size(); ++i) {
+    if (tpl.slots[i] < 0) continue;
+    TemplateValue& v = tpl.values[tpl.slots[i]];
+    v.parenthesised = !tpl.text[i].empty() && tpl.text[i].back() == '(' && !tpl.text[i + 1].empty() &&
+                      tpl.text[i + 1].front() == ')';
+  }
+  if (qualifiers != CountQualifiable(*filter->clause)) return Bad(cwhere, "cannot be qualified unambiguously");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint32_t> Policy::RoleSetForNames(const std::vector<std::string>& role_names) const {
+  std::vector<uint32_t> ids;
+  for (const std::string& name : role_names) {
+    std::optional<uint32_t> id = permissions_->RoleId(name);
+    if (!id) return absl::NotFoundError(Cat("unknown role \"", name, "\""));
+    ids.push_back(*id);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  {
+    std::shared_lock<std::shared_mutex> lock(role_set_mu_);
+    auto it = role_set_index_.find(ids);
+    if (it != role_set_index_.end()) return it->second;
+  }
+  std::unique_lock<std::shared_mutex> lock(role_set_mu_);
+  auto it = role_set_index_.find(ids);
+  if (it != role_set_index_.end()) return it->second;
+  if (role_sets_.size() == role_sets_.capacity())
+    return absl::ResourceExhaustedError("too many distinct role sets given inline; reload the policy");
+  uint32_t id = static_cast<uint32_t>(role_sets_.size());
+  const access::PermissionSet* perms = &permissions_->Resolve(ids);
+  role_sets_.push_back({ids, perms});
+  role_set_index_.emplace(std::move(ids), id);
+  return id;
+}
+
+UserContext Policy::ContextOf(const User& user) const {
+  UserContext c;
+  c.username = &user.username;
+  if (user.has_id) c.id = user.id;
+  c.email = &user.email;
+  for (uint32_t r : user.roles) c.roles.push_back(permissions_->role_name(r));
+  c.attributes = &user.attributes;
+  return c;
+}
+
+UserContext Policy::AnonymousContext() const {
+  UserContext c;
+  c.roles.push_back(permissions_->role_name(permissions_->public_role_id()));
+  return c;
 }
 
 void Policy::IndexFilters() {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,16 +29,34 @@
 #include "lib/json/json.h"
 #include "lib/names/table_name.h"
 #include "lib/policy/predicate_cache.h"
+#include "lib/policy/template.h"
 
 namespace rlsq::policy {
 
 enum class FilterType : uint8_t { kRegular, kBase };
 
 // A clause printed from its AST, with a slot before every column reference that must be qualified by the alias of
-// the table being filtered: text[0] SLOT text[1] SLOT ... text[n].
+// the table being filtered, and a slot for every template value (lib/policy/template.h):
+// text[0] SLOT text[1] SLOT ... text[n]; slots[i] is -1 for a qualifier, else the index of a value.
 struct ClauseTemplate {
   std::vector<std::string> text;
-  void Render(std::string_view qualifier, std::string* out) const;
+  std::vector<int32_t> slots;
+  std::vector<TemplateValue> values;
+  bool has_values() const { return !values.empty(); }
+  // `bound` holds the rendered text of each value (required when has_values()).
+  void Render(std::string_view qualifier, std::string* out, const std::string* bound = nullptr) const;
+};
+
+struct RlsFilter;
+
+// The values of the templated filters of one request, rendered and validated before anything is spliced.
+struct Bindings {
+  std::vector<std::pair<const RlsFilter*, std::vector<std::string>>> filters;
+  const std::string* For(const RlsFilter* f) const {
+    for (const auto& [filter, values] : filters)
+      if (filter == f) return values.data();
+    return nullptr;
+  }
 };
 
 struct RlsFilter {
@@ -55,6 +74,7 @@ struct RlsFilter {
 struct User {
   std::string username;
   int64_t id = 0;
+  bool has_id = false;
   std::string email;
   std::vector<uint32_t> roles;  // role ids (access::PermissionModel), sorted, unique
   uint32_t role_set = 0;        // interned role set
@@ -69,8 +89,10 @@ struct Predicate {
   };
   std::vector<Term> terms;
   bool empty() const { return terms.empty(); }
-  // Appends the predicate text: (c1) AND ((c2) OR (c3)) ..., columns qualified with `qualifier` (already quoted).
-  void Render(std::string_view qualifier, std::string* out) const;
+  // Appends the predicate text: (c1) AND ((c2) OR (c3)) ..., columns qualified with `qualifier` (already quoted);
+  // template values from `bindings` (required when a filter has values).
+  void Render(std::string_view qualifier, std::string* out, const Bindings* bindings = nullptr) const;
+  bool has_values() const;
 };
 
 class Policy {
@@ -110,6 +132,18 @@ class Policy {
   void ComputePredicate(uint32_t role_set, int32_t table_id, Predicate* out) const;
   size_t cached_predicates() const { return predicate_cache_ ? predicate_cache_->size() : 0; }
 
+  // The role set of a caller given inline by role names (NotFound for an unknown role). Role sets not seen at load
+  // are interned on first use (thread-safe; a shared lock on the hit path, an exclusive one on the miss path).
+  absl::StatusOr<uint32_t> RoleSetForNames(const std::vector<std::string>& role_names) const;
+
+  // Parses and validates one clause exactly as the policy's filters are (one expression, deny list, unqualified
+  // columns, templates) into `filter->clause` (in `arena`) and `filter->printed`. Errors name `where`.
+  static absl::Status CompileClause(const Dialect& dialect, Arena& arena, std::string_view where, RlsFilter* filter);
+
+  // The template context of a policy user (kept alive by the policy) or of the anonymous caller.
+  UserContext ContextOf(const User& user) const;
+  UserContext AnonymousContext() const;
+
  private:
   struct RoleSet {
     std::vector<uint32_t> roles;  // sorted, unique
@@ -123,6 +157,7 @@ class Policy {
   absl::Status LoadFilters(const json::Value& doc);
   absl::StatusOr<std::vector<uint32_t>> RoleIds(const json::Value& list, std::string_view where) const;
   uint32_t InternRoleSet(std::vector<uint32_t> roles);
+  static constexpr size_t kMaxDynamicRoleSets = 4096;
   void IndexFilters();
 
   const Dialect* dialect_ = nullptr;
@@ -133,8 +168,10 @@ class Policy {
   std::vector<User> users_;
   std::vector<RlsFilter> filters_;
   absl::flat_hash_map<std::string, uint32_t> user_index_;
-  std::vector<RoleSet> role_sets_;
-  absl::flat_hash_map<std::vector<uint32_t>, uint32_t> role_set_index_;
+  // Capacity reserved after load so that role sets interned later never move the ones readers index lock-free.
+  mutable std::vector<RoleSet> role_sets_;
+  mutable absl::flat_hash_map<std::vector<uint32_t>, uint32_t> role_set_index_;
+  mutable std::shared_mutex role_set_mu_;  // role sets interned after load
   uint32_t public_role_set_ = 0;
   absl::flat_hash_map<std::string, uint32_t> table_ids_;  // filtered tables
   std::vector<std::vector<uint32_t>> filters_by_table_;   // filter indexes per table id
