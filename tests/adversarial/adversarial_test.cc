@@ -21,17 +21,12 @@ using testing::PgServer;
 class AdversarialTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto server = PgServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = server->release();
-    ASSERT_TRUE(server_->CreateDatabase("tpch").ok());
-    auto db = server_->Connect("tpch");
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = db->release();
-    RLSQ_ASSERT_OK(testing::LoadTpch(*db_));
-    std::string sql =
-        "CREATE ROLE probe NOLOGIN; GRANT USAGE ON SCHEMA public TO probe; "
-        "GRANT SELECT ON ALL TABLES IN SCHEMA public TO probe; ";
+    std::unique_ptr<PgServer> server;
+    std::unique_ptr<PgConnection> db;
+    RLSQ_ASSERT_OK(testing::StartTpchWithProbe(&server, &db));
+    server_ = server.release();
+    db_ = db.release();
+    std::string sql;
     for (const auto& p : adversarial::NativePolicies()) {
       Append(&sql, "ALTER TABLE ", p.table, " ENABLE ROW LEVEL SECURITY; CREATE POLICY allow_all ON ", p.table,
              " AS PERMISSIVE FOR SELECT TO probe USING (true); CREATE POLICY f ON ", p.table,

@@ -85,16 +85,11 @@ std::string RandomPolicy(std::mt19937& rng) {
 class RlsDifferentialTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto server = PgServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = server->release();
-    ASSERT_TRUE(server_->CreateDatabase("tpch").ok());
-    auto db = server_->Connect("tpch");
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = db->release();
-    RLSQ_ASSERT_OK(testing::LoadTpch(*db_));
-    RLSQ_ASSERT_OK(db_->Exec("CREATE ROLE probe NOLOGIN; GRANT USAGE ON SCHEMA public TO probe; "
-                             "GRANT SELECT ON ALL TABLES IN SCHEMA public TO probe;"));
+    std::unique_ptr<PgServer> server;
+    std::unique_ptr<PgConnection> db;
+    RLSQ_ASSERT_OK(testing::StartTpchWithProbe(&server, &db));
+    server_ = server.release();
+    db_ = db.release();
   }
   static void TearDownTestSuite() {
     delete db_;

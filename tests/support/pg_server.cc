@@ -511,4 +511,20 @@ absl::Status LoadTpch(PgConnection& db, double scale) {
   return db.Exec("ANALYZE");
 }
 
+absl::Status StartTpchWithProbe(std::unique_ptr<PgServer>* server, std::unique_ptr<PgConnection>* db) {
+  auto started = PgServer::Start();
+  if (!started.ok()) return started.status();
+  if (absl::Status s = (*started)->CreateDatabase("tpch"); !s.ok()) return s;
+  auto connected = (*started)->Connect("tpch");
+  if (!connected.ok()) return connected.status();
+  if (absl::Status s = LoadTpch(**connected); !s.ok()) return s;
+  if (absl::Status s = (*connected)->Exec("CREATE ROLE probe NOLOGIN; GRANT USAGE ON SCHEMA public TO probe; "
+                                          "GRANT SELECT ON ALL TABLES IN SCHEMA public TO probe;");
+      !s.ok())
+    return s;
+  *server = std::move(*started);
+  *db = std::move(*connected);
+  return absl::OkStatus();
+}
+
 }  // namespace rlsq::testing

@@ -117,4 +117,9 @@ std::string TpchDataSql(double scale = 0.01);
 // runs ANALYZE.
 absl::Status LoadTpch(PgConnection& db, double scale = 0.01);
 
+// The oracle set-up of the RLS comparison tests: a throwaway server with database "tpch" (LoadTpch) and a NOLOGIN
+// role "probe" that may read every table of schema public. Native RLS policies are then created TO probe, the
+// original query runs with QueryAsRole("probe", ...) and rlsq's rewrite with QueryWithoutRowSecurity(...).
+absl::Status StartTpchWithProbe(std::unique_ptr<PgServer>* server, std::unique_ptr<PgConnection>* db);
+
 }  // namespace rlsq::testing
