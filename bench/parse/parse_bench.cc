@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/common/bench_corpus.h"
 #include "lib/parser/parser.h"
 
 namespace {
@@ -34,26 +35,9 @@ struct Query {
   double cold_us = 0;
 };
 
-std::string CorpusDir() {
-  if (const char* env = std::getenv("RLSQ_CORPUS_DIR")) return env;
-  return RLSQ_CORPUS_DIR;
-}
-
 std::vector<Query> LoadSet(const std::string& set) {
   std::vector<Query> out;
-  std::filesystem::path dir = std::filesystem::path(CorpusDir()) / set;
-  if (!std::filesystem::is_directory(dir)) {
-    std::fprintf(stderr, "corpus folder %s is missing (set RLSQ_CORPUS_DIR)\n", dir.c_str());
-    std::exit(2);
-  }
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (e.path().extension() != ".sql") continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    out.push_back({set, e.path().stem().string(), ss.str()});
-  }
-  std::sort(out.begin(), out.end(), [](const Query& a, const Query& b) { return a.name < b.name; });
+  for (auto& q : rlsq::bench::LoadCorpusSet(set)) out.push_back({q.set, q.name, std::move(q.sql)});
   return out;
 }
 

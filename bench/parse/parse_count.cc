@@ -19,25 +19,11 @@
 
 #include "lib/parser/parser.h"
 
+#include "bench/common/bench_corpus.h"
+
 namespace {
 
-std::vector<std::string> LoadSet(const std::string& set) {
-  const char* env = std::getenv("RLSQ_CORPUS_DIR");
-  std::filesystem::path dir = std::filesystem::path(env ? env : RLSQ_CORPUS_DIR) / set;
-  std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (e.path().extension() == ".sql") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
-  std::vector<std::string> out;
-  for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    out.push_back(ss.str());
-  }
-  return out;
-}
+std::vector<std::string> LoadSet(const std::string& set) { return rlsq::bench::LoadCorpusTexts(set); }
 
 int ParseAll(const std::vector<std::string>& queries) {
   int failures = 0;

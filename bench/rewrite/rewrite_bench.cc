@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/common/bench_corpus.h"
 #include "lib/common/str_cat.h"
 #include "lib/parser/parser.h"
 #include "rewriter/engine.h"
@@ -29,33 +30,12 @@
 
 namespace {
 
-struct Query {
-  std::string set, name, sql;
-};
-
-std::vector<Query> LoadSet(const std::string& set) {
-  std::string dir_name = std::getenv("RLSQ_CORPUS_DIR") ? std::getenv("RLSQ_CORPUS_DIR") : RLSQ_CORPUS_DIR;
-  std::filesystem::path dir = std::filesystem::path(dir_name) / set;
-  if (!std::filesystem::is_directory(dir)) {
-    std::fprintf(stderr, "corpus folder %s is missing (set RLSQ_CORPUS_DIR)\n", dir.c_str());
-    std::exit(2);
-  }
-  std::vector<Query> out;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (e.path().extension() != ".sql") continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    out.push_back({set, e.path().stem().string(), ss.str()});
-  }
-  std::sort(out.begin(), out.end(), [](const Query& a, const Query& b) { return a.name < b.name; });
-  return out;
-}
+using Query = rlsq::bench::CorpusQuery;
 
 std::vector<Query>& Queries() {
   static std::vector<Query> q = [] {
-    auto all = LoadSet("tpch");
-    for (auto& x : LoadSet("tpcds")) all.push_back(std::move(x));
+    auto all = rlsq::bench::LoadCorpusSet("tpch");
+    for (auto& x : rlsq::bench::LoadCorpusSet("tpcds")) all.push_back(std::move(x));
     return all;
   }();
   return q;

@@ -17,28 +17,15 @@
 #include <string>
 #include <vector>
 
+#include "bench/common/bench_corpus.h"
 #include "lib/common/str_cat.h"
 #include "rewriter/engine.h"
 
 namespace {
 
-struct Query {
-  std::string name, sql;
-};
+using Query = rlsq::bench::CorpusQuery;
 
-std::vector<Query> LoadTpch() {
-  std::string dir_name = std::getenv("RLSQ_CORPUS_DIR") ? std::getenv("RLSQ_CORPUS_DIR") : RLSQ_CORPUS_DIR;
-  std::vector<Query> out;
-  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(dir_name) / "tpch")) {
-    if (e.path().extension() != ".sql") continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    out.push_back({e.path().stem().string(), ss.str()});
-  }
-  std::sort(out.begin(), out.end(), [](const Query& a, const Query& b) { return a.name < b.name; });
-  return out;
-}
+std::vector<Query> LoadTpch() { return rlsq::bench::LoadCorpusSet("tpch"); }
 
 // {table, plain clause, templated clause}
 const char* kFilters[][3] = {
