@@ -58,14 +58,14 @@ namespace {
 // The plan for `sql`, bound to the snapshot's policy and `database`.
 absl::StatusOr<std::shared_ptr<const rewriter::Plan>> PlanFor(const Engine::Snapshot& snap, std::string_view sql,
                                                               const Dialect& dialect, std::string_view database,
-                                                              bool use_cache) {
+                                                              bool use_cache, const ParseOptions& limits) {
   const policy::Policy& policy = *snap.policy;
   rewriter::PlanCache* cache =
       use_cache && &dialect == &policy.dialect() ? snap.CacheFor(database) : nullptr;
   if (cache)
     if (auto plan = cache->Find(sql)) return plan;
   RLSQ_ASSIGN_OR_RETURN(std::shared_ptr<rewriter::Plan> plan,
-                        rewriter::BuildPlan(sql, dialect, policy.default_schema()));
+                        rewriter::BuildPlan(sql, dialect, policy.default_schema(), limits));
   plan->table_ids.reserve(plan->reads.size());
   plan->table_access.reserve(plan->reads.size());
   for (const rewriter::PlanRead& read : plan->reads) {
@@ -230,8 +230,9 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::FromPolicyFile(const std::string
   return std::make_unique<Engine>(std::move(policy));
 }
 
-Engine::Engine(std::shared_ptr<const policy::Policy> policy, size_t plan_cache_capacity)
+Engine::Engine(std::shared_ptr<const policy::Policy> policy, size_t plan_cache_capacity, ParseOptions limits)
     : plan_cache_capacity_(plan_cache_capacity),
+      limits_(limits),
       snapshots_(std::make_unique<Snapshot>(std::move(policy), plan_cache_capacity)) {}
 
 Engine::~Engine() = default;
@@ -286,7 +287,7 @@ absl::StatusOr<Rewrite> Engine::rewrite(std::string_view sql, const Caller& call
   const Dialect& dialect = options.dialect ? *options.dialect : policy.dialect();
   std::string_view database = options.database.empty() ? policy.default_database() : options.database;
   RLSQ_ASSIGN_OR_RETURN(uint32_t role_set, RoleSetOf(policy, caller));
-  RLSQ_ASSIGN_OR_RETURN(auto plan, PlanFor(*snap, sql, dialect, database, options.use_plan_cache));
+  RLSQ_ASSIGN_OR_RETURN(auto plan, PlanFor(*snap, sql, dialect, database, options.use_plan_cache, limits_));
 
   // Data access first: every table read needs a grant; otherwise nothing is rewritten.
   const access::PermissionSet& perms = policy.permission_set(role_set);

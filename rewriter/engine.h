@@ -19,6 +19,7 @@
 #include "lib/dialect/dialect.h"
 #include "lib/json/json.h"
 #include "lib/names/table_name.h"
+#include "lib/parser/parser.h"
 #include "lib/policy/policy.h"
 #include "rewriter/plan.h"
 #include "rewriter/plan_cache.h"
@@ -96,7 +97,9 @@ class Engine {
                                                                 const Dialect& dialect = Dialect::Postgres());
   static absl::StatusOr<std::unique_ptr<Engine>> FromPolicyFile(const std::string& path,
                                                                 const Dialect& dialect = Dialect::Postgres());
-  explicit Engine(std::shared_ptr<const policy::Policy> policy, size_t plan_cache_capacity = 4096);
+  // `limits`: the parser's resource limits (input bytes, tokens, nesting depth) for every query of this engine.
+  explicit Engine(std::shared_ptr<const policy::Policy> policy, size_t plan_cache_capacity = 4096,
+                  ParseOptions limits = {});
   ~Engine();
 
   // Parses, checks the caller's data access to every table read (fails with the full list of tables lacking
@@ -122,6 +125,7 @@ class Engine {
 
  private:
   size_t plan_cache_capacity_;
+  ParseOptions limits_;
   rewriter::SnapshotHolder<Snapshot> snapshots_;
 };
 

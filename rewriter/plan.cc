@@ -114,8 +114,8 @@ std::string DescribeTarget(const PlanTarget& t) {
 }
 
 absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const Dialect& dialect,
-                                                std::string_view default_schema) {
-  ParseOptions options;
+                                                std::string_view default_schema, const ParseOptions& limits) {
+  ParseOptions options = limits;
   options.dialect = &dialect;
   RLSQ_ASSIGN_OR_RETURN(auto parsed, ParseQuery(sql, options));
   RLSQ_ASSIGN_OR_RETURN(Analysis analysis, AnalyzeScopes(parsed->sql, *parsed->query, dialect, default_schema));

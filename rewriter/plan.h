@@ -13,6 +13,7 @@
 #include "lib/dialect/dialect.h"
 #include "lib/access/permission_model.h"
 #include "lib/names/table_name.h"
+#include "lib/parser/parser.h"
 #include "lib/policy/policy.h"
 #include "rewriter/scope.h"
 
@@ -65,8 +66,9 @@ struct Plan {
 
 // Parses `sql` (one read-only query), analyses its scopes and lays out the edit points.
 // The table bindings (Plan::table_ids, table_access) are left empty for the caller to fill.
+// `limits` bounds the input (its dialect field is ignored: `dialect` is used).
 absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const Dialect& dialect,
-                                                std::string_view default_schema);
+                                                std::string_view default_schema, const ParseOptions& limits = {});
 
 // Applies the plan to `sql` (the text it was built from) with `predicates[i]` for read i (null or empty: nothing to
 // inject for that read); text outside the edit points is copied byte for byte. Sets *changed when anything was

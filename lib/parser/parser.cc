@@ -313,10 +313,23 @@ absl::Status RunParser(ParserSlot& slot, std::string_view sql, size_t limit, Rul
   return status;
 }
 
+absl::Status CheckInputSize(std::string_view sql, const ParseOptions& options) {
+  if (sql.size() <= options.max_input_bytes) return absl::OkStatus();
+  return SqlErrorAt(SourceLocation{}, Cat("input is too long: ", sql.size(), " bytes (limit ", options.max_input_bytes,
+                                         " bytes, ParseOptions::max_input_bytes)"));
+}
+
+absl::Status CheckTokenCount(const std::vector<Token>& tokens, const ParseOptions& options) {
+  if (tokens.size() - 1 <= options.max_tokens) return absl::OkStatus();
+  return ErrorAt(tokens[options.max_tokens], Cat("input has too many tokens: more than ", options.max_tokens,
+                                                 " (ParseOptions::max_tokens)"));
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ParsedQuery>> ParseQuery(std::string_view sql, const ParseOptions& options) {
   const Dialect& dialect = options.dialect ? *options.dialect : Dialect::Postgres();
+  RLSQ_RETURN_IF_ERROR(CheckInputSize(sql, options));
   auto result = std::make_unique<ParsedQuery>();
   result->sql.assign(sql);
   ParserSlot& slot = Slot();
@@ -324,6 +337,7 @@ absl::StatusOr<std::unique_ptr<ParsedQuery>> ParseQuery(std::string_view sql, co
   if (slot.tokens.empty() || slot.tokens.back().kind != TokenKind::kEof) {
     return absl::InternalError("lexer produced no end-of-input token");
   }
+  RLSQ_RETURN_IF_ERROR(CheckTokenCount(slot.tokens, options));
   if (slot.tokens.size() == 1) return ErrorAt(slot.tokens[0], "syntax error at end of input: empty query");
   size_t limit = 0;
   RLSQ_RETURN_IF_ERROR(PreCheck(slot.tokens, /*query=*/true, options.max_depth, &limit));
@@ -349,12 +363,14 @@ absl::StatusOr<std::unique_ptr<ParsedQuery>> ParseQuery(std::string_view sql, co
 
 absl::StatusOr<ast::Expr*> ParseExpression(std::string_view sql, Arena& arena, const ParseOptions& options) {
   const Dialect& dialect = options.dialect ? *options.dialect : Dialect::Postgres();
+  RLSQ_RETURN_IF_ERROR(CheckInputSize(sql, options));
   std::string_view text = arena.Intern(sql);
   ParserSlot& slot = Slot();
   RLSQ_RETURN_IF_ERROR(dialect.Tokenize(text, arena, &slot.tokens));
   if (slot.tokens.empty() || slot.tokens.back().kind != TokenKind::kEof) {
     return absl::InternalError("lexer produced no end-of-input token");
   }
+  RLSQ_RETURN_IF_ERROR(CheckTokenCount(slot.tokens, options));
   if (slot.tokens.size() == 1) return ErrorAt(slot.tokens[0], "syntax error at end of input: empty expression");
   size_t limit = 0;
   RLSQ_RETURN_IF_ERROR(PreCheck(slot.tokens, /*query=*/false, options.max_depth, &limit));

@@ -14,9 +14,13 @@
 
 namespace rlsq {
 
+// Explicit resource limits: input beyond any of them is refused with an error naming the limit, before it can cost
+// much time or stack.
 struct ParseOptions {
-  const Dialect* dialect = nullptr;  // null means PostgreSQL
-  uint32_t max_depth = 200;          // deepest nesting of expressions / queries accepted
+  const Dialect* dialect = nullptr;       // null means PostgreSQL
+  uint32_t max_depth = 200;               // deepest nesting of expressions / queries accepted
+  size_t max_input_bytes = size_t{4} << 20;  // longest SQL text accepted (4 MiB)
+  size_t max_tokens = size_t{1} << 20;       // most tokens accepted (1,048,576)
 };
 
 // One parsed read-only query. Owns its arena and a copy of the text, so spans stay valid.
