@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "lib/ast/ast_util.h"
+#include "lib/json/json.h"
 
 namespace rlsq::ast {
 
@@ -88,27 +89,7 @@ void ChildrenOf(List<T>& list, const std::function<void(Node&)>& f) {
 }
 
 // ---- json -----------------------------------------------------------------------------------------------------
-void JsonString(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
+void JsonString(std::string& out, std::string_view s) { json::AppendString(s, &out); }
 void Json(std::string& out, const Node* n);
 void JsonField(std::string& out, const Ident& id) {
   absl::StrAppend(&out, "{\"text\":");
