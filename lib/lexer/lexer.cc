@@ -5,6 +5,7 @@
 
 #include <initializer_list>
 #include "lib/common/status.h"
+#include "lib/common/utf8.h"
 
 namespace rlsq {
 namespace {
@@ -32,24 +33,6 @@ inline bool IsSurrogateFirst(uint32_t c) { return c >= 0xD800 && c <= 0xDBFF; }
 inline bool IsSurrogateSecond(uint32_t c) { return c >= 0xDC00 && c <= 0xDFFF; }
 inline uint32_t CombineSurrogates(uint32_t first, uint32_t second) {
   return ((first & 0x3FF) << 10) + 0x10000 + (second & 0x3FF);
-}
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 // Length of the strict UTF-8 sequence starting at p[0] (1..4), or 0 if it is invalid or a NUL byte.
