@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <iostream>
 #include <iterator>
+#include <limits>
+#include <string>
 #include <sstream>
 
 namespace rlsq::cli {
@@ -91,6 +93,16 @@ std::string OptionParser::Help() const {
 void SqlInput::Register(OptionParser& parser) {
   parser.AddValue("dialect", "NAME", "SQL dialect (default: postgres)", &dialect);
   parser.AddValue("sql", "TEXT", "the query (default: read stdin)", &sql, &has_sql);
+  const ParseOptions defaults;
+  parser.AddValue("max-input-bytes", "N",
+                  "refuse queries longer than N bytes (default " + std::to_string(defaults.max_input_bytes) + ")",
+                  &max_input_bytes, &has_max_input_bytes);
+  parser.AddValue("max-tokens", "N",
+                  "refuse queries of more than N tokens (default " + std::to_string(defaults.max_tokens) + ")",
+                  &max_tokens, &has_max_tokens);
+  parser.AddValue("max-depth", "N",
+                  "refuse queries nested deeper than N (default " + std::to_string(defaults.max_depth) + ")",
+                  &max_depth, &has_max_depth);
 }
 
 const Dialect* ResolveDialect(const SqlInput& input) {
@@ -99,14 +111,53 @@ const Dialect* ResolveDialect(const SqlInput& input) {
   return d;
 }
 
-bool ReadSql(const SqlInput& input, std::string* sql) {
+namespace {
+
+// A positive integer option into `out` (unchanged when the option was not given). False after a usage error.
+template <class T>
+bool PositiveOption(std::string_view name, bool given, const std::string& text, T* out) {
+  if (!given) return true;
+  uint64_t v = 0;
+  bool ok = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+            text.size() <= 19;
+  if (ok) v = std::stoull(text);
+  if (!ok || v == 0 || v > std::numeric_limits<T>::max()) {
+    UsageError("--" + std::string(name) + " needs a positive integer, not '" + text + "'");
+    return false;
+  }
+  *out = static_cast<T>(v);
+  return true;
+}
+
+}  // namespace
+
+bool ResolveLimits(const SqlInput& input, ParseOptions* limits) {
+  return PositiveOption("max-input-bytes", input.has_max_input_bytes, input.max_input_bytes,
+                        &limits->max_input_bytes) &&
+         PositiveOption("max-tokens", input.has_max_tokens, input.max_tokens, &limits->max_tokens) &&
+         PositiveOption("max-depth", input.has_max_depth, input.max_depth, &limits->max_depth);
+}
+
+bool ReadSql(const SqlInput& input, size_t max_bytes, std::string* sql) {
   if (input.has_sql) {
     *sql = input.sql;
     return true;
   }
-  sql->assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  sql->clear();
+  size_t cap = max_bytes < std::numeric_limits<size_t>::max() ? max_bytes + 1 : max_bytes;
+  char buf[1 << 16];
+  while (sql->size() < cap) {
+    std::cin.read(buf, static_cast<std::streamsize>(std::min(sizeof buf, cap - sql->size())));
+    sql->append(buf, static_cast<size_t>(std::cin.gcount()));
+    if (!std::cin) break;
+  }
   if (std::cin.bad()) {
     PrintError("cannot read the query from standard input");
+    return false;
+  }
+  if (sql->size() > max_bytes) {  // the rest of stdin is left unread
+    PrintError("1:1: input is too long: more than " + std::to_string(max_bytes) + " bytes (limit " +
+               std::to_string(max_bytes) + " bytes, --max-input-bytes)");
     return false;
   }
   return true;

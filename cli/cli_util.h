@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "lib/dialect/dialect.h"
+#include "lib/parser/parser.h"
 
 namespace rlsq::cli {
 
@@ -68,18 +69,24 @@ class OptionParser {
   bool help_ = false;
 };
 
-// The options every SQL-reading subcommand shares: --dialect NAME and --sql TEXT (stdin when absent).
+// The options every SQL-reading subcommand shares: --dialect NAME, --sql TEXT (stdin when absent) and the parser's
+// resource limits --max-input-bytes N, --max-tokens N, --max-depth N (defaults: ParseOptions's).
 struct SqlInput {
   std::string dialect = "postgres";
   std::string sql;
   bool has_sql = false;
+  std::string max_input_bytes, max_tokens, max_depth;  // as given
+  bool has_max_input_bytes = false, has_max_tokens = false, has_max_depth = false;
   void Register(OptionParser& parser);
 };
 
 // The dialect named by the input, or null after reporting a usage error.
 const Dialect* ResolveDialect(const SqlInput& input);
-// The SQL text: --sql or all of stdin. False (after reporting) if stdin cannot be read.
-bool ReadSql(const SqlInput& input, std::string* sql);
+// The parser's limits from the input's options. False after reporting a usage error (not a positive integer).
+bool ResolveLimits(const SqlInput& input, ParseOptions* limits);
+// The SQL text: --sql or stdin. Reads at most `max_bytes` + 1 bytes of stdin: a longer input is refused (reported,
+// false) without being read whole. False (after reporting) also if stdin cannot be read.
+bool ReadSql(const SqlInput& input, size_t max_bytes, std::string* sql);
 
 // Writes `rlsq: <message>` to stderr.
 void PrintError(std::string_view message);

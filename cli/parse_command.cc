@@ -15,7 +15,9 @@ namespace rlsq::cli {
 namespace {
 
 int RunParse(const std::vector<std::string>& args) {
-  OptionParser parser("rlsq parse [--dialect NAME] [--sql TEXT] [--json | --tables [--default-schema NAME]]");
+  OptionParser parser(
+      "rlsq parse [--dialect NAME] [--sql TEXT] [--json | --tables [--default-schema NAME]] [--max-input-bytes N] "
+      "[--max-tokens N] [--max-depth N]");
   SqlInput input;
   input.Register(parser);
   bool json = false;
@@ -30,10 +32,11 @@ int RunParse(const std::vector<std::string>& args) {
   const Dialect* dialect = ResolveDialect(input);
   if (!dialect) return kExitUsage;
   std::string sql;
-  if (!ReadSql(input, &sql)) return kExitRefused;
-
   ParseOptions options;
   options.dialect = dialect;
+  if (!ResolveLimits(input, &options)) return kExitUsage;
+  if (!ReadSql(input, options.max_input_bytes, &sql)) return kExitRefused;
+
   auto parsed = ParseQuery(sql, options);
   if (!parsed.ok()) return SqlError(parsed.status());
 

@@ -16,7 +16,8 @@ constexpr int kExitBadPolicy = 4;
 int RunRewrite(const std::vector<std::string>& args) {
   OptionParser parser(
       "rlsq rewrite --policy FILE (--user NAME | --anonymous | --caller-json JSON) [--guest-rules JSON] "
-      "[--database DB] [--dialect NAME] [--sql TEXT] [--explain]");
+      "[--database DB] [--dialect NAME] [--sql TEXT] [--explain] [--max-input-bytes N] [--max-tokens N] "
+      "[--max-depth N]");
   SqlInput input;
   input.Register(parser);
   std::string policy_path, user, database, caller_json, guest_json;
@@ -58,20 +59,23 @@ int RunRewrite(const std::vector<std::string>& args) {
 
   const Dialect* dialect = ResolveDialect(input);
   if (!dialect) return kExitUsage;
-  auto engine = Engine::FromPolicyFile(policy_path, *dialect);
-  if (!engine.ok()) {
-    PrintError(ToStd(engine.status().message()));
+  ParseOptions limits;
+  if (!ResolveLimits(input, &limits)) return kExitUsage;
+  auto policy = policy::Policy::FromFile(policy_path, *dialect);
+  if (!policy.ok()) {
+    PrintError(ToStd(policy.status().message()));
     return kExitBadPolicy;
   }
+  Engine engine(std::move(*policy), /*plan_cache_capacity=*/16, limits);
   std::string sql;
-  if (!ReadSql(input, &sql)) return kExitRefused;
+  if (!ReadSql(input, limits.max_input_bytes, &sql)) return kExitRefused;
 
   RewriteOptions options;
   options.database = database;
   options.dialect = dialect;
   options.explain = explain;
   options.guest_rules = std::move(guest_rules);
-  auto result = (*engine)->rewrite(sql, caller, options);
+  auto result = engine.rewrite(sql, caller, options);
   if (!result.ok()) {
     PrintError(ToStd(result.status().message()));
     switch (result.status().code()) {

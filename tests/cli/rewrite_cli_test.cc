@@ -133,4 +133,43 @@ TEST(ParseTablesCliTest, ListsBaseTablesWithCteVisibility) {
 }
 
 }  // namespace
+// The parser's limits as flags of both subcommands: each refusal names the limit and exits 2; a bad value is a usage
+// error (exit 1); the defaults apply without the flags.
+TEST(RewriteCliTest, LimitFlags) {
+  const std::string nested = std::string(60, '(') + "1" + std::string(60, ')');
+  Result r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "alice", "--max-depth", "50", "--sql",
+                      "SELECT " + nested + " FROM nation"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("nested too deeply"));
+  EXPECT_EQ(r.out, "");
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "alice", "--max-depth", "100", "--sql",
+               "SELECT " + nested + " FROM nation"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "alice", "--max-tokens", "5", "--sql",
+               "SELECT n_name, n_nationkey FROM nation"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("too many tokens: more than 5"));
+
+  // stdin beyond --max-input-bytes is refused without being read whole; --sql goes through the parser's check.
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "alice", "--max-input-bytes", "20"},
+              "SELECT n_name FROM nation WHERE n_nationkey = 1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("1:1: input is too long: more than 20 bytes (limit 20 bytes, --max-input-bytes)"));
+  r = RunRlsq({"parse", "--max-input-bytes=20", "--sql", "SELECT n_name FROM nation WHERE n_nationkey = 1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("input is too long: 47 bytes (limit 20 bytes"));
+  r = RunRlsq({"parse", "--max-input-bytes", "47"}, "SELECT n_name FROM nation WHERE n_nationkey = 1");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+
+  for (const char* bad : {"0", "-1", "ten", "", "99999999999999999999", "4294967296"}) {
+    r = RunRlsq({"parse", "--max-depth", bad, "--sql", "SELECT 1"});
+    EXPECT_EQ(r.exit_code, 1) << bad;
+    EXPECT_THAT(r.err, HasSubstr("--max-depth needs a positive integer")) << bad;
+  }
+  r = RunRlsq({"parse", "--help"});
+  EXPECT_THAT(r.out, HasSubstr("--max-input-bytes N"));
+  EXPECT_THAT(r.out, HasSubstr("(default 4194304)"));
+}
+
 }  // namespace rlsq
