@@ -55,15 +55,23 @@ struct Engine::Snapshot {
 
 namespace {
 
+// A plan for one request: from the plan cache (valid until this thread's next plan-cache call, i.e. for the rest of
+// the request) or built for it (owned).
+struct PlanRef {
+  const rewriter::Plan* plan = nullptr;
+  std::shared_ptr<const rewriter::Plan> owned;
+  const rewriter::Plan* operator->() const { return plan; }
+  const rewriter::Plan& operator*() const { return *plan; }
+};
+
 // The plan for `sql`, bound to the snapshot's policy and `database`.
-absl::StatusOr<std::shared_ptr<const rewriter::Plan>> PlanFor(const Engine::Snapshot& snap, std::string_view sql,
-                                                              const Dialect& dialect, std::string_view database,
-                                                              bool use_cache, const ParseOptions& limits) {
+absl::StatusOr<PlanRef> PlanFor(const Engine::Snapshot& snap, std::string_view sql, const Dialect& dialect,
+                                std::string_view database, bool use_cache, const ParseOptions& limits) {
   const policy::Policy& policy = *snap.policy;
   rewriter::PlanCache* cache =
       use_cache && &dialect == &policy.dialect() ? snap.CacheFor(database) : nullptr;
   if (cache)
-    if (auto plan = cache->Find(sql)) return plan;
+    if (const rewriter::Plan* plan = cache->Find(sql)) return PlanRef{plan, nullptr};
   RLSQ_ASSIGN_OR_RETURN(std::shared_ptr<rewriter::Plan> plan,
                         rewriter::BuildPlan(sql, dialect, policy.default_schema(), limits));
   plan->table_ids.reserve(plan->reads.size());
@@ -77,8 +85,9 @@ absl::StatusOr<std::shared_ptr<const rewriter::Plan>> PlanFor(const Engine::Snap
                        : policy.permissions().LookupTable(database, read.table.schema, read.table.name));
   }
   std::shared_ptr<const rewriter::Plan> bound = std::move(plan);
-  if (cache) cache->Insert(sql, bound);
-  return bound;
+  if (cache) cache->Insert(bound);
+  const rewriter::Plan* raw = bound.get();
+  return PlanRef{raw, std::move(bound)};
 }
 
 // The caller's role set, or NotFound.

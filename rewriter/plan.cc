@@ -123,6 +123,7 @@ absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const Dial
   auto plan = std::make_shared<Plan>();
   plan->dialect = std::string(dialect.name());
   plan->sql_size = sql.size();
+  plan->sql.assign(sql);
   absl::flat_hash_map<const void*, int> target_of;  // SELECT or JOIN node -> target index
 
   for (const TableRead& r : analysis.reads) {

@@ -62,6 +62,7 @@ struct Plan {
   std::vector<int32_t> table_ids;
   std::vector<access::TableAccess> table_access;
   size_t sql_size = 0;
+  std::string sql;  // the text the plan was built from: the plan cache's key
 };
 
 // Parses `sql` (one read-only query), analyses its scopes and lays out the edit points.

@@ -5,26 +5,65 @@
 
 namespace rlsq::rewriter {
 
-PlanCache::PlanCache(size_t capacity) : per_shard_capacity_(std::max<size_t>(1, capacity / kShards)) {}
+namespace {
+std::atomic<uint64_t> next_cache_id{1};
+constexpr size_t kLocalSets = 1024;
+}  // namespace
+
+PlanCache::PlanCache(size_t capacity)
+    : id_(next_cache_id.fetch_add(1, std::memory_order_relaxed)),
+      per_shard_capacity_(std::max<size_t>(1, capacity / kShards)) {}
 
 size_t PlanCache::HashText(std::string_view sql) { return absl::Hash<absl::string_view>{}(ToAbsl(sql)); }
 
-std::shared_ptr<const Plan> PlanCache::Find(std::string_view sql) {
-  size_t h = HashText(sql);
-  Shard& s = ShardFor(h);
-  std::lock_guard<std::mutex> lock(s.mu);
-  auto it = s.map.find(Probe{sql, h});
-  if (it == s.map.end()) {
-    misses_.fetch_add(1, std::memory_order_relaxed);
-    return nullptr;
-  }
-  it->second.referenced = true;
-  hits_.fetch_add(1, std::memory_order_relaxed);
-  return it->second.plan;
+PlanCache::LocalSet& PlanCache::LocalFor(size_t hash) {
+  thread_local std::array<LocalSet, kLocalSets> front;
+  return front[hash % kLocalSets];
 }
 
-void PlanCache::Insert(std::string_view sql, std::shared_ptr<const Plan> plan) {
+const Plan* PlanCache::Remember(LocalSet& set, size_t hash, std::shared_ptr<const Plan> plan) const {
+  set.way[1] = std::move(set.way[0]);
+  set.way[0] = LocalEntry{id_, hash, std::move(plan)};
+  return set.way[0].plan.get();
+}
+
+void PlanCache::CountLocalHit() {
+  static std::atomic<uint32_t> next_home{0};
+  thread_local uint32_t home = next_home.fetch_add(1, std::memory_order_relaxed);
+  local_hits_[home % kLocalCounters].hits.fetch_add(1, std::memory_order_relaxed);
+}
+
+const Plan* PlanCache::Find(std::string_view sql) {
   size_t h = HashText(sql);
+  LocalSet& set = LocalFor(h);
+  for (int w = 0; w < 2; ++w) {
+    const LocalEntry& e = set.way[w];
+    if (e.cache_id == id_ && e.hash == h && e.plan->sql == sql) {
+      if (w) std::swap(set.way[0], set.way[1]);  // most recent first (swapping shared_ptrs counts nothing)
+      CountLocalHit();
+      return set.way[0].plan.get();
+    }
+  }
+  Shard& s = ShardFor(h);
+  std::shared_ptr<const Plan> plan;
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    auto it = s.map.find(Probe{sql, h});
+    if (it == s.map.end()) {
+      ++s.misses;
+      return nullptr;
+    }
+    it->second.referenced = true;
+    ++s.hits;
+    plan = it->second.plan;
+  }
+  return Remember(set, h, std::move(plan));
+}
+
+void PlanCache::Insert(std::shared_ptr<const Plan> plan) {
+  std::string_view sql = plan->sql;
+  size_t h = HashText(sql);
+  Remember(LocalFor(h), h, plan);
   Shard& s = ShardFor(h);
   std::lock_guard<std::mutex> lock(s.mu);
   if (s.map.contains(Probe{sql, h})) return;
@@ -41,7 +80,26 @@ void PlanCache::Insert(std::string_view sql, std::shared_ptr<const Plan> plan) {
     }
     if (!evicted) s.map.erase(s.map.begin());
   }
-  s.map.emplace(Key{std::string(sql), h}, Entry{std::move(plan), false});
+  s.map.emplace(Key{sql, h}, Entry{std::move(plan), false});
+}
+
+uint64_t PlanCache::hits() const {
+  uint64_t n = 0;
+  for (const LocalCounter& c : local_hits_) n += c.hits.load(std::memory_order_relaxed);
+  for (const Shard& s : shards_) {
+    std::lock_guard<std::mutex> lock(s.mu);
+    n += s.hits;
+  }
+  return n;
+}
+
+uint64_t PlanCache::misses() const {
+  uint64_t n = 0;
+  for (const Shard& s : shards_) {
+    std::lock_guard<std::mutex> lock(s.mu);
+    n += s.misses;
+  }
+  return n;
 }
 
 size_t PlanCache::size() const {
