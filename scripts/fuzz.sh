@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets (clang-14, -fsanitize=fuzzer,address,undefined; every library instrumented) into
 # ${FUZZ_BUILD_DIR:-build-fuzz}, generates the seed corpora from the shared query corpus, replays
 # fuzz/regressions/, then runs each target for N minutes (default 5; fractions such as 0.5 are fine).
-#   scripts/fuzz.sh [minutes] [target...]      targets: lexer parser rewrite policy (default: all)
+#   scripts/fuzz.sh [minutes] [target...]      targets: lexer parser rewrite policy template (default: all)
 # Env: FUZZ_BUILD_DIR, FUZZ_JOBS (parallel libFuzzer workers per target, default 1), FUZZ_SEED_SETS (corpus sets
 # used as seeds, default "tpch tpcds charts"; CI uses "tpch charts" to keep the seed pass short).
 # New inputs found are kept in $FUZZ_BUILD_DIR/fuzz/corpus/<target>/; crashes go to $FUZZ_BUILD_DIR/fuzz/artifacts/.
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 minutes=${1:-5}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(lexer parser rewrite policy)
+((${#targets[@]})) || targets=(lexer parser rewrite policy template)
 B=${FUZZ_BUILD_DIR:-build-fuzz}
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 args=()
@@ -43,6 +43,7 @@ for t in "${targets[@]}"; do
   regs=()
   case $t in
     policy) for f in fuzz/regressions/*.json; do [ -f "$f" ] && regs+=("$f"); done ;;
+    template) for f in fuzz/regressions/*.clause; do [ -f "$f" ] && regs+=("$f"); done ;;
     *) for f in fuzz/regressions/*.sql; do [ -f "$f" ] && regs+=("$f"); done ;;
   esac
   if ((${#regs[@]})); then
