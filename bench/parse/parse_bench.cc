@@ -10,7 +10,6 @@
 // After the runs a summary: median rlsq warm, median pg_query, their ratio, and the SLL fallbacks of one pass over
 // all queries (wall time, then the same medians in CPU time). Exit code 1 if any query fails to parse.
 #include <benchmark/benchmark.h>
-#include <pg_query.h>
 
 #include <algorithm>
 #include <chrono>
@@ -24,6 +23,7 @@
 #include <vector>
 
 #include "bench/common/bench_corpus.h"
+#include "bench/common/pg_query_ref.h"
 #include "lib/parser/parser.h"
 
 namespace {
@@ -62,18 +62,7 @@ void BM_RlsqWarm(benchmark::State& state, const Query* q) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * q->sql.size()));
 }
 
-void BM_PgQuery(benchmark::State& state, const Query* q) {
-  for (auto _ : state) {
-    PgQueryParseResult result = pg_query_parse(q->sql.c_str());
-    bool failed = result.error != nullptr;
-    pg_query_free_parse_result(result);
-    if (failed) {
-      state.SkipWithError("pg_query_parse failed");
-      break;
-    }
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * q->sql.size()));
-}
+void BM_PgQuery(benchmark::State& state, const Query* q) { rlsq::bench::PgQueryParseLoop(state, q->sql); }
 
 // Console output as usual, and keeps each benchmark's time per iteration (microseconds) for the summary.
 class SummaryReporter : public benchmark::ConsoleReporter {

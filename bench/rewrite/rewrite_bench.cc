@@ -5,6 +5,8 @@
 //                           lookup, splice.
 //   cached/<set>/<query>    Engine::rewrite on a plan-cache hit: one hash lookup of the text, predicate lookups,
 //                           splice.
+//   pg_query/<set>/<query>  libpg_query's pg_query_parse on the same text: the yardstick of the CI budget
+//                           (bench/budget.json), measured in the same run, interleaved query by query.
 //
 // The policy is generated at start-up: every base table the corpus reads gets one Regular filter for the benchmark
 // user's role, and every fourth table a second filter in a shared group (so ORed groups are exercised). After the
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "bench/common/bench_corpus.h"
+#include "bench/common/pg_query_ref.h"
 #include "lib/common/str_cat.h"
 #include "lib/parser/parser.h"
 #include "rewriter/engine.h"
@@ -85,6 +88,8 @@ void BM_Parse(benchmark::State& state, const Query* q) {
   }
 }
 
+void BM_PgQuery(benchmark::State& state, const Query* q) { rlsq::bench::PgQueryParseLoop(state, q->sql); }
+
 void BM_Rewrite(benchmark::State& state, const Query* q, bool cached) {
   rlsq::Engine& engine = TheEngine();
   rlsq::RewriteOptions options;
@@ -139,10 +144,12 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     std::printf("\nsummary over %zu TPC-H+TPC-DS queries (median per query):\n", get(times_, "parse").size());
     for (const auto* m : {&times_, &cpu_times_}) {
       double parse = Median(get(*m, "parse")), uncached = Median(get(*m, "uncached")),
-             cached = Median(get(*m, "cached"));
+             cached = Median(get(*m, "cached")), pg = Median(get(*m, "pg_query"));
       std::printf("  %s time: parse only %.2f us; rewrite uncached %.2f us (%.2fx parse; target <= 1.5x); "
-                  "rewrite on a cache hit %.3f us (target <= 1 us)\n",
-                  m == &times_ ? "wall" : "CPU", parse, uncached, parse > 0 ? uncached / parse : 0, cached);
+                  "rewrite on a cache hit %.3f us (target <= 1 us); pg_query_parse %.2f us "
+                  "(uncached rewrite %.2fx pg_query_parse)\n",
+                  m == &times_ ? "wall" : "CPU", parse, uncached, parse > 0 ? uncached / parse : 0, cached, pg,
+                  pg > 0 ? uncached / pg : 0);
     }
   }
 
@@ -158,6 +165,7 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("parse/" + id).c_str(), BM_Parse, &q)->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("uncached/" + id).c_str(), BM_Rewrite, &q, false)->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("cached/" + id).c_str(), BM_Rewrite, &q, true)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("pg_query/" + id).c_str(), BM_PgQuery, &q)->Unit(benchmark::kMicrosecond);
   }
   benchmark::Initialize(&argc, argv);
   TheEngine();  // build the policy before timing
