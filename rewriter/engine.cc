@@ -161,7 +161,7 @@ absl::StatusOr<CallerIdentity> ParseCallerJson(std::string_view text) {
   if (!doc->is_object()) return absl::InvalidArgumentError("bad caller JSON: must be an object");
   CallerIdentity id;
   for (const auto& [key, v] : doc->members) {
-    auto type_error = [&](const char* want) {
+    auto type_error = [&key = key](const char* want) {  // clang 14 cannot capture a structured binding implicitly
       return absl::InvalidArgumentError(Cat("bad caller JSON: \"", key, "\" must be ", want));
     };
     if (key == "username") {

@@ -205,13 +205,15 @@ absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
   std::string out;
   out.reserve(sql.size() + extra);
   // The target's predicate: its reads' predicates ANDed, each qualified with the read's name.
+  absl::Status rendered;  // the first Render error (a templated filter without its values): nothing is returned
   auto emit_predicate = [&](int t) {
     bool first = true;
     for (int r : plan.target_reads[t]) {
       if (!has(r)) continue;
       if (!first) out += " AND ";
       first = false;
-      predicates[r]->Render(plan.reads[r].qualifier, &out, bindings);
+      absl::Status s = predicates[r]->Render(plan.reads[r].qualifier, &out, bindings);
+      if (rendered.ok()) rendered = s;
     }
   };
   uint32_t cursor = 0;
@@ -244,6 +246,7 @@ absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
     *changed = true;
   }
   out.append(sql.substr(cursor));
+  RLSQ_RETURN_IF_ERROR(rendered);
   return out;
 }
 

@@ -266,7 +266,12 @@ class Reader {
 
 }  // namespace
 
-absl::StatusOr<Value> Parse(std::string_view text) { return Reader(text).Document(); }
+absl::StatusOr<Value> Parse(std::string_view text) {
+  // JSON text is UTF-8 (RFC 8259); policy values end up in SQL, which must be valid UTF-8 too.
+  if (size_t bad = FindInvalidUtf8(text); bad != text.size())
+    return SqlErrorAt(text, static_cast<uint32_t>(bad), InvalidUtf8Message(text, bad));
+  return Reader(text).Document();
+}
 
 void AppendString(std::string_view s, std::string* out) {
   out->push_back('"');

@@ -39,7 +39,8 @@ struct Value {
 
 const char* TypeName(Value::Type t);
 
-// Parses one JSON document. Errors: InvalidArgument "line:column: message".
+// Parses one JSON document, which must be strict UTF-8 without NUL bytes. Errors: InvalidArgument
+// "line:column: message".
 absl::StatusOr<Value> Parse(std::string_view text);
 
 // Appends `s` as a JSON string literal (with quotes).

@@ -35,37 +35,6 @@ inline uint32_t CombineSurrogates(uint32_t first, uint32_t second) {
   return ((first & 0x3FF) << 10) + 0x10000 + (second & 0x3FF);
 }
 
-// Length of the strict UTF-8 sequence starting at p[0] (1..4), or 0 if it is invalid or a NUL byte.
-inline size_t Utf8SequenceLength(const unsigned char* p, size_t avail) {
-  unsigned char c = p[0];
-  if (c < 0x80) return c == 0 ? 0 : 1;
-  auto cont = [&](size_t i, unsigned char lo, unsigned char hi) { return i < avail && p[i] >= lo && p[i] <= hi; };
-  if (c >= 0xC2 && c <= 0xDF) return cont(1, 0x80, 0xBF) ? 2 : 0;
-  if (c == 0xE0) return cont(1, 0xA0, 0xBF) && cont(2, 0x80, 0xBF) ? 3 : 0;  // no overlongs
-  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2, 0x80, 0xBF) ? 3 : 0;  // no surrogates
-  if (c >= 0xE1 && c <= 0xEF) return cont(1, 0x80, 0xBF) && cont(2, 0x80, 0xBF) ? 3 : 0;
-  if (c == 0xF0) return cont(1, 0x90, 0xBF) && cont(2, 0x80, 0xBF) && cont(3, 0x80, 0xBF) ? 4 : 0;
-  if (c >= 0xF1 && c <= 0xF3) return cont(1, 0x80, 0xBF) && cont(2, 0x80, 0xBF) && cont(3, 0x80, 0xBF) ? 4 : 0;
-  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2, 0x80, 0xBF) && cont(3, 0x80, 0xBF) ? 4 : 0;  // <= U+10FFFF
-  return 0;
-}
-
-// PostgreSQL-style message naming the offending bytes.
-std::string InvalidUtf8Message(std::string_view text, size_t at) {
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data()) + at;
-  size_t avail = text.size() - at;
-  if (p[0] == 0) return "invalid byte sequence for encoding \"UTF8\": 0x00 (NUL byte)";
-  size_t want = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC0 ? 2 : 1;
-  if (want > avail) want = avail;
-  std::string msg = "invalid byte sequence for encoding \"UTF8\":";
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (size_t i = 0; i < want; ++i) {
-    char b[6] = {' ', '0', 'x', kHex[p[i] >> 4], kHex[p[i] & 15], 0};
-    msg += b;
-  }
-  return msg;
-}
-
 // Single-quoted literal flavours.
 enum class QuoteMode : uint8_t {
   kStandard,  // '' escapes a quote, backslash ordinary
@@ -836,39 +805,6 @@ class Scanner {
 
 }  // namespace
 
-namespace {
-
-// Offset of the first invalid byte (or text.size()); *ascii tells whether every byte is below 0x80.
-size_t ValidateUtf8(std::string_view text, bool* ascii) {
-  const unsigned char* s = reinterpret_cast<const unsigned char*>(text.data());
-  size_t n = text.size();
-  size_t i = 0;
-  constexpr uint64_t kHigh = 0x8080808080808080ULL;
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  while (i < n) {
-    // ASCII fast path: 8 bytes without high bits and without zero bytes.
-    while (i + 8 <= n) {
-      uint64_t v;
-      std::memcpy(&v, s + i, 8);
-      if (((v & kHigh) | ((v - kOnes) & ~v & kHigh)) != 0) break;
-      i += 8;
-    }
-    if (i >= n) break;
-    size_t len = Utf8SequenceLength(s + i, n - i);
-    if (len == 0) return i;
-    if (len > 1) *ascii = false;
-    i += len;
-  }
-  return n;
-}
-
-}  // namespace
-
-size_t FindInvalidUtf8(std::string_view text) {
-  bool ascii = true;
-  return ValidateUtf8(text, &ascii);
-}
-
 Lexer::Lexer(const LexerConfig& config) : config_(config) {
   std::memset(classes_, 0, sizeof(classes_));
   for (int c = 0; c < 256; ++c) {
@@ -896,7 +832,7 @@ Lexer::Lexer(const LexerConfig& config) : config_(config) {
 absl::Status Lexer::Tokenize(std::string_view sql, Arena& arena, std::vector<Token>* out) const {
   if (sql.size() >= 0xFFFFFFF0u) return absl::InvalidArgumentError("1:1: query text too long");
   bool ascii = true;
-  size_t bad = ValidateUtf8(sql, &ascii);
+  size_t bad = FindInvalidUtf8(sql, &ascii);
   if (bad != sql.size()) return SqlErrorAt(sql, static_cast<uint32_t>(bad), InvalidUtf8Message(sql, bad));
   Scanner scanner(*this, sql, arena, ascii);
   return scanner.Run(out);

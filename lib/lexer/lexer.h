@@ -7,6 +7,8 @@
 // see lib/dialect/postgres_dialect.cc for the values and tests/lexer/ for the rules, checked against a real server.
 #pragma once
 
+#include "lib/common/utf8.h"  // FindInvalidUtf8
+
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -94,7 +96,5 @@ class Lexer {
   uint8_t classes_[256];
 };
 
-// Returns the offset of the first byte that is not valid strict UTF-8 (or a NUL byte), or text.size().
-size_t FindInvalidUtf8(std::string_view text);
 
 }  // namespace rlsq

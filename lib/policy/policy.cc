@@ -93,7 +93,7 @@ void ClauseTemplate::Render(std::string_view qualifier, std::string* out, const 
   }
 }
 
-void Predicate::Render(std::string_view qualifier, std::string* out, const Bindings* bindings) const {
+absl::Status Predicate::Render(std::string_view qualifier, std::string* out, const Bindings* bindings) const {
   for (size_t t = 0; t < terms.size(); ++t) {
     if (t) out->append(" AND ");
     const Term& term = terms[t];
@@ -102,11 +102,19 @@ void Predicate::Render(std::string_view qualifier, std::string* out, const Bindi
       if (f) out->append(" OR ");
       out->push_back('(');
       const RlsFilter* filter = term.filters[f];
-      filter->printed.Render(qualifier, out, filter->printed.has_values() ? bindings->For(filter) : nullptr);
+      const std::string* bound = nullptr;
+      if (filter->printed.has_values()) {
+        bound = bindings ? bindings->For(filter) : nullptr;
+        if (!bound)
+          return absl::FailedPreconditionError(
+              Cat("rlsq internal error: filter \"", filter->name, "\" rendered without its template values"));
+      }
+      filter->printed.Render(qualifier, out, bound);
       out->push_back(')');
     }
     if (term.filters.size() > 1) out->push_back(')');
   }
+  return absl::OkStatus();
 }
 
 bool Predicate::has_values() const {

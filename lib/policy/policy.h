@@ -90,8 +90,10 @@ struct Predicate {
   std::vector<Term> terms;
   bool empty() const { return terms.empty(); }
   // Appends the predicate text: (c1) AND ((c2) OR (c3)) ..., columns qualified with `qualifier` (already quoted);
-  // template values from `bindings` (required when a filter has values).
-  void Render(std::string_view qualifier, std::string* out, const Bindings* bindings = nullptr) const;
+  // template values from `bindings`. FailedPrecondition (and `out` is not usable) when a filter has values that
+  // `bindings` does not hold.
+  [[nodiscard]] absl::Status Render(std::string_view qualifier, std::string* out,
+                                    const Bindings* bindings = nullptr) const;
   bool has_values() const;
 };
 

@@ -5,6 +5,7 @@
 #include "lib/common/arena.h"
 #include "lib/common/status.h"
 #include "lib/common/str_cat.h"
+#include "lib/common/utf8.h"
 
 namespace rlsq::policy {
 
@@ -28,10 +29,13 @@ const char* MacroName(const Macro& m) {
   return "?";
 }
 
-bool HasNul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
+// A value SQL text cannot hold: a NUL byte or bytes that are not UTF-8 (values from the JSON reader are UTF-8
+// already; callers built through the API may not be).
+bool NotSqlText(std::string_view s) { return FindInvalidUtf8(s) != s.size(); }
+constexpr const char* kNotSqlText = " holds a NUL byte or bytes that are not UTF-8, which SQL text cannot hold";
 
 absl::Status AppendString(std::string_view what, std::string_view value, const Dialect& d, std::string* out) {
-  if (HasNul(value)) return absl::InvalidArgumentError(Cat(what, " holds a NUL byte, which SQL text cannot hold"));
+  if (NotSqlText(value)) return absl::InvalidArgumentError(Cat(what, kNotSqlText));
   d.AppendStringLiteral(value, out);
   return absl::OkStatus();
 }
@@ -43,7 +47,7 @@ absl::Status AppendScalar(const Macro& m, const json::Value& v, const Dialect& d
                           std::string* out) {
   switch (v.type) {
     case json::Value::Type::kString:
-      if (HasNul(v.text)) return AppendString(Describe(m), v.text, d, out);
+      if (NotSqlText(v.text)) return AppendString(Describe(m), v.text, d, out);
       d.AppendStringLiteral(v.text, out);
       return absl::OkStatus();
     case json::Value::Type::kNumber:
@@ -62,8 +66,7 @@ absl::Status AppendScalar(const Macro& m, const json::Value& v, const Dialect& d
 absl::Status ScalarText(const Macro& m, const json::Value& v, std::string* out) {
   switch (v.type) {
     case json::Value::Type::kString:
-      if (HasNul(v.text))
-        return absl::InvalidArgumentError(Cat(Describe(m), " holds a NUL byte, which SQL text cannot hold"));
+      if (NotSqlText(v.text)) return absl::InvalidArgumentError(Cat(Describe(m), kNotSqlText));
       out->append(v.text);
       return absl::OkStatus();
     case json::Value::Type::kNumber: out->append(v.text); return absl::OkStatus();
@@ -145,17 +148,19 @@ absl::StatusOr<Macro> ParseMacro(std::string_view text) {
     const auto& r = x3::_attr(ctx);
     args.push_back({true, std::string(r.begin(), r.end())});
   };
-  const auto ident = x3::raw[x3::lexeme[(x3::alpha | x3::char_('_')) >> *(x3::alnum | x3::char_('_'))]];
+  // ASCII classes spelled out: Spirit's x3::alpha / alnum / digit / space classify with the C library, whose
+  // behaviour for bytes >= 0x80 (negative chars) is undefined (Boost asserts on them; fuzz_template found it).
+  const auto digit = x3::char_('0', '9');
+  const auto ident = x3::raw[x3::lexeme[x3::char_("a-zA-Z_") >> *x3::char_("a-zA-Z0-9_")]];
   const auto single = x3::lexeme['\'' >> x3::raw[*(x3::char_ - '\'')] >> '\''];
   const auto dbl = x3::lexeme['"' >> x3::raw[*(x3::char_ - '"')] >> '"'];
   const auto number = x3::raw[x3::lexeme[-x3::char_("-+") >>
-                                         ((+x3::digit >> -(x3::char_('.') >> *x3::digit)) |
-                                          (x3::char_('.') >> +x3::digit)) >>
-                                         -(x3::char_("eE") >> -x3::char_("-+") >> +x3::digit)]];
+                                         ((+digit >> -(x3::char_('.') >> *digit)) | (x3::char_('.') >> +digit)) >>
+                                         -(x3::char_("eE") >> -x3::char_("-+") >> +digit)]];
   const auto arg = single[add_string] | dbl[add_string] | number[add_number];
   const auto grammar = ident[set_name] >> '(' >> -(arg % ',') >> ')';
   auto first = text.begin();
-  bool ok = x3::phrase_parse(first, text.end(), grammar, x3::space);
+  bool ok = x3::phrase_parse(first, text.end(), grammar, x3::char_(" \t\n\r\f\v"));
   if (!ok || first != text.end())
     return absl::InvalidArgumentError(Cat("bad template {{", text, "}}: expected macro(arguments)"));
   Macro m;
@@ -188,8 +193,8 @@ absl::StatusOr<Macro> ParseMacro(std::string_view text) {
       m.has_default = true;
       m.default_is_number = args[1].is_number;
       m.default_value = args[1].text;
-      if (!m.default_is_number && HasNul(m.default_value))
-        return absl::InvalidArgumentError(Cat("bad template {{", text, "}}: NUL byte in the default"));
+      if (!m.default_is_number && NotSqlText(m.default_value))
+        return absl::InvalidArgumentError(Cat("bad template {{", text, "}}: a NUL byte or bytes that are not UTF-8 in the default"));
     }
   } else {
     return absl::InvalidArgumentError(Cat("unknown template macro \"", name,

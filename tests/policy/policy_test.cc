@@ -54,7 +54,7 @@ TEST(PolicyTest, SupersetSemantics) {
   ASSERT_EQ(bn->terms.size(), 1u);
   EXPECT_EQ(bn->terms[0].filters.size(), 2u);
   std::string text;
-  bn->Render("n", &text);
+  RLSQ_ASSERT_OK(bn->Render("n", &text));
   EXPECT_EQ(text, "((n.n_regionkey = 3) OR (n.n_regionkey = 2))");
   // Base: applies to everyone but holders of its roles.
   EXPECT_NE(p->PredicateFor(nobody, customer), nullptr);
@@ -70,7 +70,7 @@ TEST(PolicyTest, UngroupedFiltersAndGroupsAreAnded) {
       {"name": "c", "filter_type": "Regular", "tables": ["t"], "roles": ["R"], "clause": "z = 1 OR z = 2"},
       {"name": "d", "filter_type": "Base", "tables": ["t"], "roles": [], "group_key": "g", "clause": "y = 2"}]})"));
   std::string text;
-  p->PredicateFor(0, TableName{"", "public", "t"}.Key())->Render("q", &text);
+  RLSQ_ASSERT_OK(p->PredicateFor(0, TableName{"", "public", "t"}.Key())->Render("q", &text));
   EXPECT_EQ(text, "(q.x = 1) AND ((q.y = 1) OR (q.y = 2)) AND (q.z = 1 OR q.z = 2)");
 }
 

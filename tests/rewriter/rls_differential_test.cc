@@ -17,6 +17,7 @@
 #include "rewriter/engine.h"
 #include "tests/support/corpus.h"
 #include "tests/support/pg_server.h"
+#include "lib/common/status.h"
 #include "tests/support/status_matchers.h"
 
 namespace rlsq {
@@ -116,7 +117,7 @@ class RlsDifferentialTest : public ::testing::Test {
         policy::Predicate one;
         one.terms.push_back(pred->terms[t]);
         std::string text;
-        one.Render(pool.table, &text);
+        RLSQ_RETURN_IF_ERROR(one.Render(pool.table, &text));
         Append(&sql, "CREATE POLICY term", t, " ON ", pool.table, " AS RESTRICTIVE FOR SELECT TO probe USING (", text,
                "); ");
       }

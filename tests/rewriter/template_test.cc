@@ -287,6 +287,33 @@ TEST(TemplateTest, NulIsRefused) {
   EXPECT_THAT(policy::ParseMacro(std::string_view("user_attr('v', 'a\0')", 20)), StatusIs(absl::StatusCode::kInvalidArgument, "NUL"));
 }
 
+TEST(TemplateTest, NonUtf8IsRefused) {
+  // fuzz_policy found a policy whose attribute held the raw byte 0xba: the rewrite then held bytes PostgreSQL (and
+  // rlsq's own lexer) refuse. The JSON reader refuses them now, in policies and in callers alike, naming the place.
+  EXPECT_THAT(ParseCallerJson("{\"username\": \"MACHI\xba\"}"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "1:20: invalid byte sequence for encoding \"UTF8\": 0xba"));
+  EXPECT_THAT(policy::Policy::FromJson("{\"roles\": [], \"users\": [{\"username\": \"u\", \"roles\": [],\n"
+                                       "\"attributes\": {\"a\": \"\xc3\x28\"}}]}",
+                                       Dialect::Postgres()),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "bad policy: JSON: 2:22: invalid byte sequence for encoding \"UTF8\": 0xc3 0x28"));
+  // Values built through the API are checked when bound.
+  std::string name = "caf\xe9";  // Latin-1, not UTF-8
+  policy::UserContext user;
+  user.username = &name;
+  policy::TemplateValue scalar;
+  scalar.macros.push_back(*policy::ParseMacro("current_username()"));
+  std::string out;
+  EXPECT_THAT(policy::RenderValue(scalar, user, Dialect::Postgres(), &out),
+              StatusIs(absl::StatusCode::kInvalidArgument, "not UTF-8"));
+  // Macro text with non-ASCII bytes is a clean error (Spirit's character classes are not used on them).
+  EXPECT_THAT(policy::ParseMacro("user_attr\xd3('uni')"), StatusIs(absl::StatusCode::kInvalidArgument, "expected"));
+  EXPECT_THAT(policy::ParseMacro("\xc3\xa9t\xc3\xa9()"), StatusIs(absl::StatusCode::kInvalidArgument, "expected"));
+  RLSQ_ASSERT_OK_AND_ASSIGN(policy::Macro m, policy::ParseMacro("user_attr('r\xc3\xa9gion', '\xe2\x82\xac')"));
+  EXPECT_EQ(m.key, "r\xc3\xa9gion");
+  EXPECT_EQ(m.default_value, "\xe2\x82\xac");
+}
+
 // ---- inline callers ----
 
 TEST(TemplateTest, InlineCaller) {
