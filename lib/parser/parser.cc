@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "PostgresParser.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "lib/common/str_cat.h"
 #include "antlr4-runtime.h"
@@ -86,8 +87,14 @@ class FastParser final : public P {
 // seek/mark, no std::function, no clearing of the merge cache, whose hash table keeps the bucket array of its
 // largest use and is memset on every clear). Only a DFA accept state that needs neither full context nor
 // predicates answers here; anything else (missing edge, error state, conflicts) goes to the runtime's
-// adaptivePredict, which computes and caches the missing states exactly as before. Locks as the runtime does:
-// the DFA start state under _stateLock (or _edgeLock for precedence DFAs), edges under _edgeLock.
+// adaptivePredict, which computes and caches the missing states exactly as before.
+//
+// The runtime guards the shared DFA with two process-wide locks (_stateLock, _edgeLock), taken twice per lookup; with
+// two threads parsing, their mutex was a cache line every DFA step wrote from both cores. So each simulator (one per
+// thread) keeps its own copy of the start states and edges it has read: a DFA state is never freed while the parser
+// exists and an edge, once added, never changes its target (the runtime adds states through a canonicalizing set), so
+// a copy stays right. Only edges not seen by this thread yet are read under the runtime's locks; missing edges are not
+// remembered (another thread may add them).
 class FastSimulator final : public antlr4::atn::ParserATNSimulator {
  public:
   FastSimulator(antlr4::Parser* parser, const antlr4::atn::ATN& atn, std::vector<antlr4::dfa::DFA>& dfas,
@@ -97,19 +104,10 @@ class FastSimulator final : public antlr4::atn::ParserATNSimulator {
   size_t adaptivePredict(antlr4::TokenStream* input, size_t decision,
                          antlr4::ParserRuleContext* outer) override {
     antlr4::dfa::DFA& dfa = decisionToDFA[decision];
-    antlr4::dfa::DFAState* s;
-    if (dfa.isPrecedenceDfa()) {
-      _edgeLock.readLock();
-      s = dfa.getPrecedenceStartState(parser->getPrecedence());
-      _edgeLock.readUnlock();
-    } else {
-      _stateLock.readLock();
-      s = dfa.s0;
-      _stateLock.readUnlock();
-    }
+    antlr4::dfa::DFAState* s = StartState(dfa);
     if (s != nullptr) {
       for (ssize_t i = 1;; ++i) {
-        s = getExistingTargetState(s, input->LA(i));
+        s = Edge(s, input->LA(i));
         if (s == nullptr || s == ERROR.get() || s->requiresFullContext) break;
         if (s->isAcceptState) {
           if (s->predicates.empty()) return s->prediction;
@@ -129,7 +127,38 @@ class FastSimulator final : public antlr4::atn::ParserATNSimulator {
   }
 
  private:
+  // Keys: (DFA state, token type) for edges; (DFA, precedence) for precedence start states; (DFA, kStart) otherwise.
+  using Key = std::pair<const void*, size_t>;
+  static constexpr size_t kStart = ~size_t{0} - 1;  // no token type or precedence takes this value
+
+  antlr4::dfa::DFAState* StartState(antlr4::dfa::DFA& dfa) {
+    bool precedence = dfa.isPrecedenceDfa();
+    Key key{&dfa, precedence ? static_cast<size_t>(parser->getPrecedence()) : kStart};
+    if (auto it = known_.find(key); it != known_.end()) return it->second;
+    antlr4::dfa::DFAState* s;
+    if (precedence) {
+      _edgeLock.readLock();
+      s = dfa.getPrecedenceStartState(parser->getPrecedence());
+      _edgeLock.readUnlock();
+    } else {
+      _stateLock.readLock();
+      s = dfa.s0;
+      _stateLock.readUnlock();
+    }
+    if (s != nullptr) known_.emplace(key, s);
+    return s;
+  }
+
+  antlr4::dfa::DFAState* Edge(antlr4::dfa::DFAState* from, size_t token) {
+    Key key{from, token};
+    if (auto it = known_.find(key); it != known_.end()) return it->second;
+    antlr4::dfa::DFAState* to = getExistingTargetState(from, token);  // under the runtime's edge lock
+    if (to != nullptr) known_.emplace(key, to);
+    return to;
+  }
+
   bool slow_ = false;
+  absl::flat_hash_map<Key, antlr4::dfa::DFAState*> known_;
 };
 
 // One ANTLR pipeline per thread, reused across calls. The ATN and its DFA cache are static in the generated
