@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Builds rlsq with ASan+UBSan (-DRLSQ_SANITIZE=ON, RelWithDebInfo, g++) into ${SAN_BUILD_DIR:-build-asan} and runs
-# the ctest suite under the sanitizers; LeakSanitizer (on by default with ASan) makes any leak a test failure.
+# The hardening build: clang-14 with ASan + UBSan (every UBSan report fatal) and libFuzzer's coverage
+# instrumentation (-fsanitize=fuzzer-no-link), -O1 with line tables, into ${SAN_BUILD_DIR:-build-asan}. It builds the
+# whole test suite and the libFuzzer targets, then runs the suite under the sanitizers; LeakSanitizer (on with ASan)
+# makes any leak a test failure. The same build serves `FUZZ_BUILD_DIR=build-asan scripts/fuzz.sh`, so CI compiles
+# the instrumented code once for both.
 #   scripts/test-sanitizers.sh [ctest args]       e.g. -L postgres, -LE postgres, -R parser
 # Env: SAN_BUILD_DIR; SAN_LABELS_EXCLUDE (a ctest -LE regex; default empty = the whole suite).
 # Exit code: 0 when every test passes with no sanitizer report.
@@ -15,13 +18,15 @@ elif [ ! -d ../shared/corpus/tpch ] && [ -d /work/shared/corpus/tpch ]; then
   args+=("-DRLSQ_CORPUS_DIR=/work/shared/corpus")
 fi
 if [ ! -f "$B/build.ninja" ] || ((${#args[@]})); then
-  cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRLSQ_SANITIZE=ON -DRLSQ_BUILD_BENCH=OFF \
-    ${args[@]+"${args[@]}"} >/dev/null
+  cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14 \
+    -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only" \
+    -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link -fno-sanitize-recover=undefined" \
+    -DRLSQ_SANITIZE=ON -DRLSQ_BUILD_FUZZ=ON -DRLSQ_BUILD_BENCH=OFF ${args[@]+"${args[@]}"} >/dev/null
 fi
 cmake --build "$B" -j"$(nproc)"
 
-# halt_on_error makes every UBSan report fatal (the build keeps UBSan's default recover mode, so without it a
-# report would only be printed). The libantlr4-runtime shared library is not instrumented; nothing to suppress.
+# -fno-sanitize-recover and halt_on_error make every UBSan report fatal. The libantlr4-runtime shared library is not
+# instrumented; nothing to suppress.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export RLSQ_MEMORY_REWRITES=${RLSQ_MEMORY_REWRITES:-20000}
