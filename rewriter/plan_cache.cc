@@ -83,32 +83,24 @@ void PlanCache::Insert(std::shared_ptr<const Plan> plan) {
   s.map.emplace(Key{sql, h}, Entry{std::move(plan), false});
 }
 
+template <class F>
+uint64_t PlanCache::SumShards(F&& of) const {
+  uint64_t n = 0;
+  for (const Shard& s : shards_) {
+    std::lock_guard<std::mutex> lock(s.mu);
+    n += of(s);
+  }
+  return n;
+}
+
 uint64_t PlanCache::hits() const {
-  uint64_t n = 0;
+  uint64_t n = SumShards([](const Shard& s) { return s.hits; });
   for (const LocalCounter& c : local_hits_) n += c.hits.load(std::memory_order_relaxed);
-  for (const Shard& s : shards_) {
-    std::lock_guard<std::mutex> lock(s.mu);
-    n += s.hits;
-  }
   return n;
 }
 
-uint64_t PlanCache::misses() const {
-  uint64_t n = 0;
-  for (const Shard& s : shards_) {
-    std::lock_guard<std::mutex> lock(s.mu);
-    n += s.misses;
-  }
-  return n;
-}
+uint64_t PlanCache::misses() const { return SumShards([](const Shard& s) { return s.misses; }); }
 
-size_t PlanCache::size() const {
-  size_t n = 0;
-  for (const Shard& s : shards_) {
-    std::lock_guard<std::mutex> lock(s.mu);
-    n += s.map.size();
-  }
-  return n;
-}
+size_t PlanCache::size() const { return SumShards([](const Shard& s) { return s.map.size(); }); }
 
 }  // namespace rlsq::rewriter

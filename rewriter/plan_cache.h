@@ -91,6 +91,9 @@ class PlanCache {
   };
   static constexpr size_t kLocalCounters = 64;
   void CountLocalHit();
+  // The sum of `of(shard)` over the shards, each read under its lock.
+  template <class F>
+  uint64_t SumShards(F&& of) const;
 
   Shard& ShardFor(size_t hash) { return shards_[(hash >> 56) % kShards]; }
 

@@ -21,10 +21,14 @@ if [ -n "${RLSQ_CORPUS_DIR:-}" ]; then
 elif [ ! -d ../shared/corpus/tpch ] && [ -d /work/shared/corpus/tpch ]; then
   args+=("-DRLSQ_CORPUS_DIR=/work/shared/corpus")
 fi
-if [ ! -f "$B/build.ninja" ] || ((${#args[@]})); then
+if [ ! -f "$B/build.ninja" ]; then
   cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
     -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
     -DRLSQ_BUILD_FUZZ=ON -DRLSQ_BUILD_TESTS=OFF -DRLSQ_BUILD_BENCH=OFF ${args[@]+"${args[@]}"} >/dev/null
+elif ((${#args[@]})); then
+  # An existing build (e.g. build-asan from scripts/test-sanitizers.sh, which has the fuzz targets): keep its flags,
+  # only point it at the corpus.
+  cmake -S . -B "$B" ${args[@]+"${args[@]}"} >/dev/null
 fi
 build_targets=(fuzz_seeds)
 for t in "${targets[@]}"; do build_targets+=("fuzz_$t"); done
