@@ -8,13 +8,12 @@
 //       speedup_min / speedup_max, one_thread_items_per_second and two_threads_items_per_second (medians).
 //       `uncached` bypasses the plan cache (parse, scopes, plan, lookup, splice every time); `cached` is the
 //       plan-cache hit.
-//   size/{rewrite,pg_query}/{1KB,10KB,100KB,1MB}
+//   size/8
 //       A generated Superset-style chart query (pivot metrics, IN-list filters, EXISTS subqueries reading another
-//       table every fourth unit) grown to the given size, rewritten uncached under a policy that filters every table
-//       it reads; pg_query_parse of the same text beside it. Counter ns_per_byte (fastest iteration / bytes): the
-//       budget wants it flat from 10 KB to 1 MB (linear growth).
-// Both fix their own minimum time (0.5 s) and take 3 repetitions whatever --benchmark_min_time says, so that the
-// CI's short mode still gives the budget medians it can compare; the budget reads the median aggregates.
+//       table every fourth unit) at 1 KB, 10 KB, 100 KB and 1 MB, rewritten uncached under a policy that filters
+//       every table it reads, with pg_query_parse of the same text beside it, in 8 interleaved rounds (see
+//       BM_Sizes). Counters rewrite_ns_per_byte_<size> (fastest round / bytes): the budget wants them flat from
+//       10 KB to 1 MB (linear growth).
 #include <benchmark/benchmark.h>
 
 #include <pthread.h>
@@ -237,42 +236,49 @@ std::string ChartQuery(size_t bytes) {
   return head + metrics + from + filters + tail;
 }
 
-// Counter ns_per_byte: the fastest iteration's time per input byte. The minimum, not the mean: on a shared VM a
-// 1 MB rewrite is one or two iterations and the mean of so few carries whatever else the host did meanwhile.
-template <class F>
-void TimeBySize(benchmark::State& state, const std::string& sql, F&& once) {
-  double best = 1e300;
-  for (auto _ : state) {
-    auto t0 = std::chrono::steady_clock::now();
-    once();
-    best = std::min(best, std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count());
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * sql.size()));
-  state.counters["bytes"] = static_cast<double>(sql.size());
-  state.counters["ns_per_byte"] = best / static_cast<double>(sql.size());
-}
+// Sizes measured in rounds: each round rewrites (and pg_query_parses) the 1 KB, 10 KB, 100 KB and 1 MB queries once
+// each, back to back; a size's figure is its fastest round. Back-to-back rounds and the minimum keep the ratios
+// between sizes steady on a shared VM, where a 1 MB rewrite measured on its own (one iteration per repetition) moved
+// by 60% from run to run. Counters: rewrite_ns_per_byte_<size>, pg_query_ns_per_byte_<size>, bytes_<size>.
+constexpr std::pair<const char*, size_t> kSizes[] = {
+    {"1KB", 1 << 10}, {"10KB", 10 << 10}, {"100KB", 100 << 10}, {"1MB", 1 << 20}};
 
-void BM_SizeRewrite(benchmark::State& state, size_t bytes) {
-  const std::string sql = ChartQuery(bytes);
+void BM_Sizes(benchmark::State& state) {
+  const int rounds = static_cast<int>(state.range(0));
+  std::vector<std::string> queries;
+  for (const auto& [label, bytes] : kSizes) queries.push_back(ChartQuery(bytes));
   rlsq::RewriteOptions options;
   options.use_plan_cache = false;
-  size_t out_bytes = 0;
-  TimeBySize(state, sql, [&] {
-    auto r = TheEngine().rewrite(sql, rlsq::Caller{"u"}, options);
-    if (!r.ok()) std::abort();  // the generated query is valid (scaling_bench would print nothing useful)
-    out_bytes = r->sql.size();
-    benchmark::DoNotOptimize(r);
-  });
-  state.counters["growth_bytes"] = static_cast<double>(out_bytes) - static_cast<double>(sql.size());
-}
-
-void BM_SizePgQuery(benchmark::State& state, size_t bytes) {
-  const std::string sql = ChartQuery(bytes);
-  TimeBySize(state, sql, [&] {
-    PgQueryParseResult result = pg_query_parse(sql.c_str());
-    if (result.error) std::abort();
-    pg_query_free_parse_result(result);
-  });
+  constexpr size_t kN = std::size(kSizes);
+  double best_rewrite[kN], best_pg[kN];
+  std::fill(best_rewrite, best_rewrite + kN, 1e300);
+  std::fill(best_pg, best_pg + kN, 1e300);
+  auto ns_since = [](std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+  };
+  for (auto _ : state) {
+    for (int r = 0; r < rounds; ++r) {
+      for (size_t i = 0; i < kN; ++i) {
+        auto t0 = std::chrono::steady_clock::now();
+        auto out = TheEngine().rewrite(queries[i], rlsq::Caller{"u"}, options);
+        best_rewrite[i] = std::min(best_rewrite[i], ns_since(t0));
+        if (!out.ok()) std::abort();  // the generated query is valid
+        benchmark::DoNotOptimize(out);
+        t0 = std::chrono::steady_clock::now();
+        PgQueryParseResult pg = pg_query_parse(queries[i].c_str());
+        best_pg[i] = std::min(best_pg[i], ns_since(t0));
+        if (pg.error) std::abort();
+        pg_query_free_parse_result(pg);
+      }
+    }
+  }
+  for (size_t i = 0; i < kN; ++i) {
+    std::string label = kSizes[i].first;
+    double bytes = static_cast<double>(queries[i].size());
+    state.counters["bytes_" + label] = bytes;
+    state.counters["rewrite_ns_per_byte_" + label] = best_rewrite[i] / bytes;
+    state.counters["pg_query_ns_per_byte_" + label] = best_pg[i] / bytes;
+  }
 }
 
 }  // namespace
@@ -285,18 +291,8 @@ int main(int argc, char** argv) {
   // 15 rounds of 3 x 100 ms per mode.
   benchmark::RegisterBenchmark("throughput/uncached", BM_Scaling, false)->Arg(15)->Iterations(1)->UseRealTime();
   benchmark::RegisterBenchmark("throughput/cached", BM_Scaling, true)->Arg(15)->Iterations(1)->UseRealTime();
-  const std::pair<const char*, size_t> sizes[] = {
-      {"1KB", 1 << 10}, {"10KB", 10 << 10}, {"100KB", 100 << 10}, {"1MB", 1 << 20}};
-  for (const auto& [label, bytes] : sizes) {
-    benchmark::RegisterBenchmark((std::string("size/rewrite/") + label).c_str(), BM_SizeRewrite, bytes)
-        ->MinTime(0.5)
-        ->Repetitions(3)
-        ->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark((std::string("size/pg_query/") + label).c_str(), BM_SizePgQuery, bytes)
-        ->MinTime(0.2)
-        ->Repetitions(3)
-        ->Unit(benchmark::kMillisecond);
-  }
+  // 8 rounds of the four sizes (about 5 s).
+  benchmark::RegisterBenchmark("size", BM_Sizes)->Arg(8)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;
