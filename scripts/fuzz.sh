@@ -25,9 +25,9 @@ if [ ! -f "$B/build.ninja" ]; then
   cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
     -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
     -DRLSQ_BUILD_FUZZ=ON -DRLSQ_BUILD_TESTS=OFF -DRLSQ_BUILD_BENCH=OFF ${args[@]+"${args[@]}"} >/dev/null
-elif ((${#args[@]})); then
+elif ((${#args[@]})) && ! grep -qxF "RLSQ_CORPUS_DIR:PATH=${args[0]#-DRLSQ_CORPUS_DIR=}" "$B/CMakeCache.txt"; then
   # An existing build (e.g. build-asan from scripts/test-sanitizers.sh, which has the fuzz targets): keep its flags,
-  # only point it at the corpus.
+  # only point it at the corpus (re-running CMake regenerates the parser, so only when the corpus changes).
   cmake -S . -B "$B" ${args[@]+"${args[@]}"} >/dev/null
 fi
 build_targets=(fuzz_seeds)
