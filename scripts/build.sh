@@ -5,16 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
-export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
-
-# The corpus lives next to the checkout (../shared/corpus, the CMake default). In a clone elsewhere (e.g. CI in
-# /tmp/fresh) fall back to /work/shared/corpus when it exists.
-args=()
-if [ -n "${RLSQ_CORPUS_DIR:-}" ]; then
-  args+=("-DRLSQ_CORPUS_DIR=$RLSQ_CORPUS_DIR")
-elif [ ! -d ../shared/corpus/tpch ] && [ -d /work/shared/corpus/tpch ]; then
-  args+=("-DRLSQ_CORPUS_DIR=/work/shared/corpus")
-fi
+. scripts/cmake_env.sh
+args=(${corpus_args[@]+"${corpus_args[@]}"})
 
 # Configure when there is no build yet, or when we have settings to apply (cheap when nothing changed).
 if [ ! -f "$BUILD_DIR/build.ninja" ] || ((${#args[@]})) || (($#)); then

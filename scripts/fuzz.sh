@@ -14,13 +14,8 @@ shift || true
 targets=("$@")
 ((${#targets[@]})) || targets=(lexer parser rewrite policy template)
 B=${FUZZ_BUILD_DIR:-build-fuzz}
-export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
-args=()
-if [ -n "${RLSQ_CORPUS_DIR:-}" ]; then
-  args+=("-DRLSQ_CORPUS_DIR=$RLSQ_CORPUS_DIR")
-elif [ ! -d ../shared/corpus/tpch ] && [ -d /work/shared/corpus/tpch ]; then
-  args+=("-DRLSQ_CORPUS_DIR=/work/shared/corpus")
-fi
+. scripts/cmake_env.sh
+args=(${corpus_args[@]+"${corpus_args[@]}"})
 if [ ! -f "$B/build.ninja" ]; then
   cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
     -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \

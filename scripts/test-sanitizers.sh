@@ -10,13 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${SAN_BUILD_DIR:-build-asan}
-export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
-args=()
-if [ -n "${RLSQ_CORPUS_DIR:-}" ]; then
-  args+=("-DRLSQ_CORPUS_DIR=$RLSQ_CORPUS_DIR")
-elif [ ! -d ../shared/corpus/tpch ] && [ -d /work/shared/corpus/tpch ]; then
-  args+=("-DRLSQ_CORPUS_DIR=/work/shared/corpus")
-fi
+. scripts/cmake_env.sh
+args=(${corpus_args[@]+"${corpus_args[@]}"})
 if [ ! -f "$B/build.ninja" ] || ((${#args[@]})); then
   cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14 \
     -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only" \

@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-corpus=()
-[ -d ../shared/corpus ] || { [ -d /work/shared/corpus ] && corpus=(-DRLSQ_CORPUS_DIR=/work/shared/corpus); }
-cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRLSQ_TSAN=ON -DRLSQ_BUILD_BENCH=OFF "${corpus[@]}" >/dev/null
+. scripts/cmake_env.sh
+cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRLSQ_TSAN=ON -DRLSQ_BUILD_BENCH=OFF \
+  ${corpus_args[@]+"${corpus_args[@]}"} >/dev/null
 cmake --build build-tsan -j"$(nproc)" --target reload_test plan_cache_test access_test parser_test
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan/suppressions.txt"
 build-tsan/tests/rewriter/reload_test
