@@ -124,16 +124,10 @@ absl::Status CheckRewriteProperty(std::string_view input_sql, std::string_view o
     // Template values as the engine binds them for this user (a rewrite that succeeded rendered them all).
     policy::Bindings bindings;
     if (pred->has_values()) {
-      policy::UserContext context = policy.ContextOf(policy.users()[user_index]);
-      for (const auto& term : pred->terms)
-        for (const policy::RlsFilter* f : term.filters) {
-          if (!f->printed.has_values() || bindings.For(f)) continue;
-          std::vector<std::string> values(f->printed.values.size());
-          for (size_t v = 0; v < values.size(); ++v)
-            if (!policy::RenderValue(f->printed.values[v], context, dialect, &values[v]).ok())
-              return absl::InternalError(Cat("a rewrite succeeded although filter ", f->name, " cannot be bound"));
-          bindings.filters.emplace_back(f, std::move(values));
-        }
+      absl::Status bound = bindings.Bind(*pred, policy.ContextOf(policy.users()[user_index]), dialect);
+      if (!bound.ok())
+        return absl::InternalError(Cat("a rewrite succeeded although its values cannot be bound: ",
+                                       ToStd(bound.message())));
     }
     if (absl::Status s = pred->Render(qualifier, &text, &bindings); !s.ok()) return s;
     Arena arena;

@@ -338,19 +338,9 @@ absl::StatusOr<Rewrite> Engine::rewrite(std::string_view sql, const Caller& call
   policy::Bindings bindings;
   std::optional<policy::UserContext> context;
   for (const policy::Predicate* p : applied) {
-    if (!p) continue;
-    for (const auto& term : p->terms) {
-      for (const policy::RlsFilter* f : term.filters) {
-        if (!f->printed.has_values() || bindings.For(f)) continue;
-        if (!context) context = ContextOf(policy, caller);
-        std::vector<std::string> values(f->printed.values.size());
-        for (size_t v = 0; v < values.size(); ++v) {
-          absl::Status s = policy::RenderValue(f->printed.values[v], *context, dialect, &values[v]);
-          if (!s.ok()) return absl::Status(s.code(), Cat("filter \"", f->name, "\": ", ToStd(s.message())));
-        }
-        bindings.filters.emplace_back(f, std::move(values));
-      }
-    }
+    if (!p || !p->has_values()) continue;
+    if (!context) context = ContextOf(policy, caller);
+    RLSQ_RETURN_IF_ERROR(bindings.Bind(*p, *context, dialect));
   }
   Rewrite out;
   RLSQ_ASSIGN_OR_RETURN(out.sql, rewriter::ApplyPlan(*plan, sql, applied, &out.changed, &bindings));

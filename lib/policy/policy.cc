@@ -117,6 +117,21 @@ absl::Status Predicate::Render(std::string_view qualifier, std::string* out, con
   return absl::OkStatus();
 }
 
+absl::Status Bindings::Bind(const Predicate& p, const UserContext& user, const Dialect& dialect) {
+  for (const auto& term : p.terms) {
+    for (const RlsFilter* f : term.filters) {
+      if (!f->printed.has_values() || For(f)) continue;
+      std::vector<std::string> values(f->printed.values.size());
+      for (size_t v = 0; v < values.size(); ++v) {
+        absl::Status s = RenderValue(f->printed.values[v], user, dialect, &values[v]);
+        if (!s.ok()) return absl::Status(s.code(), Cat("filter \"", f->name, "\": ", ToStd(s.message())));
+      }
+      filters.emplace_back(f, std::move(values));
+    }
+  }
+  return absl::OkStatus();
+}
+
 bool Predicate::has_values() const {
   for (const Term& t : terms)
     for (const RlsFilter* f : t.filters)

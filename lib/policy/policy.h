@@ -50,6 +50,8 @@ struct ClauseTemplate {
 struct RlsFilter;
 
 // The values of the templated filters of one request, rendered and validated before anything is spliced.
+struct Predicate;
+
 struct Bindings {
   std::vector<std::pair<const RlsFilter*, std::vector<std::string>>> filters;
   const std::string* For(const RlsFilter* f) const {
@@ -57,6 +59,9 @@ struct Bindings {
       if (filter == f) return values.data();
     return nullptr;
   }
+  // Renders the values of every filter of `p` that has some and is not bound yet, for `user`. Errors (nothing of
+  // that filter is bound) are RenderValue's, prefixed with `filter "name": `.
+  absl::Status Bind(const Predicate& p, const UserContext& user, const Dialect& dialect);
 };
 
 struct RlsFilter {
