@@ -266,21 +266,17 @@ std::shared_ptr<const policy::Policy> Engine::policy() const {
   return snap->policy;
 }
 
-uint64_t Engine::plan_cache_hits() const {
+uint64_t Engine::SumPlanCaches(uint64_t (rewriter::PlanCache::*count)() const) const {
   rewriter::SnapshotHolder<Snapshot>::Reader snap(snapshots_);
   uint64_t n = 0;
   for (auto& c : snap->caches)
-    if (auto* d = c.load()) n += d->cache.hits();
+    if (auto* d = c.load()) n += (d->cache.*count)();
   return n;
 }
 
-uint64_t Engine::plan_cache_misses() const {
-  rewriter::SnapshotHolder<Snapshot>::Reader snap(snapshots_);
-  uint64_t n = 0;
-  for (auto& c : snap->caches)
-    if (auto* d = c.load()) n += d->cache.misses();
-  return n;
-}
+uint64_t Engine::plan_cache_hits() const { return SumPlanCaches(&rewriter::PlanCache::hits); }
+
+uint64_t Engine::plan_cache_misses() const { return SumPlanCaches(&rewriter::PlanCache::misses); }
 
 absl::StatusOr<bool> Engine::can(const Caller& caller, std::string_view permission, std::string_view resource) const {
   rewriter::SnapshotHolder<Snapshot>::Reader snap(snapshots_);

@@ -124,6 +124,8 @@ class Engine {
   struct Snapshot;
 
  private:
+  // The sum of one counter over the current snapshot's plan caches.
+  uint64_t SumPlanCaches(uint64_t (rewriter::PlanCache::*count)() const) const;
   size_t plan_cache_capacity_;
   ParseOptions limits_;
   rewriter::SnapshotHolder<Snapshot> snapshots_;
