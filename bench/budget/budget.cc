@@ -1,5 +1,6 @@
 #include "bench/budget/budget.h"
 
+#include "bench/common/median.h"
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -71,12 +72,6 @@ absl::StatusOr<Metric> ParseMetric(const json::Value& v, std::string_view where)
   }
   if (!has_program || !has_name) return Bad(where, "needs \"program\" and \"name\"");
   return m;
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 double TimeScaleToNs(std::string_view unit) {

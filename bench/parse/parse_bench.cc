@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "bench/common/bench_corpus.h"
+#include "bench/common/median.h"
 #include "bench/common/pg_query_ref.h"
 #include "lib/parser/parser.h"
 
@@ -92,12 +93,7 @@ class SummaryReporter : public benchmark::ConsoleReporter {
   std::map<std::string, std::vector<double>> cpu_times_;
 };
 
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+using rlsq::bench::Median;
 
 }  // namespace
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "bench/common/bench_corpus.h"
+#include "bench/common/median.h"
 #include "bench/common/pg_query_ref.h"
 #include "lib/common/str_cat.h"
 #include "lib/parser/parser.h"
@@ -34,6 +35,7 @@
 namespace {
 
 using Query = rlsq::bench::CorpusQuery;
+using rlsq::bench::Median;
 
 std::vector<Query>& Queries() {
   static std::vector<Query> q = [] {
@@ -129,12 +131,6 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       case benchmark::kMillisecond: return 1e3;
       default: return 1e6;
     }
-  }
-  static double Median(std::vector<double> v) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   }
   void PrintSummary() const {
     auto get = [](const std::map<std::string, std::vector<double>>& m, const char* k) {

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "bench/common/bench_corpus.h"
+#include "bench/common/median.h"
 #include "bench/common/pg_query_ref.h"
 #include "lib/common/str_cat.h"
 #include "rewriter/engine.h"
@@ -124,10 +125,7 @@ size_t RewriteUntil(const rlsq::Engine& engine, bool cached, size_t start, const
   return n;
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
+using rlsq::bench::Median;
 
 // Rounds of three 100 ms phases, back to back: CPU A alone, CPU B alone, both at once (one thread pinned to each).
 // Per round, speedup = items in the 2-thread phase / mean items of the two 1-thread phases. Comparing phases a
