@@ -43,7 +43,9 @@ int RunParse(const std::vector<std::string>& args) {
   if (json && tables) return UsageError("--json and --tables exclude each other", "parse");
   std::string out;
   if (tables) {
-    auto analysis = rewriter::AnalyzeScopes((*parsed)->sql, *(*parsed)->query, *dialect, default_schema);
+    DatabaseModel model;
+    model.search_path = {std::string(default_schema)};
+    auto analysis = rewriter::AnalyzeScopes((*parsed)->sql, *(*parsed)->query, NameResolver(*dialect, model));
     if (!analysis.ok()) return SqlError(analysis.status());
     std::set<std::string> seen;
     for (const auto& read : analysis->reads) {

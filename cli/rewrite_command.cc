@@ -10,17 +10,36 @@
 namespace rlsq::cli {
 namespace {
 
+// "a, b,\"C,D\"" -> {"a", "b", "\"C,D\""}: commas outside double quotes separate entries.
+std::vector<std::string_view> SplitList(std::string_view s) {
+  std::vector<std::string_view> out;
+  bool quoted = false;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i < s.size() && s[i] == '"') quoted = !quoted;
+    if (i == s.size() || (s[i] == ',' && !quoted)) {
+      std::string_view e = s.substr(start, i - start);
+      while (!e.empty() && e.front() == ' ') e.remove_prefix(1);
+      while (!e.empty() && e.back() == ' ') e.remove_suffix(1);
+      if (!e.empty()) out.push_back(e);
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
 constexpr int kExitUnknownUser = 3;  // also: access denied
 constexpr int kExitBadPolicy = 4;
 
 int RunRewrite(const std::vector<std::string>& args) {
   OptionParser parser(
       "rlsq rewrite --policy FILE (--user NAME | --anonymous | --caller-json JSON) [--guest-rules JSON] "
-      "[--database DB] [--dialect NAME] [--sql TEXT] [--explain] [--max-input-bytes N] [--max-tokens N] "
-      "[--max-depth N]");
+      "[--database DB] [--dialect NAME] [--search-path S1,S2] [--placement fenced|plain] [--client-encoding NAME] "
+      "[--sql TEXT] [--explain] [--max-input-bytes N] [--max-tokens N] [--max-depth N]");
   SqlInput input;
   input.Register(parser);
-  std::string policy_path, user, database, caller_json, guest_json;
+  std::string policy_path, user, database, caller_json, guest_json, search_path, placement, client_encoding = "UTF8";
+  bool has_search_path = false, has_placement = false;
   bool has_policy = false, has_user = false, explain = false, anonymous = false, has_caller = false, has_guest = false;
   parser.AddValue("policy", "FILE", "the policy file (JSON: roles, users, rls_filters)", &policy_path, &has_policy);
   parser.AddValue("user", "NAME", "the user the query runs for", &user, &has_user);
@@ -33,6 +52,17 @@ int RunRewrite(const std::vector<std::string>& args) {
                   &guest_json, &has_guest);
   parser.AddValue("database", "DB", "the database the query runs against (default: the policy's default_database)",
                   &database);
+  parser.AddValue("search-path", "S1,S2",
+                  "the connection's search path, schema names as SQL identifiers (default: the policy's search_path)",
+                  &search_path, &has_search_path);
+  parser.AddValue("placement", "fenced|plain",
+                  "fenced: every filtered read becomes (SELECT * FROM t WHERE .. OFFSET 0) so the query's own "
+                  "conditions never run on hidden rows; plain: into WHERE/ON (default: the policy's placement)",
+                  &placement, &has_placement);
+  parser.AddValue("client-encoding", "NAME",
+                  "the connection's client_encoding (default UTF8; encodings whose characters can hold ASCII bytes, "
+                  "such as SJIS, are refused)",
+                  &client_encoding);
   parser.AddFlag("explain", "print a JSON report of every table reference and the filters applied", &explain);
   if (int rc = ParseOptionsOrExit(parser, args, "rewrite"); rc >= 0) return rc;
   if (!has_policy) return UsageError("--policy FILE is required", "rewrite");
@@ -71,6 +101,20 @@ int RunRewrite(const std::vector<std::string>& args) {
   if (!ReadSql(input, limits.max_input_bytes, &sql)) return kExitRefused;
 
   RewriteOptions options;
+  if (has_placement) {
+    auto mode = policy::ParsePlacementMode(placement);
+    if (!mode.ok()) return UsageError(Cat("--placement: ", ToStd(mode.status().message())), "rewrite");
+    options.placement = *mode;
+  }
+  if (has_search_path) {
+    for (std::string_view entry : SplitList(search_path)) {
+      auto schema = ParseSearchPathEntry(entry, *dialect);
+      if (!schema.ok()) return UsageError(Cat("--search-path: ", ToStd(schema.status().message())), "rewrite");
+      options.search_path.push_back(std::move(*schema));
+    }
+    if (options.search_path.empty()) return UsageError("--search-path: name at least one schema", "rewrite");
+  }
+  options.client_encoding = client_encoding;
   options.database = database;
   options.dialect = dialect;
   options.explain = explain;

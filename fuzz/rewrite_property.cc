@@ -93,9 +93,10 @@ absl::Status CheckRewriteProperty(std::string_view input_sql, std::string_view o
   if (!in.ok()) return absl::InternalError(Cat("input no longer parses: ", in.status().ToString()));
   auto out = ParseQuery(output_sql, po);
   if (!out.ok()) return absl::InternalError(Cat("rewrite does not re-parse: ", out.status().ToString()));
-  auto in_scopes = rewriter::AnalyzeScopes((*in)->sql, *(*in)->query, dialect, policy.default_schema());
+  const NameResolver resolver(dialect, policy.database_model());
+  auto in_scopes = rewriter::AnalyzeScopes((*in)->sql, *(*in)->query, resolver);
   if (!in_scopes.ok()) return absl::InternalError(Cat("input scopes: ", in_scopes.status().ToString()));
-  auto out_scopes = rewriter::AnalyzeScopes((*out)->sql, *(*out)->query, dialect, policy.default_schema());
+  auto out_scopes = rewriter::AnalyzeScopes((*out)->sql, *(*out)->query, resolver);
   if (!out_scopes.ok()) return absl::InternalError(Cat("output scopes: ", out_scopes.status().ToString()));
   std::vector<std::string> in_keys = TableKeys(*in_scopes), out_keys = TableKeys(*out_scopes);
   if (in_keys != out_keys)
@@ -129,7 +130,9 @@ absl::Status CheckRewriteProperty(std::string_view input_sql, std::string_view o
         return absl::InternalError(Cat("a rewrite succeeded although its values cannot be bound: ",
                                        ToStd(bound.message())));
     }
-    if (absl::Status s = pred->Render(qualifier, &text, &bindings); !s.ok()) return s;
+    policy::RenderContext ctx;
+    ctx.bindings = &bindings;
+    if (absl::Status s = pred->Render(qualifier, &text, ctx); !s.ok()) return s;
     Arena arena;
     auto expr = ParseExpression(text, arena, po);
     if (!expr.ok()) return absl::InternalError(Cat("predicate does not parse: ", text));

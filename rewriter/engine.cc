@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "absl/container/inlined_vector.h"
+#include "lib/common/encoding.h"
 #include "lib/common/status.h"
 #include "lib/common/str_cat.h"
 #include "lib/json/json.h"
@@ -64,25 +65,35 @@ struct PlanRef {
   const rewriter::Plan& operator*() const { return *plan; }
 };
 
-// The plan for `sql`, bound to the snapshot's policy and `database`.
+// The plan cache's key for a database and search path (the policy's path when `search_path` is empty).
+std::string CacheKey(std::string_view database, const std::vector<std::string>& search_path) {
+  std::string key(database);
+  for (const std::string& s : search_path) Append(&key, std::string_view("\0", 1), s);
+  return key;
+}
+
+// The plan for `sql`, bound to the snapshot's policy, `database` and search path.
 absl::StatusOr<PlanRef> PlanFor(const Engine::Snapshot& snap, std::string_view sql, const Dialect& dialect,
-                                std::string_view database, bool use_cache, const ParseOptions& limits) {
+                                std::string_view database, const RewriteOptions& options, const ParseOptions& limits) {
   const policy::Policy& policy = *snap.policy;
-  rewriter::PlanCache* cache =
-      use_cache && &dialect == &policy.dialect() ? snap.CacheFor(database) : nullptr;
+  rewriter::PlanCache* cache = options.use_plan_cache && &dialect == &policy.dialect()
+                                   ? snap.CacheFor(options.search_path.empty() ? std::string(database)
+                                                                               : CacheKey(database, options.search_path))
+                                   : nullptr;
   if (cache)
     if (const rewriter::Plan* plan = cache->Find(sql)) return PlanRef{plan, nullptr};
-  RLSQ_ASSIGN_OR_RETURN(std::shared_ptr<rewriter::Plan> plan,
-                        rewriter::BuildPlan(sql, dialect, policy.default_schema(), limits));
+  const NameResolver resolver(dialect, policy.database_model(), options.search_path);
+  RLSQ_ASSIGN_OR_RETURN(std::shared_ptr<rewriter::Plan> plan, rewriter::BuildPlan(sql, resolver, limits));
   plan->table_ids.reserve(plan->reads.size());
   plan->table_access.reserve(plan->reads.size());
   for (const rewriter::PlanRead& read : plan->reads) {
-    plan->table_ids.push_back(policy.TableId(read.key));
+    // An allowed system relation is never filtered and needs no data permission (its table_access is unused).
+    plan->table_ids.push_back(read.system ? -1 : policy.TableId(read.key));
     // A table named in another database grants nothing (PostgreSQL cannot read it anyway): fail closed.
     bool other_database = !read.table.catalog.empty() && read.table.catalog != database;
     plan->table_access.push_back(
-        other_database ? access::TableAccess{}
-                       : policy.permissions().LookupTable(database, read.table.schema, read.table.name));
+        other_database || read.system ? access::TableAccess{}
+                                      : policy.permissions().LookupTable(database, read.table.schema, read.table.name));
   }
   std::shared_ptr<const rewriter::Plan> bound = std::move(plan);
   if (cache) cache->Insert(bound);
@@ -128,13 +139,12 @@ struct GuestRules {
   std::vector<std::unique_ptr<policy::Predicate>> combined;
 };
 
-absl::Status CompileGuestRules(const std::vector<GuestRule>& rules, const Dialect& dialect,
-                               std::string_view default_schema, GuestRules* out) {
+absl::Status CompileGuestRules(const std::vector<GuestRule>& rules, const NameResolver& resolver, GuestRules* out) {
   for (size_t i = 0; i < rules.size(); ++i) {
     auto f = std::make_unique<policy::RlsFilter>();
     f->name = Cat("guest rule ", i + 1);
     f->clause_text = rules[i].clause;
-    absl::Status s = policy::Policy::CompileClause(dialect, out->arena, f->name, f.get());
+    absl::Status s = policy::Policy::CompileClause(resolver, out->arena, f->name, f.get());
     if (!s.ok()) {
       std::string_view m = ToStd(s.message());
       if (m.substr(0, 12) == "bad policy: ") m.remove_prefix(12);
@@ -142,7 +152,7 @@ absl::Status CompileGuestRules(const std::vector<GuestRule>& rules, const Dialec
     }
     std::string key;
     if (!rules[i].dataset.empty()) {
-      auto name = ParseTableName(rules[i].dataset, dialect, default_schema);
+      auto name = policy::ResolvePolicyTable(resolver, rules[i].dataset);
       if (!name.ok()) return BadInput(Cat("bad guest rules: ", f->name, " dataset: "), name.status());
       f->tables.push_back(*name);
       key = name->Key();
@@ -150,6 +160,63 @@ absl::Status CompileGuestRules(const std::vector<GuestRule>& rules, const Dialec
     out->table_keys.push_back(std::move(key));
     out->filters.push_back(std::move(f));
   }
+  return absl::OkStatus();
+}
+
+// The predicates of one request: the caller's role filters on a table (cached per role set by the policy) with the
+// guest rules that name it ANDed after them. Serves the query's own reads and the tables read inside clauses.
+class RequestPredicates final : public policy::NestedPredicates {
+ public:
+  RequestPredicates(const policy::Policy& policy, uint32_t role_set, const GuestRules* guests)
+      : policy_(policy), role_set_(role_set), guests_(guests) {}
+
+  const policy::Predicate* ForTable(int32_t table_id, std::string_view key) const {
+    const policy::Predicate* base = policy_.PredicateFor(role_set_, table_id, &overflow_);
+    if (!guests_) return base;
+    std::unique_ptr<policy::Predicate> combined;
+    for (size_t g = 0; g < guests_->filters.size(); ++g) {
+      if (!guests_->table_keys[g].empty() && guests_->table_keys[g] != key) continue;
+      if (!combined) combined = std::make_unique<policy::Predicate>(base ? *base : policy::Predicate());
+      combined->terms.push_back({"", {guests_->filters[g].get()}});
+    }
+    if (!combined) return base;
+    overflow_.push_back(std::move(combined));
+    return overflow_.back().get();
+  }
+
+  const policy::Predicate* For(const policy::NestedRead& read) const override {
+    if (read.system) return nullptr;
+    for (const auto& [key, p] : memo_)
+      if (key == read.key) return p;
+    const policy::Predicate* p = ForTable(policy_.TableId(read.key), read.key);
+    memo_.emplace_back(read.key, p);
+    return p;
+  }
+
+ private:
+  const policy::Policy& policy_;
+  uint32_t role_set_;
+  const GuestRules* guests_;
+  mutable std::vector<std::unique_ptr<policy::Predicate>> overflow_;  // combined predicates, or a full cache's
+  mutable std::vector<std::pair<std::string, const policy::Predicate*>> memo_;
+};
+
+// Every table read inside the clauses of `p`, recursively (the caller's predicates of those tables decide what
+// they read in turn), appended once each to `out`.
+absl::Status CollectNestedReads(const policy::Predicate& p, const RequestPredicates& source,
+                                std::vector<const policy::NestedRead*>* out, int depth = 0) {
+  if (depth >= policy::kMaxClauseDepth)
+    return absl::FailedPreconditionError(
+        Cat("clauses nest deeper than ", policy::kMaxClauseDepth, " levels (or form a cycle through guest rules)"));
+  for (const auto& term : p.terms)
+    for (const policy::RlsFilter* f : term.filters)
+      for (const policy::NestedRead& read : f->printed.nested) {
+        bool seen = false;
+        for (const policy::NestedRead* r : *out) seen = seen || r->key == read.key;
+        if (!seen) out->push_back(&read);
+        if (const policy::Predicate* inner = source.For(read))
+          RLSQ_RETURN_IF_ERROR(CollectNestedReads(*inner, source, out, depth + 1));
+      }
   return absl::OkStatus();
 }
 
@@ -287,59 +354,82 @@ absl::StatusOr<bool> Engine::can(const Caller& caller, std::string_view permissi
 
 absl::StatusOr<Rewrite> Engine::rewrite(std::string_view sql, const Caller& caller,
                                         const RewriteOptions& options) const {
+  // The text as the server will lex it (client_encoding converted to UTF-8), and back at the end.
+  RLSQ_ASSIGN_OR_RETURN(encoding::ClientEncoding client, encoding::ParseClientEncoding(options.client_encoding));
+  if (client != encoding::ClientEncoding::kUtf8 && client != encoding::ClientEncoding::kSqlAscii) {
+    RLSQ_ASSIGN_OR_RETURN(std::string server_text, encoding::ToServer(client, sql));
+    RewriteOptions utf8 = options;
+    utf8.client_encoding = "UTF8";
+    RLSQ_ASSIGN_OR_RETURN(Rewrite out, rewrite(server_text, caller, utf8));
+    RLSQ_ASSIGN_OR_RETURN(out.sql, encoding::ToClient(client, out.sql));
+    return out;
+  }
+
   rewriter::SnapshotHolder<Snapshot>::Reader snap(snapshots_);
   const policy::Policy& policy = *snap->policy;
   const Dialect& dialect = options.dialect ? *options.dialect : policy.dialect();
   std::string_view database = options.database.empty() ? policy.default_database() : options.database;
   RLSQ_ASSIGN_OR_RETURN(uint32_t role_set, RoleSetOf(policy, caller));
-  RLSQ_ASSIGN_OR_RETURN(auto plan, PlanFor(*snap, sql, dialect, database, options.use_plan_cache, limits_));
-
-  // Data access first: every table read needs a grant; otherwise nothing is rewritten.
-  const access::PermissionSet& perms = policy.permission_set(role_set);
-  bool denied = false;
-  for (const access::TableAccess& t : plan->table_access) denied = denied || !access::PermissionModel::CanReadTable(perms, t);
-  if (denied) {
-    std::vector<TableName> missing;
-    for (size_t i = 0; i < plan->reads.size(); ++i)
-      if (!access::PermissionModel::CanReadTable(perms, plan->table_access[i])) missing.push_back(plan->reads[i].table);
-    absl::Status status = policy.permissions().CheckTables(perms, database, missing);
-    if (status.ok()) status = absl::PermissionDeniedError("You need access to the following tables");
-    return status;
-  }
-
-  std::vector<std::unique_ptr<policy::Predicate>> overflow;  // only when the predicate cache is full
-  absl::InlinedVector<const policy::Predicate*, 16> applied(plan->reads.size());
-  for (size_t i = 0; i < plan->reads.size(); ++i) applied[i] = policy.PredicateFor(role_set, plan->table_ids[i], &overflow);
+  RLSQ_ASSIGN_OR_RETURN(auto plan, PlanFor(*snap, sql, dialect, database, options, limits_));
 
   // Guest rules: ANDed after the role filters of the tables they name (every table when they name none).
   std::unique_ptr<GuestRules> guests;
   if (!options.guest_rules.empty()) {
     guests = std::make_unique<GuestRules>();
-    RLSQ_RETURN_IF_ERROR(CompileGuestRules(options.guest_rules, dialect, policy.default_schema(), guests.get()));
-    for (size_t i = 0; i < plan->reads.size(); ++i) {
-      std::unique_ptr<policy::Predicate> combined;
-      for (size_t g = 0; g < guests->filters.size(); ++g) {
-        if (!guests->table_keys[g].empty() && guests->table_keys[g] != plan->reads[i].key) continue;
-        if (!combined) combined = std::make_unique<policy::Predicate>(applied[i] ? *applied[i] : policy::Predicate());
-        combined->terms.push_back({"", {guests->filters[g].get()}});
-      }
-      if (combined) {
-        applied[i] = combined.get();
-        guests->combined.push_back(std::move(combined));
-      }
-    }
+    const NameResolver resolver(dialect, policy.database_model(), options.search_path);
+    RLSQ_RETURN_IF_ERROR(CompileGuestRules(options.guest_rules, resolver, guests.get()));
+  }
+  RequestPredicates predicates(policy, role_set, guests.get());
+  absl::InlinedVector<const policy::Predicate*, 16> applied(plan->reads.size());
+  bool nested = false;
+  for (size_t i = 0; i < plan->reads.size(); ++i) {
+    applied[i] = plan->reads[i].system ? nullptr : predicates.ForTable(plan->table_ids[i], plan->reads[i].key);
+    nested = nested || (applied[i] && applied[i]->has_nested());
+  }
+  // The tables the applied clauses read in their subqueries: the caller needs access to them too.
+  std::vector<const policy::NestedRead*> nested_reads;
+  if (nested)
+    for (const policy::Predicate* p : applied)
+      if (p) RLSQ_RETURN_IF_ERROR(CollectNestedReads(*p, predicates, &nested_reads));
+
+  // Data access first: every table read needs a grant; otherwise nothing is rewritten.
+  const access::PermissionSet& perms = policy.permission_set(role_set);
+  auto can_read_nested = [&](const policy::NestedRead& r) {
+    if (r.system) return true;
+    if (!r.table.catalog.empty() && r.table.catalog != database) return false;
+    return access::PermissionModel::CanReadTable(
+        perms, policy.permissions().LookupTable(database, r.table.schema, r.table.name));
+  };
+  bool denied = false;
+  for (size_t i = 0; i < plan->reads.size(); ++i)
+    denied = denied || (!plan->reads[i].system && !access::PermissionModel::CanReadTable(perms, plan->table_access[i]));
+  for (const policy::NestedRead* r : nested_reads) denied = denied || !can_read_nested(*r);
+  if (denied) {
+    std::vector<TableName> missing;
+    for (size_t i = 0; i < plan->reads.size(); ++i)
+      if (!plan->reads[i].system && !access::PermissionModel::CanReadTable(perms, plan->table_access[i]))
+        missing.push_back(plan->reads[i].table);
+    for (const policy::NestedRead* r : nested_reads)
+      if (!can_read_nested(*r)) missing.push_back(r->table);
+    absl::Status status = policy.permissions().CheckTables(perms, database, missing);
+    if (status.ok()) status = absl::PermissionDeniedError("You need access to the following tables");
+    return status;
   }
 
   // Template values: every one rendered and checked before anything is spliced.
   policy::Bindings bindings;
   std::optional<policy::UserContext> context;
   for (const policy::Predicate* p : applied) {
-    if (!p || !p->has_values()) continue;
+    if (!p || (!p->has_values() && !p->has_nested())) continue;
     if (!context) context = ContextOf(policy, caller);
-    RLSQ_RETURN_IF_ERROR(bindings.Bind(*p, *context, dialect));
+    RLSQ_RETURN_IF_ERROR(bindings.Bind(*p, *context, dialect, &predicates));
   }
+  const policy::PlacementMode mode = options.placement.value_or(policy.placement());
+  policy::RenderContext ctx;
+  ctx.bindings = &bindings;
+  ctx.nested = &predicates;
   Rewrite out;
-  RLSQ_ASSIGN_OR_RETURN(out.sql, rewriter::ApplyPlan(*plan, sql, applied, &out.changed, &bindings));
+  RLSQ_ASSIGN_OR_RETURN(out.sql, rewriter::ApplyPlan(*plan, sql, applied, &out.changed, mode, ctx));
 
   if (options.verify && out.changed) {
     ParseOptions po;
@@ -352,13 +442,16 @@ absl::StatusOr<Rewrite> Engine::rewrite(std::string_view sql, const Caller& call
   if (options.explain) {
     for (size_t i = 0; i < plan->reads.size(); ++i) {
       const rewriter::PlanRead& read = plan->reads[i];
-      const rewriter::PlanTarget& target = plan->targets[read.target];
+      int chosen = rewriter::TargetOf(*plan, i, applied[i], mode);
+      const rewriter::PlanTarget& target = plan->targets[chosen < 0 ? read.target : chosen];
       TableReadReport r;
       r.span = read.span;
       r.table = read.table;
       r.table_sql = read.table_sql;
       r.alias = read.alias;
+      r.system = read.system;
       r.placement = target.placement;
+      r.fenced = chosen >= 0 && mode == policy::PlacementMode::kFenced;
       r.query_block = read.query_block;
       r.target_span = target.anchor;
       if (applied[i])
@@ -389,6 +482,7 @@ std::string Rewrite::ExplainJson() const {
     out += ",\"alias\":";
     if (r.alias.empty()) out += "null";
     else json::AppendString(r.alias, &out);
+    if (r.system) out += ",\"system\":true";
     out += ",\"filters\":[";
     for (size_t f = 0; f < r.filters.size(); ++f) {
       if (f) out += ',';
@@ -401,6 +495,7 @@ std::string Rewrite::ExplainJson() const {
     }
     out += "],\"placement\":{\"kind\":";
     json::AppendString(rewriter::ToString(r.placement), &out);
+    if (r.fenced) out += ",\"fenced\":true";
     if (r.placement == rewriter::Placement::kWhere) Append(&out, ",\"query_block\":", r.query_block);
     if (r.placement == rewriter::Placement::kWhere && r.target_span.empty()) {
       Append(&out, ",\"insert_at\":", r.target_span.begin);  // the SELECT had no WHERE: one is inserted here

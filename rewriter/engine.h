@@ -65,6 +65,14 @@ struct RewriteOptions {
   bool verify = false;               // re-parse the output and fail if it does not parse (tests turn this on)
   bool use_plan_cache = true;        // false: parse and analyse afresh (benchmarks of the uncached path)
   std::vector<GuestRule> guest_rules;  // ANDed after the role filters of the tables they name
+  // The connection's search path (normalized schema names), when it differs from the policy's (a proxy following
+  // SET search_path); empty: the policy's `search_path`.
+  std::vector<std::string> search_path;
+  // Where predicates go (README "The error side channel"); unset: the policy's `placement` (default fenced).
+  std::optional<policy::PlacementMode> placement;
+  // The connection's client_encoding, as PostgreSQL names it (lib/common/encoding.h): the text is lexed as the
+  // server will read it, and encodings whose multibyte characters can hold ASCII bytes are refused.
+  std::string client_encoding = "UTF8";
 };
 
 struct AppliedFilter {
@@ -78,7 +86,9 @@ struct TableReadReport {
   TableName table;
   std::string table_sql;
   std::string alias;
+  bool system = false;  // an allowed system relation (metadata): no permission needed, never filtered
   rewriter::Placement placement = rewriter::Placement::kWhere;
+  bool fenced = false;  // wrapped with OFFSET 0 (the fenced placement)
   int query_block = -1;
   ast::Span target_span;  // the condition (WHERE/ON) or the replaced text (wrap, TABLE)
   std::vector<AppliedFilter> filters;  // empty: nothing injected for this read

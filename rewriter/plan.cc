@@ -57,19 +57,15 @@ std::string FromText(const ast::BaseTableRef& ref, const Dialect& d) {
   return out;
 }
 
-// The TABLE keyword that starts a TABLE t query: the first word at or after `from` (skipping '(' and spaces).
-absl::StatusOr<uint32_t> FindTableKeyword(std::string_view sql, uint32_t from, uint32_t limit) {
-  uint32_t i = from;
-  while (i < limit && (sql[i] == '(' || absl::ascii_isspace(static_cast<unsigned char>(sql[i])))) ++i;
-  if (i + 5 <= limit && absl::EqualsIgnoreCase(ToAbsl(sql.substr(i, 5)), "table")) return i;
-  return absl::InternalError("rlsq internal error: cannot locate the TABLE keyword of a TABLE query");
-}
-
 // Every edit the plan may make, sorted by position. At one offset: closings first (inner before outer; an ON before
 // the WHERE inserted right after its FROM list), then replacements, then openings (outer before inner).
 void LayOutEdits(Plan& plan) {
   plan.target_reads.assign(plan.targets.size(), {});
-  for (size_t r = 0; r < plan.reads.size(); ++r) plan.target_reads[plan.reads[r].target].push_back(static_cast<int>(r));
+  for (size_t r = 0; r < plan.reads.size(); ++r) {
+    plan.target_reads[plan.reads[r].target].push_back(static_cast<int>(r));
+    if (plan.reads[r].wrap_target != plan.reads[r].target)
+      plan.target_reads[plan.reads[r].wrap_target].push_back(static_cast<int>(r));
+  }
   struct Ranked {
     PlanEdit edit;
     int rank;
@@ -113,22 +109,41 @@ std::string DescribeTarget(const PlanTarget& t) {
   return "?";
 }
 
-absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const Dialect& dialect,
-                                                std::string_view default_schema, const ParseOptions& limits) {
+absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const NameResolver& resolver,
+                                                const ParseOptions& limits) {
+  const Dialect& dialect = resolver.dialect();
   ParseOptions options = limits;
   options.dialect = &dialect;
   RLSQ_ASSIGN_OR_RETURN(auto parsed, ParseQuery(sql, options));
-  RLSQ_ASSIGN_OR_RETURN(Analysis analysis, AnalyzeScopes(parsed->sql, *parsed->query, dialect, default_schema));
+  RLSQ_ASSIGN_OR_RETURN(Analysis analysis, AnalyzeScopes(parsed->sql, *parsed->query, resolver));
 
   auto plan = std::make_shared<Plan>();
   plan->dialect = std::string(dialect.name());
   plan->sql_size = sql.size();
   plan->sql.assign(sql);
   absl::flat_hash_map<const void*, int> target_of;  // SELECT or JOIN node -> target index
+  auto add_target = [&](PlanTarget t) {
+    plan->targets.push_back(std::move(t));
+    return static_cast<int>(plan->targets.size()) - 1;
+  };
+  // The reference replaced by a filtered subquery: (SELECT * FROM t WHERE p) AS alias, fenced with OFFSET 0.
+  auto wrap = [&](const TableRead& r) {
+    PlanTarget t;
+    t.placement = Placement::kWrap;
+    t.depth = r.depth;
+    t.query_block = r.query_block;
+    t.anchor = r.ref->span;
+    t.prefix = t.fenced_prefix = "(" + FromText(*r.ref, dialect);
+    std::string alias = AliasText(*r.ref, dialect);
+    t.suffix = ")" + alias;
+    t.fenced_suffix = " OFFSET 0)" + alias;
+    return t;
+  };
 
   for (const TableRead& r : analysis.reads) {
     PlanRead pr;
     pr.table = r.table;
+    pr.system = r.system;
     pr.key = r.table.Key();
     pr.table_sql = r.table.ToSql(dialect);
     pr.span = r.ref->span;
@@ -160,61 +175,80 @@ absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const Dial
           t.has_condition = true;
           break;
         case Placement::kWrap:
-          t.anchor = r.ref->span;
-          t.prefix = "(" + FromText(*r.ref, dialect);
-          t.suffix = ")" + AliasText(*r.ref, dialect);
+          t = wrap(r);
           break;
         case Placement::kTableStatement: {
-          RLSQ_ASSIGN_OR_RETURN(uint32_t begin, FindTableKeyword(parsed->sql, r.table_query->span.begin, r.ref->span.begin));
-          t.anchor = {begin, r.ref->span.end};
+          // TABLE t -> SELECT * FROM t WHERE p; fenced: SELECT * FROM (SELECT * FROM t WHERE p OFFSET 0) AS t.
+          t.anchor = {r.table_query->keyword.begin, r.ref->span.end};
           t.prefix = FromText(*r.ref, dialect);
+          t.fenced_prefix = "SELECT * FROM (" + t.prefix;
+          t.fenced_suffix = " OFFSET 0)" + AliasText(*r.ref, dialect);
           break;
         }
       }
-      pr.target = static_cast<int>(plan->targets.size());
-      plan->targets.push_back(std::move(t));
+      pr.target = add_target(std::move(t));
       if (shared_key) target_of[shared_key] = pr.target;
     }
     // Columns are qualified with the name the table is visible under at the injection point.
     bool inside_wrapper = r.placement == Placement::kWrap || r.placement == Placement::kTableStatement;
     pr.qualifier = QuotedIdent(!inside_wrapper && r.ref->alias ? r.ref->alias->name.text : r.ref->name.back().text,
                                dialect);
+    if (inside_wrapper) {
+      pr.wrap_target = pr.target;
+      pr.wrap_qualifier = pr.qualifier;
+    } else {
+      pr.wrap_target = add_target(wrap(r));
+      pr.wrap_qualifier = QuotedIdent(r.ref->name.back().text, dialect);
+    }
     plan->reads.push_back(std::move(pr));
   }
   LayOutEdits(*plan);
   return plan;
 }
 
+int TargetOf(const Plan& plan, size_t read, const policy::Predicate* predicate, policy::PlacementMode mode) {
+  if (!predicate || predicate->empty()) return -1;
+  const PlanRead& r = plan.reads[read];
+  // A clause with subqueries is always wrapped: its subqueries then see only the filtered table, never the
+  // query's other tables or columns.
+  if (mode == policy::PlacementMode::kFenced || predicate->has_nested()) return r.wrap_target;
+  return r.target;
+}
+
 absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
                                       std::span<const policy::Predicate* const> predicates, bool* changed,
-                                      const policy::Bindings* bindings) {
+                                      policy::PlacementMode mode, const policy::RenderContext& ctx) {
   if (sql.size() != plan.sql_size || predicates.size() != plan.reads.size())
     return absl::InternalError("rlsq internal error: plan applied to a different text");
-  auto has = [&](int read) { return predicates[read] && !predicates[read]->empty(); };
-  // Which targets receive anything, and the size of what they receive (to allocate the output once).
+  const bool fenced = mode == policy::PlacementMode::kFenced;
+  // Where each read's predicate goes, which targets receive anything, and the size of what they receive (to
+  // allocate the output once).
+  absl::InlinedVector<int, 16> chosen(plan.reads.size(), -1);
+  absl::InlinedVector<bool, 32> active(plan.targets.size(), false);
   size_t extra = 0;
-  absl::InlinedVector<bool, 16> active(plan.targets.size(), false);
-  for (size_t t = 0; t < plan.targets.size(); ++t) {
-    for (int r : plan.target_reads[t]) {
-      if (!has(r)) continue;
-      active[t] = true;
-      extra += 64 * predicates[r]->terms.size() + 16;
-    }
-    if (active[t]) extra += plan.targets[t].prefix.size() + plan.targets[t].suffix.size() + 16;
+  for (size_t r = 0; r < plan.reads.size(); ++r) {
+    chosen[r] = TargetOf(plan, r, predicates[r], mode);
+    if (chosen[r] < 0) continue;
+    const PlanTarget& t = plan.targets[chosen[r]];
+    if (!active[chosen[r]]) extra += t.fenced_prefix.size() + t.fenced_suffix.size() + t.prefix.size() + 16;
+    active[chosen[r]] = true;
+    extra += 64 * predicates[r]->terms.size() + 16;
   }
   std::string out;
   out.reserve(sql.size() + extra);
-  // The target's predicate: its reads' predicates ANDed, each qualified with the read's name.
+  // The target's predicate: the predicates of the reads that chose it, ANDed, each qualified with the read's name.
   absl::Status rendered;  // the first Render error (a templated filter without its values): nothing is returned
   auto emit_predicate = [&](int t) {
     bool first = true;
-    for (int r : plan.target_reads[t]) {
-      if (!has(r)) continue;
+    auto emit = [&](size_t r) {
+      if (chosen[r] != t) return;
       if (!first) out += " AND ";
       first = false;
-      absl::Status s = predicates[r]->Render(plan.reads[r].qualifier, &out, bindings);
+      const PlanRead& read = plan.reads[r];
+      absl::Status s = predicates[r]->Render(read.target == t ? read.qualifier : read.wrap_qualifier, &out, ctx);
       if (rendered.ok()) rendered = s;
-    }
+    };
+    for (int r : plan.target_reads[t]) emit(r);
   };
   uint32_t cursor = 0;
   *changed = false;
@@ -237,9 +271,9 @@ absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
         emit_predicate(e.target);
         break;
       case PlanEdit::kReplace:
-        out += target.prefix;
+        out += fenced ? target.fenced_prefix : target.prefix;
         emit_predicate(e.target);
-        out += target.suffix;
+        out += fenced ? target.fenced_suffix : target.suffix;
         break;
     }
     cursor = e.end;

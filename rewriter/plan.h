@@ -27,6 +27,7 @@ struct PlanTarget {
                      // kWrap / kTableStatement: the text that is replaced
   bool has_condition = false;  // kWhere / kJoinOn: there is a condition to parenthesise and AND to
   std::string prefix, suffix;  // kWrap / kTableStatement: text around the predicate
+  std::string fenced_prefix, fenced_suffix;  // the same under the fenced placement (OFFSET 0 inside the wrapper)
   int depth = 0;
   int query_block = -1;
 };
@@ -37,9 +38,14 @@ struct PlanRead {
   std::string table_sql;  // resolved name as SQL (schema.name)
   ast::Span span;         // the table reference in the original text
   std::string alias;      // alias as written (normalized), empty when none
-  std::string qualifier;  // quoted name the predicate's columns are qualified with
-  int target = -1;        // index into Plan::targets
+  std::string qualifier;  // quoted name the predicate's columns are qualified with at `target`
+  int target = -1;        // index into Plan::targets: where the plain placement puts the predicate
+  // Where the predicate goes when the read must be wrapped (the fenced placement, or a clause with subqueries):
+  // a kWrap or kTableStatement target, and the name its columns are qualified with inside the wrapper.
+  int wrap_target = -1;
+  std::string wrap_qualifier;
   int query_block = -1;
+  bool system = false;  // an allowed system relation: no data permission, no filter
 };
 
 // One text edit, laid out when the plan is built so that applying it is a single pass: insert or replace
@@ -55,7 +61,7 @@ struct Plan {
   std::string dialect;
   std::vector<PlanRead> reads;
   std::vector<PlanTarget> targets;
-  std::vector<std::vector<int>> target_reads;  // reads of each target, in source order
+  std::vector<std::vector<int>> target_reads;  // reads that may use each target (plain or wrapped), in source order
   std::vector<PlanEdit> edits;                 // every possible edit, sorted by position
   // Bound by the engine to one policy snapshot and database before the plan is cached: per read, the policy's id
   // of the table (-1: no filter names it) and the pair ids that grant read access to it.
@@ -65,18 +71,22 @@ struct Plan {
   std::string sql;  // the text the plan was built from: the plan cache's key
 };
 
-// Parses `sql` (one read-only query), analyses its scopes and lays out the edit points.
+// Parses `sql` (one read-only query), analyses its scopes with `resolver` and lays out the edit points.
 // The table bindings (Plan::table_ids, table_access) are left empty for the caller to fill.
-// `limits` bounds the input (its dialect field is ignored: `dialect` is used).
-absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const Dialect& dialect,
-                                                std::string_view default_schema, const ParseOptions& limits = {});
+// `limits` bounds the input (its dialect field is ignored: the resolver's dialect is used).
+absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const NameResolver& resolver,
+                                                const ParseOptions& limits = {});
 
 // Applies the plan to `sql` (the text it was built from) with `predicates[i]` for read i (null or empty: nothing to
-// inject for that read); text outside the edit points is copied byte for byte. Sets *changed when anything was
-// injected. One pass, one allocation (the output).
+// inject for that read); text outside the edit points is copied byte for byte. Under `mode` kFenced every filtered
+// read is wrapped with OFFSET 0; under kPlain only reads the placement rule wraps, and reads whose predicate has
+// clause subqueries. Sets *changed when anything was injected. One pass, one allocation (the output).
 absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
                                       std::span<const policy::Predicate* const> predicates, bool* changed,
-                                      const policy::Bindings* bindings = nullptr);
+                                      policy::PlacementMode mode, const policy::RenderContext& ctx = {});
+
+// The target read `read` uses under `mode` with `predicate` (null: none).
+int TargetOf(const Plan& plan, size_t read, const policy::Predicate* predicate, policy::PlacementMode mode);
 
 // A description of a target for --explain, e.g. "WHERE of query block 2".
 std::string DescribeTarget(const PlanTarget& target);

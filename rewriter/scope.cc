@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "absl/container/inlined_vector.h"
+
 #include "lib/common/str_cat.h"
 #include "lib/ast/ast_util.h"
 #include "lib/common/status.h"
@@ -62,11 +64,17 @@ Placement DecidePlacement(const BaseTableRef& ref, const FromContext& ctx) {
 
 class Analyzer {
  public:
-  Analyzer(std::string_view sql, const Dialect& dialect, std::string_view default_schema)
-      : sql_(sql), dialect_(dialect), default_schema_(default_schema) {}
+  Analyzer(std::string_view sql, const NameResolver& resolver) : sql_(sql), resolver_(resolver) {}
 
   absl::Status Run(const QueryNode& q) {
     Query(q, nullptr, 0);
+    return Finish();
+  }
+  absl::Status RunExpression(const Expr& e) {
+    Walk(e, nullptr, 0);
+    return Finish();
+  }
+  absl::Status Finish() {
     if (!error_.ok()) return error_;
     std::stable_sort(out_.reads.begin(), out_.reads.end(),
                      [](const TableRead& a, const TableRead& b) { return a.ref->span.begin < b.ref->span.begin; });
@@ -105,7 +113,7 @@ class Analyzer {
         if (!IsCte(*t.table, scope)) {
           TableRead r;
           r.ref = t.table;
-          r.table = ResolveTableName(t.table->name, default_schema_);
+          if (!Resolve(*t.table, &r)) return;
           r.placement = Placement::kTableStatement;
           r.table_query = &t;
           r.depth = depth;
@@ -144,7 +152,7 @@ class Analyzer {
         if (IsCte(t, scope)) return;
         TableRead r;
         r.ref = &t;
-        r.table = ResolveTableName(t.name, default_schema_);
+        if (!Resolve(t, &r)) return;
         r.placement = DecidePlacement(t, ctx);
         if (r.placement == Placement::kWhere) r.select = ctx.select;
         if (r.placement == Placement::kJoinOn) r.join = ctx.parent;
@@ -194,7 +202,7 @@ class Analyzer {
         Query(static_cast<const QueryNode&>(n), scope, depth + 1);
         return;
       case NodeKind::kFuncCall:
-        if (error_.ok()) error_ = CheckFunctionCall(sql_, n.Cast<FuncCall>(), dialect_);
+        if (error_.ok()) error_ = CheckFunctionCall(sql_, n.Cast<FuncCall>(), resolver_);
         break;
       default:
         break;
@@ -202,19 +210,38 @@ class Analyzer {
     EnumerateChildren(const_cast<Node&>(n), [&](Node& child) { Walk(child, scope, depth); });
   }
 
+  // Resolves the reference's name into `r` (table, system); false (with error_ set) when it cannot be read.
+  bool Resolve(const BaseTableRef& ref, TableRead* r) {
+    if (!error_.ok()) return false;
+    absl::InlinedVector<std::string_view, 3> parts;
+    for (const Ident& p : ref.name) parts.push_back(p.text);
+    auto resolved = resolver_.ResolveRelation(parts);
+    if (!resolved.ok()) {
+      error_ = WithLocation(resolved.status(), sql_, ref.span.begin);
+      return false;
+    }
+    r->table = std::move(resolved->name);
+    r->system = resolved->system;
+    return true;
+  }
+
   std::string_view sql_;
-  const Dialect& dialect_;
-  std::string_view default_schema_;
+  const NameResolver& resolver_;
   Analysis out_;
   absl::Status error_;
 };
 
 }  // namespace
 
-absl::StatusOr<Analysis> AnalyzeScopes(std::string_view sql, const QueryNode& query, const Dialect& dialect,
-                                       std::string_view default_schema) {
-  Analyzer a(sql, dialect, default_schema);
+absl::StatusOr<Analysis> AnalyzeScopes(std::string_view sql, const QueryNode& query, const NameResolver& resolver) {
+  Analyzer a(sql, resolver);
   RLSQ_RETURN_IF_ERROR(a.Run(query));
+  return std::move(a.result());
+}
+
+absl::StatusOr<Analysis> AnalyzeExpression(std::string_view sql, const Expr& expr, const NameResolver& resolver) {
+  Analyzer a(sql, resolver);
+  RLSQ_RETURN_IF_ERROR(a.RunExpression(expr));
   return std::move(a.result());
 }
 

@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "lib/ast/ast.h"
 #include "lib/dialect/dialect.h"
+#include "lib/names/resolver.h"
 #include "lib/names/table_name.h"
 
 namespace rlsq::rewriter {
@@ -27,7 +28,8 @@ const char* ToString(Placement p);
 
 struct TableRead {
   const ast::BaseTableRef* ref = nullptr;
-  TableName table;  // resolved, default schema applied
+  TableName table;     // resolved as the database resolves it (lib/names/resolver.h)
+  bool system = false;  // an allowed system relation: no data permission needed, no filter applies
   Placement placement = Placement::kWhere;
   const ast::SelectNode* select = nullptr;           // kWhere: the SELECT whose WHERE receives the predicate
   const ast::JoinRef* join = nullptr;                // kJoinOn: the join whose ON receives the predicate
@@ -41,8 +43,13 @@ struct Analysis {
   std::vector<const ast::SelectNode*> blocks;  // query blocks, numbered in pre-order
 };
 
-// Walks `query`. Fails (InvalidArgument, "line:column: message") on a call of a function the dialect denies.
-absl::StatusOr<Analysis> AnalyzeScopes(std::string_view sql, const ast::QueryNode& query, const Dialect& dialect,
-                                       std::string_view default_schema);
+// Walks `query`, resolving every relation and checking every function call with `resolver`. Fails with a
+// "line:column: message" status: InvalidArgument for a name that cannot be resolved exactly or a function that may
+// not run, PermissionDenied for a system or extension relation that is not allowed.
+absl::StatusOr<Analysis> AnalyzeScopes(std::string_view sql, const ast::QueryNode& query, const NameResolver& resolver);
+
+// The same for an expression (a policy clause): the base-table reads of its subqueries (placement is not decided:
+// the caller places the clause). Analysis::blocks lists the subqueries' query blocks.
+absl::StatusOr<Analysis> AnalyzeExpression(std::string_view sql, const ast::Expr& expr, const NameResolver& resolver);
 
 }  // namespace rlsq::rewriter

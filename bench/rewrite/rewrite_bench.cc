@@ -52,7 +52,9 @@ std::string GeneratePolicy() {
   for (const Query& q : Queries()) {
     auto parsed = rlsq::ParseQuery(q.sql);
     if (!parsed.ok()) continue;
-    auto a = rlsq::rewriter::AnalyzeScopes((*parsed)->sql, *(*parsed)->query, rlsq::Dialect::Postgres(), "public");
+    static const rlsq::DatabaseModel model;
+    auto a = rlsq::rewriter::AnalyzeScopes((*parsed)->sql, *(*parsed)->query,
+                                           rlsq::NameResolver(rlsq::Dialect::Postgres(), model));
     if (!a.ok()) continue;
     for (const auto& r : a->reads) tables.insert(r.table.name);
   }

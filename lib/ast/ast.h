@@ -220,6 +220,7 @@ struct TableQueryNode : QueryNode {
   RLSQ_NODE(TableQueryNode, TableQuery)
   TableQueryNode(NodeKind k, std::pmr::memory_resource* mr) : QueryNode(k, mr) {}
   struct BaseTableRef* table = nullptr;
+  Span keyword;  // the TABLE keyword (a position, like span: not a field)
 
   auto Fields() { return std::tuple_cat(QueryFields(), std::tie(table)); }
   static constexpr std::array<const char*, 7> kFieldNames = {

@@ -22,4 +22,10 @@ absl::Status SqlErrorAt(const SourceLocation& loc, std::string_view message) {
   return absl::InvalidArgumentError(absl::StrCat(loc.line, ":", loc.column, ": ", std::string(message)));
 }
 
+absl::Status WithLocation(const absl::Status& status, std::string_view text, uint32_t offset) {
+  if (status.ok()) return status;
+  SourceLocation loc = LocationAt(text, offset);
+  return absl::Status(status.code(), absl::StrCat(loc.line, ":", loc.column, ": ", status.message()));
+}
+
 }  // namespace rlsq

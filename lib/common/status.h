@@ -44,4 +44,7 @@ inline absl::Status SqlErrorAt(std::string_view text, uint32_t offset, std::stri
   return SqlErrorAt(LocationAt(text, offset), message);
 }
 
+// `status` with "line:column: " before its message, keeping its code (e.g. PermissionDenied for a refused relation).
+absl::Status WithLocation(const absl::Status& status, std::string_view text, uint32_t offset);
+
 }  // namespace rlsq

@@ -1,6 +1,6 @@
 // A SQL dialect: everything that differs between databases lives behind this interface, one class per dialect
 // (lib/dialect/<name>_dialect.cc). Lexical rules, identifier folding, quoting of identifiers and literals for
-// output, keyword classes, and the deny list of functions that must never reach the database through rlsq.
+// output, keyword classes, and the catalog of the database's own relations and functions.
 #pragma once
 
 #include <string>
@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "lib/common/arena.h"
+#include "lib/dialect/catalog.h"
 #include "lib/lexer/token.h"
 
 namespace rlsq {
@@ -55,9 +56,9 @@ class Dialect {
   // Appends `value` as a string literal that reads back as exactly `value`.
   virtual void AppendStringLiteral(std::string_view value, std::string* out) const = 0;
 
-  // True if calling this function (folded name, last part; `schema` may be empty) must be refused: functions that
-  // run SQL given as text, reach other servers, touch files, or change session state.
-  virtual bool IsDeniedFunction(std::string_view schema, std::string_view name) const = 0;
+  // The database's own schemas, relations and built-in functions (lib/dialect/catalog.h); name resolution and the
+  // relation and function allow-lists (lib/names/resolver.h) read it.
+  virtual const SystemCatalog& catalog() const = 0;
 
   // The dialect registered under `name` ("postgres", "postgresql"), or null.
   static const Dialect* Find(std::string_view name);

@@ -164,59 +164,6 @@ const absl::flat_hash_map<std::string_view, KeywordCategory>& KeywordMap() {
   return *kMap;
 }
 
-// Functions that must never run through rlsq, by exact (folded) name. Built-ins are matched when called bare or
-// as pg_catalog.name; see IsDeniedFunction.
-constexpr std::string_view kDeniedBuiltins[] = {
-    // execute SQL given as text
-    "query_to_xml", "query_to_xml_and_xmlschema", "query_to_xmlschema", "cursor_to_xml", "cursor_to_xmlschema",
-    "ts_stat", "ts_rewrite",
-    // read or list server files
-    "pg_read_file", "pg_read_file_old", "pg_read_binary_file", "pg_stat_file", "pg_current_logfile",
-    "pg_show_all_file_settings", "pg_hba_file_rules", "pg_ident_file_mappings",
-    // large objects: loread/lowrite and the lo_* family (see prefixes)
-    "loread", "lowrite",
-    // session / server state
-    "set_config", "setseed", "nextval", "setval", "pg_notify", "pg_reload_conf", "pg_rotate_logfile",
-    "pg_rotate_logfile_old", "pg_terminate_backend", "pg_cancel_backend", "pg_switch_wal", "pg_switch_xlog",
-    "pg_create_restore_point", "pg_logical_emit_message", "pg_promote", "pg_wal_replay_pause",
-    "pg_wal_replay_resume", "pg_xlog_replay_pause", "pg_xlog_replay_resume", "pg_backup_start", "pg_backup_stop",
-    "pg_start_backup", "pg_stop_backup", "pg_export_snapshot", "pg_import_system_collations",
-    "pg_log_backend_memory_contexts", "pg_nextoid", "pg_stop_making_pinned_objects", "txid_current",
-    "txid_current_if_assigned", "pg_current_xact_id", "pg_current_xact_id_if_assigned",
-    "pg_create_physical_replication_slot", "pg_create_logical_replication_slot", "pg_drop_replication_slot",
-    "pg_copy_physical_replication_slot", "pg_copy_logical_replication_slot", "pg_replication_slot_advance",
-    "pg_stat_statements_reset", "pg_truncate_visibility_map", "pg_prewarm", "autoprewarm_start_worker",
-    "autoprewarm_dump_now",
-    // adminpack (any schema, see kDeniedAnySchema) kin kept here too for pg_catalog
-    "pg_logdir_ls", "pg_logfile_rotate",
-};
-
-// Prefixes of denied built-in names.
-constexpr std::string_view kDeniedBuiltinPrefixes[] = {
-    "table_to_xml", "schema_to_xml", "database_to_xml",  // execute generated SQL over whole tables/schemas
-    "pg_ls_",                                           // list server directories
-    "pg_read_",                                         // read server files
-    "lo_",                                              // large objects: import/export files, write state
-    "pg_sleep",                                         // pg_sleep, pg_sleep_for, pg_sleep_until
-    "pg_advisory_", "pg_try_advisory_",                 // advisory locks
-    "pg_stat_reset",                                    // reset statistics
-    "pg_logical_slot_",                                 // consume/peek decoded WAL
-    "pg_replication_origin_",                           // replication state
-    "binary_upgrade_",                                  // catalog surgery
-};
-
-// Extension functions: denied in every schema (extensions can be installed anywhere).
-constexpr std::string_view kDeniedAnySchemaPrefixes[] = {
-    "dblink",         // dblink, dblink_exec, dblink_connect ...: reach other servers, run SQL text
-    "pg_file_",       // adminpack: pg_file_write, pg_file_rename, pg_file_unlink, pg_file_sync ...
-    "postgres_fdw_",  // postgres_fdw_disconnect ...
-};
-constexpr std::string_view kDeniedAnySchema[] = {"pg_logdir_ls", "pg_logfile_rotate"};
-
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
-}
-
 LexerConfig MakePostgresLexerConfig() {
   LexerConfig c;  // the defaults are PostgreSQL 15's rules; spelled out here so this file is the reference
   c.vertical_tab_is_space = false;  // PG 15 scan.l: space [ \t\n\r\f]  (\v was added in PG 16)
@@ -345,24 +292,6 @@ void PostgresDialect::AppendStringLiteral(std::string_view value, std::string* o
   out->push_back('\'');
 }
 
-bool PostgresDialect::IsDeniedFunction(std::string_view schema, std::string_view name) const {
-  for (std::string_view p : kDeniedAnySchemaPrefixes) {
-    if (StartsWith(name, p)) return true;
-  }
-  for (std::string_view n : kDeniedAnySchema) {
-    if (name == n) return true;
-  }
-  if (!schema.empty() && schema != "pg_catalog") return false;
-  static const auto* const kSet = [] {
-    auto* s = new absl::flat_hash_set<std::string_view>();
-    for (std::string_view n : kDeniedBuiltins) s->insert(n);
-    return s;
-  }();
-  if (kSet->contains(name)) return true;
-  for (std::string_view p : kDeniedBuiltinPrefixes) {
-    if (StartsWith(name, p)) return true;
-  }
-  return false;
-}
+const SystemCatalog& PostgresDialect::catalog() const { return Postgres15Catalog(); }
 
 }  // namespace rlsq

@@ -1,4 +1,4 @@
-// PostgreSQL 15: everything PostgreSQL-specific in one place (lexer rules, keywords, folding, quoting, deny list).
+// PostgreSQL 15: everything PostgreSQL-specific in one place (lexer rules, keywords, folding, quoting, catalog).
 #pragma once
 
 #include <string>
@@ -27,7 +27,8 @@ class PostgresDialect final : public Dialect {
   // '...' with quotes doubled (exact under standard_conforming_strings = on); E'...' with escapes when the value
   // holds control characters other than tab and newline, so the output stays printable.
   void AppendStringLiteral(std::string_view value, std::string* out) const override;
-  bool IsDeniedFunction(std::string_view schema, std::string_view name) const override;
+  // PostgreSQL 15's catalog (lib/dialect/pg15/).
+  const SystemCatalog& catalog() const override;
 
   const Lexer& lexer() const { return lexer_; }
 

@@ -31,8 +31,7 @@ TableName ResolveTableName(const ast::List<ast::Ident>& parts, std::string_view 
   return t;
 }
 
-absl::StatusOr<TableName> ParseTableName(std::string_view text, const Dialect& dialect,
-                                         std::string_view default_schema) {
+absl::StatusOr<std::vector<std::string>> ParseNameParts(std::string_view text, const Dialect& dialect) {
   Arena arena;
   std::vector<Token> tokens;
   absl::Status lexed = dialect.Tokenize(text, arena, &tokens);
@@ -53,6 +52,12 @@ absl::StatusOr<TableName> ParseTableName(std::string_view text, const Dialect& d
   }
   if (parts.empty() || want_name || parts.size() > 3)
     return absl::InvalidArgumentError(Cat("bad table name \"", text, "\": expected [database.][schema.]table"));
+  return parts;
+}
+
+absl::StatusOr<TableName> ParseTableName(std::string_view text, const Dialect& dialect,
+                                         std::string_view default_schema) {
+  RLSQ_ASSIGN_OR_RETURN(std::vector<std::string> parts, ParseNameParts(text, dialect));
   TableName out;
   out.name = parts.back();
   out.schema = parts.size() >= 2 ? parts[parts.size() - 2] : std::string(default_schema);

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "lib/ast/ast.h"
@@ -26,6 +27,10 @@ struct TableName {
 
 // From the parts of a table reference in the AST.
 TableName ResolveTableName(const ast::List<ast::Ident>& parts, std::string_view default_schema);
+
+// Splits a name written in a policy ("orders", "public.orders", "\"Sales\".\"Orders\"", "db.s.t") into its
+// normalized parts with the dialect's lexical rules: 1 to 3 parts. Errors: InvalidArgument naming the problem.
+absl::StatusOr<std::vector<std::string>> ParseNameParts(std::string_view text, const Dialect& dialect);
 
 // Parses a table name written in policy files ("orders", "public.orders", "\"Sales\".\"Orders\"", "db.s.t") with the
 // dialect's lexical rules. Errors: InvalidArgument naming the problem.

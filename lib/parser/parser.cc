@@ -379,6 +379,8 @@ absl::StatusOr<std::unique_ptr<ParsedQuery>> ParseQuery(std::string_view sql, co
       break;
     }
   }
+  // `;` alone (or `;;`) holds no statement: PostgreSQL runs nothing, and there is nothing to rewrite.
+  if (last == 0) return ErrorAt(tokens[0], "syntax error at or near \";\": empty query");
   result->statement = ast::Span{tokens[0].begin, tokens[last - 1].end};
 
   RLSQ_RETURN_IF_ERROR(RunParser(

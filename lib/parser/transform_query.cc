@@ -174,6 +174,7 @@ ast::QueryNode* Transformer::SetPrimary(P::SetPrimaryContext* ctx) {
   if (auto* c = dynamic_cast<P::SpValuesContext*>(ctx)) return Values(c->valuesClause());
   if (auto* c = dynamic_cast<P::SpTableContext*>(ctx)) {
     auto* t = New<ast::TableQueryNode>(SpanOf(ctx));
+    t->keyword = SpanOf(c->K_TABLE());
     t->table = RelationExpr(c->relationExpr());
     return t;
   }

@@ -1,5 +1,6 @@
 #include "lib/policy/policy.h"
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -11,6 +12,7 @@
 #include "lib/parser/parser.h"
 #include "lib/printer/printer.h"
 #include "lib/safety/function_check.h"
+#include "rewriter/scope.h"
 
 namespace rlsq::policy {
 
@@ -82,18 +84,60 @@ const ast::ColumnRef* FindQualified(const ast::Node& n) {
 
 }  // namespace
 
-void ClauseTemplate::Render(std::string_view qualifier, std::string* out, const std::string* bound) const {
+absl::StatusOr<TableName> ResolvePolicyTable(const NameResolver& resolver, std::string_view text) {
+  RLSQ_ASSIGN_OR_RETURN(std::vector<std::string> parts, ParseNameParts(text, resolver.dialect()));
+  std::vector<std::string_view> views(parts.begin(), parts.end());
+  auto name = resolver.ResolveName(views);
+  if (!name.ok()) return absl::InvalidArgumentError(Cat("table \"", text, "\": ", ToStd(name.status().message())));
+  if (resolver.dialect().catalog().IsSystemSchema(name->schema))
+    return absl::InvalidArgumentError(Cat("table \"", text, "\" is a system relation: filters apply to datasets"));
+  return name;
+}
+
+const char* ToString(PlacementMode m) { return m == PlacementMode::kFenced ? "fenced" : "plain"; }
+
+absl::StatusOr<PlacementMode> ParsePlacementMode(std::string_view text) {
+  if (text == "fenced") return PlacementMode::kFenced;
+  if (text == "plain") return PlacementMode::kPlain;
+  return absl::InvalidArgumentError(Cat("placement must be \"fenced\" or \"plain\", not \"", text, "\""));
+}
+
+absl::Status ClauseTemplate::Render(std::string_view qualifier, std::string* out, const std::string* bound,
+                                    const RenderContext& ctx) const {
   for (size_t i = 0; i < text.size(); ++i) {
     if (i) {
       int32_t slot = slots[i - 1];
-      if (slot < 0) out->append(qualifier);
-      else out->append(bound[slot]);
+      if (slot == -1) {
+        out->append(qualifier);
+      } else if (slot >= 0) {
+        out->append(bound[slot]);
+      } else {
+        // A table the clause reads: the caller's own predicate on it, in a wrapper its subquery cannot see past.
+        const NestedRead& read = nested[-2 - slot];
+        const Predicate* p = ctx.nested ? ctx.nested->For(read) : nullptr;
+        if (!ctx.nested && !read.system)
+          return absl::FailedPreconditionError("rlsq internal error: a clause with subqueries rendered without the "
+                                               "caller's predicates for the tables they read");
+        if (!p) {
+          Append(out, read.table_sql, read.alias_sql);
+        } else {
+          if (ctx.depth + 1 >= kMaxClauseDepth)
+            return absl::FailedPreconditionError(
+                Cat("clauses nest deeper than ", kMaxClauseDepth, " levels (or form a cycle) at ", read.table_sql));
+          Append(out, "(SELECT * FROM ", read.table_sql, " WHERE ");
+          RenderContext inner = ctx;
+          ++inner.depth;
+          RLSQ_RETURN_IF_ERROR(p->Render(read.qualifier, out, inner));
+          Append(out, ")", read.alias_sql);
+        }
+      }
     }
     out->append(text[i]);
   }
+  return absl::OkStatus();
 }
 
-absl::Status Predicate::Render(std::string_view qualifier, std::string* out, const Bindings* bindings) const {
+absl::Status Predicate::Render(std::string_view qualifier, std::string* out, const RenderContext& ctx) const {
   for (size_t t = 0; t < terms.size(); ++t) {
     if (t) out->append(" AND ");
     const Term& term = terms[t];
@@ -104,12 +148,12 @@ absl::Status Predicate::Render(std::string_view qualifier, std::string* out, con
       const RlsFilter* filter = term.filters[f];
       const std::string* bound = nullptr;
       if (filter->printed.has_values()) {
-        bound = bindings ? bindings->For(filter) : nullptr;
+        bound = ctx.bindings ? ctx.bindings->For(filter) : nullptr;
         if (!bound)
           return absl::FailedPreconditionError(
               Cat("rlsq internal error: filter \"", filter->name, "\" rendered without its template values"));
       }
-      filter->printed.Render(qualifier, out, bound);
+      RLSQ_RETURN_IF_ERROR(filter->printed.Render(qualifier, out, bound, ctx));
       out->push_back(')');
     }
     if (term.filters.size() > 1) out->push_back(')');
@@ -117,19 +161,34 @@ absl::Status Predicate::Render(std::string_view qualifier, std::string* out, con
   return absl::OkStatus();
 }
 
-absl::Status Bindings::Bind(const Predicate& p, const UserContext& user, const Dialect& dialect) {
+absl::Status Bindings::Bind(const Predicate& p, const UserContext& user, const Dialect& dialect,
+                            const NestedPredicates* nested, int depth) {
+  if (depth >= kMaxClauseDepth)
+    return absl::FailedPreconditionError(Cat("clauses nest deeper than ", kMaxClauseDepth, " levels (or form a cycle)"));
   for (const auto& term : p.terms) {
     for (const RlsFilter* f : term.filters) {
-      if (!f->printed.has_values() || For(f)) continue;
-      std::vector<std::string> values(f->printed.values.size());
-      for (size_t v = 0; v < values.size(); ++v) {
-        absl::Status s = RenderValue(f->printed.values[v], user, dialect, &values[v]);
-        if (!s.ok()) return absl::Status(s.code(), Cat("filter \"", f->name, "\": ", ToStd(s.message())));
+      if (f->printed.has_values() && !For(f)) {
+        std::vector<std::string> values(f->printed.values.size());
+        for (size_t v = 0; v < values.size(); ++v) {
+          absl::Status s = RenderValue(f->printed.values[v], user, dialect, &values[v]);
+          if (!s.ok()) return absl::Status(s.code(), Cat("filter \"", f->name, "\": ", ToStd(s.message())));
+        }
+        filters.emplace_back(f, std::move(values));
       }
-      filters.emplace_back(f, std::move(values));
+      if (!nested) continue;
+      for (const NestedRead& read : f->printed.nested)
+        if (const Predicate* inner = nested->For(read))
+          RLSQ_RETURN_IF_ERROR(Bind(*inner, user, dialect, nested, depth + 1));
     }
   }
   return absl::OkStatus();
+}
+
+bool Predicate::has_nested() const {
+  for (const Term& t : terms)
+    for (const RlsFilter* f : t.filters)
+      if (!f->printed.nested.empty()) return true;
+  return false;
 }
 
 bool Predicate::has_values() const {
@@ -159,23 +218,67 @@ absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromFile(const std::string
 absl::Status Policy::Load(const Value& doc) {
   if (!doc.is_object()) return Bad("document", "must be a JSON object");
   RLSQ_RETURN_IF_ERROR(CheckKeys(doc, "document",
-                                 {"default_schema", "default_database", "role_family", "public_role",
-                                  "public_role_like", "roles", "users", "rls_filters"}));
+                                 {"default_schema", "search_path", "relations", "allow_relations", "allow_functions",
+                                  "placement", "default_database", "role_family", "public_role", "public_role_like",
+                                  "roles", "users", "rls_filters"}));
   RLSQ_ASSIGN_OR_RETURN(default_database_, StringMember(doc, "default_database", "document", false));
-  RLSQ_ASSIGN_OR_RETURN(std::string schema, StringMember(doc, "default_schema", "document", false));
-  if (!schema.empty()) {
-    // The default schema is written as a SQL identifier: `public`, or `"Sales"` for a case-sensitive one.
-    auto parsed = ParseTableName(schema, *dialect_, "");
-    if (!parsed.ok() || !parsed->catalog.empty() || !parsed->schema.empty())
-      return Bad("default_schema", Cat("\"", schema, "\" is not a schema name"));
-    default_schema_ = parsed->name;
-  }
+  RLSQ_RETURN_IF_ERROR(LoadDatabaseModel(doc));
   RLSQ_RETURN_IF_ERROR(LoadRoles(doc));
   public_role_set_ = InternRoleSet({permissions_->public_role_id()});
   RLSQ_RETURN_IF_ERROR(LoadUsers(doc));
   RLSQ_RETURN_IF_ERROR(LoadFilters(doc));
+  RLSQ_RETURN_IF_ERROR(CheckClauseCycles());
   IndexFilters();
   role_sets_.reserve(role_sets_.size() + kMaxDynamicRoleSets);
+  return absl::OkStatus();
+}
+
+// The search path (or its one-schema shorthand default_schema), the relations that exist, the grants beyond the
+// dialect's allow-lists, and the placement.
+absl::Status Policy::LoadDatabaseModel(const Value& doc) {
+  RLSQ_ASSIGN_OR_RETURN(std::string schema, StringMember(doc, "default_schema", "document", false));
+  RLSQ_ASSIGN_OR_RETURN(const Value* path, Member(doc, "search_path", Value::Type::kArray, "document", false));
+  if (path && doc.Find("default_schema"))
+    return Bad("document", "give \"search_path\" or its one-schema shorthand \"default_schema\", not both");
+  if (!schema.empty()) {
+    // The default schema is written as a SQL identifier: `public`, or `"Sales"` for a case-sensitive one.
+    auto parsed = ParseSearchPathEntry(schema, *dialect_);
+    if (!parsed.ok()) return Bad("default_schema", ToStd(parsed.status().message()));
+    model_.search_path = {*parsed};
+  }
+  if (path) {
+    model_.search_path.clear();
+    for (const Value& e : path->items) {
+      if (!e.is_string()) return Bad("search_path", Cat("entries must be schema names (strings)", At(e)));
+      auto parsed = ParseSearchPathEntry(e.text, *dialect_);
+      if (!parsed.ok()) return Bad("search_path", Cat(ToStd(parsed.status().message()), At(e)));
+      model_.search_path.push_back(*parsed);
+    }
+    if (model_.search_path.empty()) return Bad("search_path", "is empty: name at least one schema");
+  }
+  // Qualified names ("schema.name") in a list key, as catalog keys.
+  auto names = [&](std::string_view key, absl::flat_hash_set<std::string>* out) -> absl::Status {
+    RLSQ_ASSIGN_OR_RETURN(const Value* list, Member(doc, key, Value::Type::kArray, "document", false));
+    if (!list) return absl::OkStatus();
+    for (const Value& e : list->items) {
+      if (!e.is_string()) return Bad(key, Cat("entries must be qualified names (strings)", At(e)));
+      auto parts = ParseNameParts(e.text, *dialect_);
+      if (!parts.ok()) return Bad(key, Cat(ToStd(parts.status().message()), At(e)));
+      if (parts->size() != 2) return Bad(key, Cat("\"", e.text, "\" must be written as schema.name", At(e)));
+      out->insert(SystemCatalog::Key((*parts)[0], (*parts)[1]));
+    }
+    return absl::OkStatus();
+  };
+  RLSQ_RETURN_IF_ERROR(names("relations", &model_.relations));
+  model_.relations_known = doc.Find("relations") != nullptr && !doc.Find("relations")->is_null();
+  RLSQ_RETURN_IF_ERROR(names("allow_relations", &model_.allow_relations));
+  RLSQ_RETURN_IF_ERROR(names("allow_functions", &model_.allow_functions));
+  RLSQ_ASSIGN_OR_RETURN(std::string placement, StringMember(doc, "placement", "document", false));
+  if (!placement.empty()) {
+    auto mode = ParsePlacementMode(placement);
+    if (!mode.ok()) return Bad("placement", ToStd(mode.status().message()));
+    placement_ = *mode;
+  }
   return absl::OkStatus();
 }
 
@@ -291,6 +394,7 @@ absl::Status Policy::LoadFilters(const Value& doc) {
   if (!filters) return absl::OkStatus();
   absl::flat_hash_set<std::string> names;
   absl::flat_hash_map<std::string, size_t> clause_memo;  // clause text -> first filter with it
+  const NameResolver resolver(*dialect_, model_);
   for (const Value& f : filters->items) {
     if (!f.is_object()) return Bad("rls_filters", Cat("each filter must be an object", At(f)));
     RLSQ_RETURN_IF_ERROR(
@@ -314,7 +418,7 @@ absl::Status Policy::LoadFilters(const Value& doc) {
     if (tables->items.empty()) return Bad(where, "applies to no table (\"tables\" is empty)");
     for (const Value& t : tables->items) {
       if (!t.is_string()) return Bad(where, Cat("tables must be strings", At(t)));
-      auto name = ParseTableName(t.text, *dialect_, default_schema_);
+      auto name = ResolvePolicyTable(resolver, t.text);
       if (!name.ok()) return Bad(where, ToStd(name.status().message()));
       filter.tables.push_back(std::move(*name));
     }
@@ -334,7 +438,7 @@ absl::Status Policy::LoadFilters(const Value& doc) {
       filters_.push_back(std::move(filter));
       continue;
     }
-    RLSQ_RETURN_IF_ERROR(CompileClause(*dialect_, arena_, where, &filter));
+    RLSQ_RETURN_IF_ERROR(CompileClause(resolver, arena_, where, &filter));
     clause_memo.emplace(filter.clause_text, filters_.size());
     filters_.push_back(std::move(filter));
   }
@@ -357,11 +461,14 @@ size_t FindOnce(const std::string& text, std::string_view needle) {
 
 }  // namespace
 
-absl::Status Policy::CompileClause(const Dialect& dialect, Arena& arena, std::string_view where, RlsFilter* filter) {
+absl::Status Policy::CompileClause(const NameResolver& resolver, Arena& arena, std::string_view where,
+                                   RlsFilter* filter) {
+  const Dialect& dialect = resolver.dialect();
   const std::string& text = filter->clause_text;
   const std::string cwhere = Cat(where, " clause");
   // The clause must be exactly one expression; it is injected as printed from its AST, never as written.
   if (text.find('\x01') != std::string::npos) return Bad(where, "clause contains a control character U+0001");
+  if (text.find('\x02') != std::string::npos) return Bad(where, "clause contains a control character U+0002");
   auto prepared = PrepareClause(text, dialect);
   if (!prepared.ok()) return Bad(cwhere, ToStd(prepared.status().message()));
   const std::string& sql = prepared->sql;
@@ -374,8 +481,38 @@ absl::Status Policy::CompileClause(const Dialect& dialect, Arena& arena, std::st
                                                                           "by a value: ", sql, ")")
                                  : std::string(ToStd(clause.status().message())));
   filter->clause = *clause;
-  auto denied = CheckFunctionCalls(sql, *filter->clause, dialect);
+  auto denied = CheckFunctionCalls(sql, *filter->clause, resolver);
   if (!denied.ok()) return Bad(cwhere, ToStd(denied.message()));
+  // The tables its subqueries read, bound here: resolved on the policy's search path, printed qualified.
+  auto reads = rewriter::AnalyzeExpression(sql, *filter->clause, resolver);
+  if (!reads.ok()) return Bad(cwhere, ToStd(reads.status().message()));
+  absl::flat_hash_map<const ast::BaseTableRef*, int32_t> nested_slot;
+  std::vector<NestedRead> nested;
+  for (const rewriter::TableRead& r : reads->reads) {
+    if (r.placement == rewriter::Placement::kTableStatement)
+      return Bad(cwhere, Cat(LocationAt(sql, r.ref->span.begin).line, ":", LocationAt(sql, r.ref->span.begin).column,
+                             ": TABLE queries are not supported in clauses; write SELECT * FROM ..."));
+    NestedRead n;
+    n.table = r.table;
+    n.key = r.table.Key();
+    n.system = r.system;
+    if (r.ref->only) n.table_sql = "ONLY ";
+    n.table_sql += r.table.ToSql(dialect);
+    if (r.ref->star) n.table_sql += " *";
+    n.alias_sql = " AS ";
+    dialect.AppendIdentifier(r.ref->alias ? r.ref->alias->name.text : r.ref->name.back().text, &n.alias_sql);
+    if (r.ref->alias && !r.ref->alias->columns.empty()) {
+      n.alias_sql += " (";
+      for (size_t i = 0; i < r.ref->alias->columns.size(); ++i) {
+        if (i) n.alias_sql += ", ";
+        dialect.AppendIdentifier(r.ref->alias->columns[i].text, &n.alias_sql);
+      }
+      n.alias_sql += ')';
+    }
+    dialect.AppendIdentifier(r.ref->name.back().text, &n.qualifier);
+    nested_slot[r.ref] = static_cast<int32_t>(nested.size());
+    nested.push_back(std::move(n));
+  }
   if (const ast::ColumnRef* q = FindQualified(*filter->clause)) {
     return Bad(cwhere, Cat(LocationAt(sql, q->span.begin).line, ":", LocationAt(sql, q->span.begin).column,
                            ": column references must be unqualified (rlsq qualifies them with the alias of the "
@@ -472,12 +609,27 @@ absl::Status Policy::CompileClause(const Dialect& dialect, Arena& arena, std::st
   PrintOptions print;
   print.dialect = &dialect;
   print.qualify_columns_with = "\x01";
+  print.table_ref = [&](const ast::BaseTableRef& ref, std::string* out) {
+    auto it = nested_slot.find(&ref);
+    if (it == nested_slot.end()) return false;  // a CTE of the clause's own
+    Append(out, "\x02", it->second, "\x02");
+    return true;
+  };
   std::string printed = Print(*filter->clause, print);
   std::vector<FoundSlot> slots;
   for (size_t pos = printed.find(sentinel_quoted); pos != std::string::npos;
        pos = printed.find(sentinel_quoted, pos + sentinel_quoted.size()))
     slots.push_back({pos, sentinel_quoted.size(), -1});
   size_t qualifiers = slots.size();
+  for (size_t pos = printed.find('\x02'); pos != std::string::npos;) {
+    size_t end = printed.find('\x02', pos + 1);
+    if (end == std::string::npos) return Bad(cwhere, "cannot place a table read unambiguously");
+    int32_t index = std::stoi(printed.substr(pos + 1, end - pos - 1));
+    slots.push_back({pos, end + 1 - pos, -2 - index});
+    pos = printed.find('\x02', end + 1);
+  }
+  if (slots.size() - qualifiers != nested.size()) return Bad(cwhere, "cannot place a table read unambiguously");
+  tpl.nested = std::move(nested);
   for (const auto& [needle, value] : needles) {
     size_t pos = FindOnce(printed, needle);
     if (pos == std::string::npos) return Bad(cwhere, "cannot place a template value unambiguously");
@@ -543,6 +695,60 @@ UserContext Policy::AnonymousContext() const {
   UserContext c;
   c.roles.push_back(permissions_->role_name(permissions_->public_role_id()));
   return c;
+}
+
+// PostgreSQL refuses a policy whose expression reads, through other policies, the table it protects ("infinite
+// recursion detected in policy"); rlsq refuses such a policy at load, whichever roles the filters name.
+absl::Status Policy::CheckClauseCycles() const {
+  struct Edge {
+    std::string to;
+    const RlsFilter* filter;
+  };
+  absl::flat_hash_map<std::string, std::vector<Edge>> edges;
+  absl::flat_hash_map<std::string, const TableName*> names;
+  for (const RlsFilter& f : filters_)
+    for (const TableName& t : f.tables) {
+      names.emplace(t.Key(), &t);
+      for (const NestedRead& n : f.printed.nested) {
+        edges[t.Key()].push_back({n.key, &f});
+        names.emplace(n.key, &n.table);
+      }
+    }
+  absl::flat_hash_map<std::string, int> state;  // 1: on the current path, 2: done
+  std::vector<std::string> stack;               // the tables of the current path
+  std::vector<const RlsFilter*> via;            // via[i]: the filter whose clause led to stack[i]
+  std::function<absl::Status(const std::string&)> visit = [&](const std::string& key) -> absl::Status {
+    state[key] = 1;
+    stack.push_back(key);
+    for (const Edge& e : edges[key]) {
+      if (state[e.to] == 1) {
+        size_t start = std::find(stack.begin(), stack.end(), e.to) - stack.begin();
+        std::string shown = names[e.to]->ToSql(*dialect_), by;
+        for (size_t i = start + 1; i < stack.size(); ++i) {
+          Append(&shown, " -> ", names[stack[i]]->ToSql(*dialect_));
+          Append(&by, by.empty() ? "" : ", ", "\"", via[i - 1]->name, "\"");
+        }
+        Append(&shown, " -> ", names[e.to]->ToSql(*dialect_));
+        Append(&by, by.empty() ? "" : ", ", "\"", e.filter->name, "\"");
+        return Bad("rls_filters", Cat("the clauses of filters ", by, " read each other's tables in a cycle (", shown,
+                                      "): PostgreSQL refuses such policies as infinite recursion"));
+      }
+      if (state[e.to] == 0) {
+        via.push_back(e.filter);
+        RLSQ_RETURN_IF_ERROR(visit(e.to));
+        via.pop_back();
+      }
+    }
+    stack.pop_back();
+    state[key] = 2;
+    return absl::OkStatus();
+  };
+  std::vector<std::string> starts;
+  for (const auto& [key, list] : edges) starts.push_back(key);
+  std::sort(starts.begin(), starts.end());  // a deterministic message
+  for (const std::string& key : starts)
+    if (state[key] == 0) RLSQ_RETURN_IF_ERROR(visit(key));
+  return absl::OkStatus();
 }
 
 void Policy::IndexFilters() {

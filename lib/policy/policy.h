@@ -27,6 +27,7 @@
 #include "lib/common/arena.h"
 #include "lib/dialect/dialect.h"
 #include "lib/json/json.h"
+#include "lib/names/resolver.h"
 #include "lib/names/table_name.h"
 #include "lib/policy/predicate_cache.h"
 #include "lib/policy/template.h"
@@ -35,23 +36,67 @@ namespace rlsq::policy {
 
 enum class FilterType : uint8_t { kRegular, kBase };
 
+// Where a filtered table's predicate goes (README "The error side channel"):
+//   kFenced: every filtered read becomes (SELECT * FROM t WHERE predicate OFFSET 0) AS alias; PostgreSQL does not
+//            push the query's own conditions below OFFSET, so they never run on rows the predicate hides;
+//   kPlain:  the predicate is ANDed into the WHERE or ON that sees the table (wrapped only where that is not exact).
+enum class PlacementMode : uint8_t { kFenced, kPlain };
+const char* ToString(PlacementMode m);
+absl::StatusOr<PlacementMode> ParsePlacementMode(std::string_view text);  // "fenced" | "plain"
+
+// A table read inside a clause's subqueries, bound where the clause is written (at load): resolved on the policy's
+// search path and printed schema-qualified, so no CTE, alias or table of the user's query can capture it. At each
+// request it receives the caller's own predicate for that table, as PostgreSQL applies policies to the tables its
+// policy expressions read.
+struct NestedRead {
+  TableName table;
+  std::string key;        // TableName::Key()
+  std::string table_sql;  // [ONLY ]schema.name[ *], quoted
+  std::string alias_sql;  // " AS alias" (with its column list), or " AS name" when the reference had no alias
+  std::string qualifier;  // the bare table name, quoted: its predicate's columns inside the wrapper
+  bool system = false;    // an allowed system relation: no permission needed, never filtered
+};
+
+struct Predicate;
+
+// The predicate of a table read inside a clause, for the caller of one request (its role filters and guest
+// rules), or null when none applies.
+class NestedPredicates {
+ public:
+  virtual ~NestedPredicates() = default;
+  virtual const Predicate* For(const NestedRead& read) const = 0;
+};
+
+struct Bindings;
+
+// What rendering a predicate needs besides the qualifier: the request's template values and, for clauses with
+// subqueries, the caller's predicates of the tables they read.
+struct RenderContext {
+  const Bindings* bindings = nullptr;
+  const NestedPredicates* nested = nullptr;
+  int depth = 0;  // nesting of clauses inside clauses (bounded: kMaxClauseDepth)
+};
+inline constexpr int kMaxClauseDepth = 16;
+
 // A clause printed from its AST, with a slot before every column reference that must be qualified by the alias of
-// the table being filtered, and a slot for every template value (lib/policy/template.h):
-// text[0] SLOT text[1] SLOT ... text[n]; slots[i] is -1 for a qualifier, else the index of a value.
+// the table being filtered, a slot for every template value (lib/policy/template.h) and a slot for every table its
+// subqueries read: text[0] SLOT text[1] SLOT ... text[n]; slots[i] is -1 for a qualifier, >= 0 for the index of a
+// value, <= -2 for nested read -2 - slots[i].
 struct ClauseTemplate {
   std::vector<std::string> text;
   std::vector<int32_t> slots;
   std::vector<TemplateValue> values;
+  std::vector<NestedRead> nested;
   bool has_values() const { return !values.empty(); }
-  // `bound` holds the rendered text of each value (required when has_values()).
-  void Render(std::string_view qualifier, std::string* out, const std::string* bound = nullptr) const;
+  // `bound` holds the rendered text of each value (required when has_values()); `ctx.nested` is required when
+  // `nested` is not empty.
+  [[nodiscard]] absl::Status Render(std::string_view qualifier, std::string* out, const std::string* bound,
+                                    const RenderContext& ctx) const;
 };
 
 struct RlsFilter;
 
 // The values of the templated filters of one request, rendered and validated before anything is spliced.
-struct Predicate;
-
 struct Bindings {
   std::vector<std::pair<const RlsFilter*, std::vector<std::string>>> filters;
   const std::string* For(const RlsFilter* f) const {
@@ -59,9 +104,11 @@ struct Bindings {
       if (filter == f) return values.data();
     return nullptr;
   }
-  // Renders the values of every filter of `p` that has some and is not bound yet, for `user`. Errors (nothing of
-  // that filter is bound) are RenderValue's, prefixed with `filter "name": `.
-  absl::Status Bind(const Predicate& p, const UserContext& user, const Dialect& dialect);
+  // Renders the values of every filter of `p` that has some and is not bound yet, for `user`, and of the
+  // predicates `nested` gives for the tables their clauses read, recursively. Errors (nothing of that filter is
+  // bound) are RenderValue's, prefixed with `filter "name": `.
+  absl::Status Bind(const Predicate& p, const UserContext& user, const Dialect& dialect,
+                    const NestedPredicates* nested = nullptr, int depth = 0);
 };
 
 struct RlsFilter {
@@ -95,12 +142,19 @@ struct Predicate {
   std::vector<Term> terms;
   bool empty() const { return terms.empty(); }
   // Appends the predicate text: (c1) AND ((c2) OR (c3)) ..., columns qualified with `qualifier` (already quoted);
-  // template values from `bindings`. FailedPrecondition (and `out` is not usable) when a filter has values that
-  // `bindings` does not hold.
-  [[nodiscard]] absl::Status Render(std::string_view qualifier, std::string* out,
-                                    const Bindings* bindings = nullptr) const;
+  // template values from `ctx.bindings`, tables read by clause subqueries filtered by `ctx.nested`.
+  // FailedPrecondition (and `out` is not usable) when a filter has values that the bindings do not hold, or
+  // clauses nest deeper than kMaxClauseDepth.
+  [[nodiscard]] absl::Status Render(std::string_view qualifier, std::string* out, const RenderContext& ctx = {}) const;
   bool has_values() const;
+  // Some clause reads a table in a subquery: the read must be wrapped (its subquery must not see the query's other
+  // tables) and the tables it reads need the caller's access and predicates.
+  bool has_nested() const;
 };
+
+// A table named in a policy (a filter's or a guest rule's), resolved on `resolver`'s search path; a system
+// relation is refused (filters apply to datasets).
+absl::StatusOr<TableName> ResolvePolicyTable(const NameResolver& resolver, std::string_view text);
 
 class Policy {
  public:
@@ -108,7 +162,11 @@ class Policy {
   static absl::StatusOr<std::shared_ptr<const Policy>> FromJson(std::string_view text, const Dialect& dialect);
   static absl::StatusOr<std::shared_ptr<const Policy>> FromFile(const std::string& path, const Dialect& dialect);
 
-  const std::string& default_schema() const { return default_schema_; }
+  // The first schema of the search path: where names written in the policy without a schema are resolved first.
+  const std::string& default_schema() const { return model_.search_path.front(); }
+  // The search path, the relations known to exist and the grants beyond the dialect's allow-lists.
+  const DatabaseModel& database_model() const { return model_; }
+  PlacementMode placement() const { return placement_; }
   const std::string& default_database() const { return default_database_; }
   const Dialect& dialect() const { return *dialect_; }
   const access::PermissionModel& permissions() const { return *permissions_; }
@@ -143,9 +201,11 @@ class Policy {
   // are interned on first use (thread-safe; a shared lock on the hit path, an exclusive one on the miss path).
   absl::StatusOr<uint32_t> RoleSetForNames(const std::vector<std::string>& role_names) const;
 
-  // Parses and validates one clause exactly as the policy's filters are (one expression, deny list, unqualified
-  // columns, templates) into `filter->clause` (in `arena`) and `filter->printed`. Errors name `where`.
-  static absl::Status CompileClause(const Dialect& dialect, Arena& arena, std::string_view where, RlsFilter* filter);
+  // Parses and validates one clause exactly as the policy's filters are (one expression, allowed functions,
+  // unqualified columns, templates, the tables its subqueries read bound with `resolver`) into `filter->clause`
+  // (in `arena`) and `filter->printed`. Errors name `where`.
+  static absl::Status CompileClause(const NameResolver& resolver, Arena& arena, std::string_view where,
+                                    RlsFilter* filter);
 
   // The template context of a policy user (kept alive by the policy) or of the anonymous caller.
   UserContext ContextOf(const User& user) const;
@@ -167,8 +227,12 @@ class Policy {
   static constexpr size_t kMaxDynamicRoleSets = 4096;
   void IndexFilters();
 
+  absl::Status LoadDatabaseModel(const json::Value& doc);
+  absl::Status CheckClauseCycles() const;
+
   const Dialect* dialect_ = nullptr;
-  std::string default_schema_ = "public";
+  DatabaseModel model_;
+  PlacementMode placement_ = PlacementMode::kFenced;
   std::string default_database_;
   Arena arena_;
   std::shared_ptr<const access::PermissionModel> permissions_;

@@ -211,7 +211,7 @@ class Printer {
  public:
   Printer(const PrintOptions& options, std::string* out)
       : d_(options.dialect ? *options.dialect : Dialect::Postgres()), qualifier_(options.qualify_columns_with),
-        out_(*out) {}
+        table_ref_(options.table_ref), out_(*out) {}
 
   void Root(const Node& node) {
     // Columns are qualified outside the printed node's own subqueries; a printed query is itself level 1.
@@ -695,6 +695,7 @@ class Printer {
     switch (t.kind) {
       case NodeKind::kBaseTable: {
         const auto& b = t.Cast<BaseTableRef>();
+        if (table_ref_ && table_ref_(b, &out_)) return;
         if (b.only) Put("ONLY ");
         Name(b.name, IdentPos::kColId);
         if (b.star) Put(" *");
@@ -1286,6 +1287,7 @@ class Printer {
 
   const Dialect& d_;
   std::string_view qualifier_;
+  const std::function<bool(const BaseTableRef&, std::string*)>& table_ref_;
   std::string& out_;
   int query_depth_ = 0;
   int qualify_max_depth_ = 0;

@@ -3,6 +3,7 @@
 // Printing then parsing gives an AST equal (ast::Equals) to the one printed.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,9 @@ struct PrintOptions {
   // printed qualified with this name: `a` -> `qualifier.a` (the qualifier is quoted as an identifier).
   // Used to bind an injected RLS clause to the table it filters.
   std::string_view qualify_columns_with;
+  // When set, called for every base-table reference (name and alias): a true return means it appended the
+  // reference's text itself (policy clauses print their table reads as slots, lib/policy/policy.cc).
+  std::function<bool(const ast::BaseTableRef&, std::string*)> table_ref;
 };
 
 std::string Print(const ast::Node& node, const PrintOptions& options = {});

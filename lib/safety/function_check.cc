@@ -1,28 +1,28 @@
 #include "lib/safety/function_check.h"
 
-#include "lib/common/str_cat.h"
+#include <functional>
+
+#include "absl/container/inlined_vector.h"
 #include "lib/ast/ast_util.h"
 #include "lib/common/status.h"
 
 namespace rlsq {
 
-absl::Status CheckFunctionCall(std::string_view sql, const ast::FuncCall& call, const Dialect& dialect) {
+absl::Status CheckFunctionCall(std::string_view sql, const ast::FuncCall& call, const NameResolver& resolver) {
   if (call.name.empty()) return absl::OkStatus();
-  std::string_view name = call.name.back().text;
-  std::string_view schema = call.name.size() >= 2 ? call.name[call.name.size() - 2].text : std::string_view();
-  if (!dialect.IsDeniedFunction(schema, name)) return absl::OkStatus();
-  return SqlErrorAt(sql, call.span.begin,
-                    Cat("function ", ast::JoinName(call.name),
-                                 " is not allowed: it can run SQL given as text, reach files or other servers, "
-                                 "or change session state"));
+  absl::InlinedVector<std::string_view, 3> parts;
+  for (const ast::Ident& p : call.name) parts.push_back(p.text);
+  absl::Status s = resolver.CheckFunction(parts);
+  if (s.ok()) return s;
+  return WithLocation(s, sql, call.span.begin);
 }
 
-absl::Status CheckFunctionCalls(std::string_view sql, const ast::Node& node, const Dialect& dialect) {
+absl::Status CheckFunctionCalls(std::string_view sql, const ast::Node& node, const NameResolver& resolver) {
   absl::Status status;
   std::function<void(ast::Node&)> walk = [&](ast::Node& n) {
     if (!status.ok()) return;
     if (const auto* call = n.As<ast::FuncCall>()) {
-      status = CheckFunctionCall(sql, *call, dialect);
+      status = CheckFunctionCall(sql, *call, resolver);
       if (!status.ok()) return;
     }
     ast::EnumerateChildren(n, walk);

@@ -14,7 +14,7 @@ const std::string kPolicy = std::string(RLSQ_SOURCE_DIR) + "/examples/policy.jso
 
 TEST(RewriteCliTest, RewritesTheBundledExample) {
   std::string query = ReadAll(std::string(RLSQ_SOURCE_DIR) + "/examples/query.sql");
-  Result r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "alice"}, query);
+  Result r = RunRlsq({"rewrite", "--policy", kPolicy, "--placement", "plain", "--user", "alice"}, query);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   // Comments and layout are kept; the filters arrive at each read.
@@ -26,16 +26,16 @@ TEST(RewriteCliTest, RewritesTheBundledExample) {
 }
 
 TEST(RewriteCliTest, SqlOptionAndGroupedFilters) {
-  Result r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "carol", "--sql", "SELECT n_name FROM nation"});
+  Result r = RunRlsq({"rewrite", "--policy", kPolicy, "--placement", "plain", "--user", "carol", "--sql", "SELECT n_name FROM nation"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "SELECT n_name FROM nation WHERE ((nation.n_regionkey IN (3, 4)) OR (nation.n_regionkey = 1))\n");
-  r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "admin", "--sql", "SELECT n_name FROM nation"});
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--placement", "plain", "--user", "admin", "--sql", "SELECT n_name FROM nation"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "SELECT n_name FROM nation\n");
 }
 
 TEST(RewriteCliTest, Explain) {
-  Result r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "alice", "--explain", "--sql",
+  Result r = RunRlsq({"rewrite", "--policy", kPolicy, "--placement", "plain", "--user", "alice", "--explain", "--sql",
                       "SELECT * FROM customer c LEFT JOIN orders o ON o.o_custkey = c.c_custkey"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, StartsWith("{\"changed\":true,\"sql\":\"SELECT * FROM customer c LEFT JOIN orders o ON "));
@@ -45,6 +45,47 @@ TEST(RewriteCliTest, Explain) {
   EXPECT_THAT(r.out, HasSubstr("\"table\":\"public.orders\",\"schema\":\"public\",\"name\":\"orders\",\"alias\":\"o\","
                                "\"filters\":[{\"name\":\"no_urgent_for_finance\",\"group_key\":null}],"
                                "\"placement\":{\"kind\":\"on\",\"join_condition_span\":[47,72],\"applied\":true}"));
+}
+
+TEST(RewriteCliTest, FencedIsTheDefault) {
+  Result r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "carol", "--sql", "SELECT n_name FROM nation n"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "SELECT n_name FROM (SELECT * FROM nation WHERE ((nation.n_regionkey IN (3, 4)) OR "
+            "(nation.n_regionkey = 1)) OFFSET 0) AS n\n");
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "carol", "--placement", "fenced", "--explain", "--sql",
+               "TABLE nation"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"sql\":\"SELECT * FROM (SELECT * FROM nation WHERE ((nation.n_regionkey IN (3, 4)) OR "
+                               "(nation.n_regionkey = 1)) OFFSET 0) AS nation\""));
+  EXPECT_THAT(r.out, HasSubstr("\"kind\":\"table_statement\",\"fenced\":true"));
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "carol", "--placement", "fence", "--sql", "TABLE nation"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("--placement: placement must be \"fenced\" or \"plain\""));
+}
+
+TEST(RewriteCliTest, SearchPathAndClientEncodingFlags) {
+  // pg_catalog is searched first: with the default path, pg_authid is pg_catalog.pg_authid, and refused.
+  Result r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "carol", "--sql", "SELECT * FROM pg_authid"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_THAT(r.err, HasSubstr("1:15: reading pg_catalog.pg_authid is not allowed"));
+  EXPECT_EQ(r.out, "");
+  // Two schemas and no table list: rlsq cannot tell which one holds nation.
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "carol", "--search-path", "sales, public", "--sql",
+               "SELECT * FROM nation"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("could be sales.nation or public.nation"));
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "carol", "--search-path", "$user", "--sql", "SELECT 1"});
+  EXPECT_EQ(r.exit_code, 1);
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "carol", "--client-encoding", "SJIS", "--sql", "SELECT 1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("client encoding SJIS is refused"));
+  EXPECT_EQ(r.out, "");
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "carol", "--client-encoding", "latin1", "--placement", "plain",
+               "--sql", "SELECT n_name FROM nation WHERE n_name = '\xe9'"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "SELECT n_name FROM nation WHERE (n_name = '\xe9') AND ((nation.n_regionkey IN (3, 4)) OR "
+                   "(nation.n_regionkey = 1))\n");
 }
 
 TEST(RewriteCliTest, ExitCodes) {
@@ -67,7 +108,7 @@ TEST(RewriteCliTest, ExitCodes) {
 
   r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "alice", "--sql", "SELECT lo_import('/etc/passwd')"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("1:8: function lo_import is not allowed"));
+  EXPECT_THAT(r.err, HasSubstr("1:8: function pg_catalog.lo_import is not allowed"));
 
   r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "mallory", "--sql", "SELECT 1"});
   EXPECT_EQ(r.exit_code, 3);

@@ -113,35 +113,5 @@ TEST(PostgresQuoteTest, StringLiteralsRoundTrip) {
   }
 }
 
-TEST(PostgresDenyListTest, Denied) {
-  for (std::string_view name :
-       {"query_to_xml", "query_to_xml_and_xmlschema", "query_to_xmlschema", "table_to_xml",
-        "table_to_xml_and_xmlschema", "cursor_to_xml", "schema_to_xml", "database_to_xmlschema", "dblink",
-        "dblink_exec", "dblink_connect", "set_config", "pg_read_file", "pg_read_binary_file", "pg_ls_dir",
-        "pg_ls_waldir", "pg_ls_logdir", "pg_stat_file", "lo_import", "lo_export", "lo_create", "lo_unlink", "loread",
-        "lowrite", "pg_file_write", "pg_file_unlink", "pg_logdir_ls", "pg_sleep", "pg_sleep_for", "pg_sleep_until",
-        "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf", "pg_rotate_logfile", "pg_advisory_lock",
-        "pg_advisory_xact_lock_shared", "pg_try_advisory_lock", "nextval", "setval", "pg_notify", "pg_switch_wal",
-        "pg_create_restore_point", "pg_logical_emit_message", "txid_current", "pg_current_xact_id", "pg_promote",
-        "pg_backup_start", "pg_stat_reset", "pg_create_logical_replication_slot", "pg_logical_slot_get_changes",
-        "setseed", "ts_stat", "pg_export_snapshot", "pg_replication_origin_create", "binary_upgrade_set_next_pg_type_oid"}) {
-    EXPECT_TRUE(Pg().IsDeniedFunction("", name)) << name;
-    EXPECT_TRUE(Pg().IsDeniedFunction("pg_catalog", name)) << name;
-  }
-  // Extension functions live in any schema.
-  EXPECT_TRUE(Pg().IsDeniedFunction("public", "dblink"));
-  EXPECT_TRUE(Pg().IsDeniedFunction("ext", "pg_file_write"));
-}
-
-TEST(PostgresDenyListTest, Allowed) {
-  for (std::string_view name : {"sum", "count", "coalesce", "lower", "substring", "date_trunc", "extract",
-                                "current_setting", "currval", "generate_series", "to_char", "pg_typeof",
-                                "txid_status", "lower_inc", "log", "loose", "nextval_x", "pg_size_pretty"}) {
-    EXPECT_FALSE(Pg().IsDeniedFunction("", name)) << name;
-  }
-  EXPECT_FALSE(Pg().IsDeniedFunction("myschema", "nextval"));  // a user function of that name
-  EXPECT_FALSE(Pg().IsDeniedFunction("", "NEXTVAL"));          // names are folded by the caller; "NEXTVAL" differs
-}
-
 }  // namespace
 }  // namespace rlsq

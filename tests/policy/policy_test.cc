@@ -89,7 +89,7 @@ TEST(PolicyTest, ClauseMustBeExactlyOneExpression) {
 TEST(PolicyTest, ClauseWithDeniedFunctionOrQualifiedColumnIsRefused) {
   EXPECT_THAT(Load(WithFilter(R"("name": "f", "filter_type": "Regular", "tables": ["t"],
                                  "clause": "pg_read_file('/etc/passwd') IS NOT NULL")")),
-              StatusIs(absl::StatusCode::kFailedPrecondition, "function pg_read_file is not allowed"));
+              StatusIs(absl::StatusCode::kFailedPrecondition, "function pg_catalog.pg_read_file is not allowed: it reads or lists server files"));
   EXPECT_THAT(Load(WithFilter(R"("name": "q", "filter_type": "Regular", "tables": ["t"], "clause": "t.a = 1")")),
               StatusIs(absl::StatusCode::kFailedPrecondition, "must be unqualified"));
 }

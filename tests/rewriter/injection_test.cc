@@ -1,4 +1,5 @@
-// Placement and scope rules of the injection, asserted on exact output text.
+// Placement and scope rules of the injection, asserted on exact output text, under the plain placement (the fenced
+// one, the default, wraps every filtered read: fenced_test.cc).
 #include <gtest/gtest.h>
 
 #include "lib/common/str_cat.h"
@@ -19,6 +20,7 @@ class InjectionTest : public ::testing::Test {
   std::string Rewrite(std::string_view sql, std::string user = "alice") {
     RewriteOptions options;
     options.verify = true;
+    options.placement = policy::PlacementMode::kPlain;
     auto r = engine_->rewrite(sql, {user}, options);
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? r->sql : "<error>";
@@ -237,11 +239,11 @@ TEST_F(InjectionTest, FailsClosed) {
               StatusIs(absl::StatusCode::kInvalidArgument, ""));
   EXPECT_THAT(engine_->rewrite("DELETE FROM orders", {"alice"}), StatusIs(absl::StatusCode::kInvalidArgument, ""));
   EXPECT_THAT(engine_->rewrite("SELECT query_to_xml('select * from orders', true, true, '')", {"alice"}),
-              StatusIs(absl::StatusCode::kInvalidArgument, "1:8: function query_to_xml is not allowed"));
+              StatusIs(absl::StatusCode::kInvalidArgument, "1:8: function pg_catalog.query_to_xml is not allowed: it executes SQL given as text"));
   EXPECT_THAT(engine_->rewrite("SELECT * FROM orders WHERE pg_catalog.set_config('a.b', 'c', false) IS NULL", {"alice"}),
               StatusIs(absl::StatusCode::kInvalidArgument, "function pg_catalog.set_config is not allowed"));
   EXPECT_THAT(engine_->rewrite("SELECT * FROM dblink('x', 'select 1') AS t", {"alice"}),
-              StatusIs(absl::StatusCode::kInvalidArgument, "function dblink is not allowed"));
+              StatusIs(absl::StatusCode::kInvalidArgument, "function dblink is not allowed: it is not a built-in function"));
 }
 
 TEST_F(InjectionTest, DataAccessIsCheckedBeforeInjection) {
@@ -274,6 +276,7 @@ TEST_F(InjectionTest, GenericCan) {
 TEST_F(InjectionTest, ExplainReportsEveryReadAndWhereItsFilterWent) {
   RewriteOptions options;
   options.explain = true;
+  options.placement = policy::PlacementMode::kPlain;
   auto r = engine_->rewrite("SELECT * FROM customer c LEFT JOIN orders o ON true, region", {"alice"}, options);
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->reads.size(), 3u);

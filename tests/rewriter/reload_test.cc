@@ -15,7 +15,7 @@ namespace rlsq {
 namespace {
 
 std::string PolicyWith(std::string_view value) {
-  return Cat(R"({"default_database": "db", "roles": [{"name": "R", "permissions": [["all_datasource_access",
+  return Cat(R"({"default_database": "db", "placement": "plain", "roles": [{"name": "R", "permissions": [["all_datasource_access",
       "all_datasource_access"]]}], "users": [{"username": "u", "roles": ["R"]}], "rls_filters": [
       {"name": "f", "filter_type": "Regular", "tables": ["t", "s"], "roles": ["R"], "clause": "x = )",
              value, R"("}]})");

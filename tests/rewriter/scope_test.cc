@@ -9,11 +9,13 @@
 namespace rlsq::rewriter {
 namespace {
 
+const DatabaseModel kModel;
+
 std::vector<std::string> Tables(std::string_view sql) {
   auto parsed = ParseQuery(sql);
   EXPECT_TRUE(parsed.ok()) << parsed.status();
   if (!parsed.ok()) return {"<parse error>"};
-  auto a = AnalyzeScopes((*parsed)->sql, *(*parsed)->query, Dialect::Postgres(), "public");
+  auto a = AnalyzeScopes((*parsed)->sql, *(*parsed)->query, NameResolver(Dialect::Postgres(), kModel));
   EXPECT_TRUE(a.ok()) << a.status();
   if (!a.ok()) return {"<analysis error>"};
   std::vector<std::string> out;
@@ -33,7 +35,7 @@ TEST(ScopeTest, EveryDepth) {
             (V{"public.a", "public.b", "public.c", "public.d"}));
   EXPECT_EQ(Tables("VALUES (1, (SELECT 2 FROM a))"), (V{"public.a"}));
   EXPECT_EQ(Tables("SELECT * FROM unnest(ARRAY(SELECT x FROM a)) WITH ORDINALITY AS u (v, n)"), (V{"public.a"}));
-  EXPECT_EQ(Tables("SELECT f(1, (SELECT 1 FROM a)) OVER (PARTITION BY (SELECT 1 FROM b)) FROM c"),
+  EXPECT_EQ(Tables("SELECT concat(1, (SELECT 1 FROM a)) OVER (PARTITION BY (SELECT 1 FROM b)) FROM c"),
             (V{"public.a", "public.b", "public.c"}));
   EXPECT_EQ(Tables("SELECT CASE WHEN x > ALL (SELECT 1 FROM a) THEN 1 END FROM s.b LIMIT (SELECT 1 FROM c)"),
             (V{"public.a", "s.b", "public.c"}));
@@ -57,7 +59,7 @@ TEST(ScopeTest, CteVisibility) {
 TEST(ScopeTest, Placement) {
   auto parsed = ParseQuery("SELECT * FROM a LEFT JOIN b ON true FULL JOIN c ON true RIGHT JOIN d USING (x)");
   RLSQ_ASSERT_OK(parsed);
-  RLSQ_ASSERT_OK_AND_ASSIGN(auto an, AnalyzeScopes((*parsed)->sql, *(*parsed)->query, Dialect::Postgres(), "public"));
+  RLSQ_ASSERT_OK_AND_ASSIGN(auto an, AnalyzeScopes((*parsed)->sql, *(*parsed)->query, NameResolver(Dialect::Postgres(), kModel)));
   ASSERT_EQ(an.reads.size(), 4u);
   EXPECT_EQ(an.reads[0].placement, Placement::kWrap);    // a: under FULL and null side of RIGHT
   EXPECT_EQ(an.reads[1].placement, Placement::kJoinOn);  // b: direct null side of LEFT: its ON is exact anywhere
@@ -68,7 +70,7 @@ TEST(ScopeTest, Placement) {
 TEST(ScopeTest, DirectNullSideOfLeftJoinUsesOnEvenWhenNested) {
   auto parsed = ParseQuery("SELECT * FROM a LEFT JOIN (b LEFT JOIN c ON true) ON true");
   RLSQ_ASSERT_OK(parsed);
-  RLSQ_ASSERT_OK_AND_ASSIGN(auto an, AnalyzeScopes((*parsed)->sql, *(*parsed)->query, Dialect::Postgres(), "public"));
+  RLSQ_ASSERT_OK_AND_ASSIGN(auto an, AnalyzeScopes((*parsed)->sql, *(*parsed)->query, NameResolver(Dialect::Postgres(), kModel)));
   ASSERT_EQ(an.reads.size(), 3u);
   EXPECT_EQ(an.reads[0].placement, Placement::kWhere);
   EXPECT_EQ(an.reads[1].placement, Placement::kWrap);
@@ -78,8 +80,8 @@ TEST(ScopeTest, DirectNullSideOfLeftJoinUsesOnEvenWhenNested) {
 TEST(ScopeTest, DeniedFunctions) {
   auto parsed = ParseQuery("SELECT 1 FROM t WHERE x IN (SELECT pg_read_file('/etc/passwd'))");
   RLSQ_ASSERT_OK(parsed);
-  EXPECT_THAT(AnalyzeScopes((*parsed)->sql, *(*parsed)->query, Dialect::Postgres(), "public"),
-              StatusIs(absl::StatusCode::kInvalidArgument, "1:36: function pg_read_file is not allowed"));
+  EXPECT_THAT(AnalyzeScopes((*parsed)->sql, *(*parsed)->query, NameResolver(Dialect::Postgres(), kModel)),
+              StatusIs(absl::StatusCode::kInvalidArgument, "1:36: function pg_catalog.pg_read_file is not allowed: it reads or lists server files"));
 }
 
 }  // namespace

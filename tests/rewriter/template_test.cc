@@ -37,7 +37,7 @@ MATCHER_P(IsOkAndHolds, expected, "") {
 std::string PolicyWith(std::string_view clause, std::string_view filter_type = "Regular") {
   std::string quoted;
   json::AppendString(clause, &quoted);
-  return Cat(R"({"default_database": "tpch",
+  return Cat(R"({"default_database": "tpch", "placement": "plain",
     "roles": [{"name": "Reader", "permissions": [["schema_access", "[tpch].[public]"]]}, {"name": "Sales"},
               {"name": "Ops"}],
     "users": [

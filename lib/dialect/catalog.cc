@@ -1,0 +1,164 @@
+#include "lib/dialect/catalog.h"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "lib/common/str_cat.h"
+
+namespace rlsq {
+
+// The data files' text (generated into the build tree by cmake/EmbedText.cmake, lib/CMakeLists.txt).
+namespace catalog_data {
+extern const std::string_view kPg15Relations;
+extern const std::string_view kPg15Functions;
+extern const std::string_view kPg15MetadataRelations;
+extern const std::string_view kPg15ExtensionRelations;
+}  // namespace catalog_data
+
+namespace {
+
+struct NamedClass {
+  std::string_view name;
+  FunctionClass value;
+  std::string_view description;
+};
+constexpr NamedClass kClasses[] = {
+    {"safe", FunctionClass::kSafe, "safe"},
+    {"sql_text", FunctionClass::kSqlText, "it executes SQL given as text"},
+    {"file", FunctionClass::kFile, "it reads or lists server files"},
+    {"network", FunctionClass::kNetwork, "it reaches another server"},
+    {"large_object", FunctionClass::kLargeObject, "it reads or writes large objects"},
+    {"raw_page", FunctionClass::kRawPage, "it reads raw storage pages"},
+    {"state", FunctionClass::kState, "it changes session or server state"},
+    {"lock", FunctionClass::kLock, "it takes locks"},
+    {"sleep", FunctionClass::kSleep, "it sleeps"},
+    {"secret", FunctionClass::kSecret, "it exposes other sessions' activity, query texts or credentials"},
+};
+
+std::vector<std::string_view> Split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  for (size_t start = 0;;) {
+    size_t end = s.find(sep, start);
+    out.push_back(s.substr(start, end == s.npos ? s.npos : end - start));
+    if (end == s.npos) return out;
+    start = end + 1;
+  }
+}
+
+// The data lines of a file: comments (`#` to the end of the line, at its start or after white space) and blank
+// lines dropped, trailing white space trimmed. Calls `line(text, number)`; stops at the first error.
+template <typename F>
+absl::Status ForEachLine(std::string_view text, F line) {
+  int number = 0;
+  for (std::string_view l : Split(text, '\n')) {
+    ++number;
+    size_t hash = std::string_view::npos;
+    for (size_t i = 0; i < l.size(); ++i)
+      if (l[i] == '#' && (i == 0 || l[i - 1] == ' ' || l[i - 1] == '\t')) {
+        hash = i;
+        break;
+      }
+    if (hash != std::string_view::npos) l = l.substr(0, hash);
+    while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
+    if (l.empty()) continue;
+    absl::Status s = line(l, number);
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BadLine(std::string_view file, int line, std::string_view what) {
+  return absl::InternalError(Cat(file, ":", line, ": ", what));
+}
+
+// "schema.name" with both parts non-empty.
+bool IsQualified(std::string_view s) {
+  size_t dot = s.find('.');
+  return dot != std::string_view::npos && dot > 0 && dot + 1 < s.size() && s.find('.', dot + 1) == s.npos;
+}
+
+}  // namespace
+
+std::string_view Describe(FunctionClass c) {
+  for (const NamedClass& n : kClasses)
+    if (n.value == c) return n.description;
+  return "?";
+}
+
+std::string SystemCatalog::Key(std::string_view schema, std::string_view name) { return Cat(schema, ".", name); }
+
+bool SystemCatalog::IsSystemSchema(std::string_view schema) const {
+  for (const std::string& s : system_schemas)
+    if (schema == s) return true;
+  for (const std::string& p : system_schema_prefixes)
+    if (schema.size() >= p.size() && schema.compare(0, p.size(), p) == 0) return true;
+  return false;
+}
+
+absl::Status SystemCatalog::LoadRelations(std::string_view tsv, std::string_view file) {
+  return ForEachLine(tsv, [&](std::string_view l, int n) -> absl::Status {
+    std::vector<std::string_view> f = Split(l, '\t');
+    if (f.size() != 3 || f[0].empty() || f[1].empty() || f[2].size() != 1)
+      return BadLine(file, n, "expected schema<TAB>name<TAB>relkind");
+    relations.emplace(Key(f[0], f[1]), f[2][0]);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status SystemCatalog::LoadMetadataRelations(std::string_view text, std::string_view file) {
+  return ForEachLine(text, [&](std::string_view l, int n) -> absl::Status {
+    if (!IsQualified(l)) return BadLine(file, n, "expected schema.name");
+    if (!relations.contains(std::string(l))) return BadLine(file, n, Cat(l, " is not a system relation"));
+    metadata_relations.emplace(l);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status SystemCatalog::LoadExtensionRelations(std::string_view text, std::string_view file) {
+  return ForEachLine(text, [&](std::string_view l, int n) -> absl::Status {
+    if (l.find_first_of(" \t") != l.npos) return BadLine(file, n, "expected name or schema.name");
+    if (l.find('.') == l.npos) {
+      extension_names.emplace(l);
+    } else {
+      if (!IsQualified(l)) return BadLine(file, n, "expected name or schema.name");
+      extension_qualified.emplace(l);
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status SystemCatalog::LoadFunctions(std::string_view tsv, std::string_view file) {
+  return ForEachLine(tsv, [&](std::string_view l, int n) -> absl::Status {
+    std::vector<std::string_view> f = Split(l, '\t');
+    if (f.size() < 2 || f[0].empty()) return BadLine(file, n, "expected name<TAB>class");
+    const NamedClass* found = nullptr;
+    for (const NamedClass& c : kClasses)
+      if (c.name == f[1]) found = &c;
+    if (!found) return BadLine(file, n, Cat("unknown function class \"", f[1], "\""));
+    functions.emplace(f[0], found->value);
+    return absl::OkStatus();
+  });
+}
+
+const SystemCatalog& Postgres15Catalog() {
+  static const SystemCatalog* const kCatalog = [] {
+    auto* c = new SystemCatalog();
+    c->implicit_schemas = {"pg_catalog"};
+    c->function_schema = "pg_catalog";
+    c->system_schema_prefixes = {"pg_"};  // PostgreSQL reserves pg_ schema names (pg_catalog, pg_toast, pg_temp_N)
+    c->system_schemas = {"information_schema"};
+    absl::Status s = c->LoadRelations(catalog_data::kPg15Relations, "lib/dialect/pg15/relations.tsv");
+    if (s.ok()) s = c->LoadMetadataRelations(catalog_data::kPg15MetadataRelations, "lib/dialect/pg15/metadata_relations.txt");
+    if (s.ok()) s = c->LoadExtensionRelations(catalog_data::kPg15ExtensionRelations, "lib/dialect/pg15/extension_relations.txt");
+    if (s.ok()) s = c->LoadFunctions(catalog_data::kPg15Functions, "lib/dialect/pg15/functions.tsv");
+    if (!s.ok() || c->relations.empty() || c->functions.empty()) {
+      // The data is compiled in and tested; a broken file is a build defect, never a reason to run without lists.
+      std::cerr << "rlsq: corrupt built-in PostgreSQL 15 catalog data: " << s.message() << "\n";
+      std::abort();
+    }
+    return c;
+  }();
+  return *kCatalog;
+}
+
+}  // namespace rlsq

@@ -1,0 +1,68 @@
+// What a database has before any user creates anything: its system schemas and relations, which of those hold
+// only metadata, the relations of well-known extensions that expose data, and its built-in functions with what
+// each may do. One SystemCatalog per dialect, built from data files kept in lib/dialect/<dialect>/ with the
+// script that regenerates them from a real server (for PostgreSQL 15: scripts/gen-pg15-catalog.sh).
+//
+// The catalog only describes; lib/names/resolver.h applies it (name resolution, the relation and function rules).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+
+namespace rlsq {
+
+// What a built-in function may do in a read-only query. Anything but kSafe is refused.
+enum class FunctionClass : uint8_t {
+  kSafe,
+  kSqlText,      // executes SQL given as text
+  kFile,         // reads or lists server files
+  kNetwork,      // reaches another server
+  kLargeObject,  // reads or writes large objects
+  kRawPage,      // reads raw storage pages
+  kState,        // changes session or server state, or writes
+  kLock,         // takes locks
+  kSleep,        // sleeps
+  kSecret,       // exposes other sessions' activity, query texts or credentials
+};
+// "executes SQL given as text", ...: the reason a class is refused.
+std::string_view Describe(FunctionClass c);
+
+struct SystemCatalog {
+  // Schemas searched before the search path unless the path lists them (PostgreSQL: pg_catalog).
+  std::vector<std::string> implicit_schemas;
+  // The schema of the built-in functions (PostgreSQL: pg_catalog).
+  std::string function_schema;
+  // A schema whose relations belong to the database itself: PostgreSQL's pg_* schemas and information_schema.
+  bool IsSystemSchema(std::string_view schema) const;
+  std::vector<std::string> system_schema_prefixes;  // "pg_"
+  std::vector<std::string> system_schemas;          // "information_schema"
+
+  // Every system relation ("schema.name") with its kind (PostgreSQL's relkind).
+  absl::flat_hash_map<std::string, char> relations;
+  // System relations that hold only metadata (what drivers and BI tools read to list tables and columns).
+  absl::flat_hash_set<std::string> metadata_relations;
+  // Extension relations that expose data, statement texts, activity or secrets: by bare name (in any schema) or
+  // by "schema.name".
+  absl::flat_hash_set<std::string> extension_names;
+  absl::flat_hash_set<std::string> extension_qualified;
+  // Built-in functions by name (every overload shares the class of the least safe one).
+  absl::flat_hash_map<std::string, FunctionClass> functions;
+
+  static std::string Key(std::string_view schema, std::string_view name);  // "schema.name"
+
+  // Fills the sets from the data files' text (formats in lib/dialect/pg15/README.md). Errors name file and line.
+  absl::Status LoadRelations(std::string_view tsv, std::string_view file);
+  absl::Status LoadMetadataRelations(std::string_view text, std::string_view file);
+  absl::Status LoadExtensionRelations(std::string_view text, std::string_view file);
+  absl::Status LoadFunctions(std::string_view tsv, std::string_view file);
+};
+
+// PostgreSQL 15's catalog (lib/dialect/pg15/), built once.
+const SystemCatalog& Postgres15Catalog();
+
+}  // namespace rlsq

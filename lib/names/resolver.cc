@@ -1,0 +1,197 @@
+#include "lib/names/resolver.h"
+
+#include "lib/common/str_cat.h"
+#include "lib/common/status.h"
+
+namespace rlsq {
+
+namespace {
+
+std::string Quoted(const Dialect& d, std::string_view schema, std::string_view name) {
+  std::string out;
+  if (!schema.empty()) {
+    d.AppendIdentifier(schema, &out);
+    out += '.';
+  }
+  d.AppendIdentifier(name, &out);
+  return out;
+}
+
+std::string PathText(const Dialect& d, std::span<const std::string_view> path) {
+  std::string out;
+  for (std::string_view s : path) {
+    if (!out.empty()) out += ", ";
+    d.AppendIdentifier(s, &out);
+  }
+  return out;
+}
+
+bool Contains(std::span<const std::string> path, std::string_view schema) {
+  for (const std::string& s : path)
+    if (s == schema) return true;
+  return false;
+}
+
+}  // namespace
+
+NameResolver::NameResolver(const Dialect& dialect, const DatabaseModel& model, std::span<const std::string> search_path)
+    : dialect_(dialect),
+      catalog_(dialect.catalog()),
+      model_(model),
+      path_(search_path.empty() ? std::span<const std::string>(model.search_path) : search_path) {}
+
+std::vector<std::string_view> NameResolver::EffectivePath() const {
+  std::vector<std::string_view> out;
+  for (const std::string& s : catalog_.implicit_schemas)
+    if (!Contains(path_, s)) out.push_back(s);
+  for (const std::string& s : path_) out.push_back(s);
+  return out;
+}
+
+absl::StatusOr<TableName> NameResolver::ResolveName(std::span<const std::string_view> parts) const {
+  if (parts.empty() || parts.size() > 3) return absl::InvalidArgumentError("improper relation name");
+  TableName t;
+  t.name = std::string(parts.back());
+  if (parts.size() >= 2) {
+    t.schema = std::string(parts[parts.size() - 2]);
+    if (parts.size() == 3) t.catalog = std::string(parts[0]);
+    if (t.schema == "pg_temp")
+      return absl::InvalidArgumentError(Cat("relation ", Quoted(dialect_, t.schema, t.name),
+                                            " is in the session's temporary schema, which rlsq does not model"));
+    return t;
+  }
+  // Unqualified: the first schema of the effective path that holds the name.
+  const std::vector<std::string_view> path = EffectivePath();
+  for (size_t i = 0; i < path.size(); ++i) {
+    std::string_view schema = path[i];
+    std::string key = SystemCatalog::Key(schema, t.name);
+    if (catalog_.IsSystemSchema(schema)) {
+      if (catalog_.relations.contains(key)) {
+        t.schema = std::string(schema);
+        return t;
+      }
+      continue;  // a system schema holds only what the catalog lists
+    }
+    if (model_.relations_known) {
+      if (model_.relations.contains(key)) {
+        t.schema = std::string(schema);
+        return t;
+      }
+      continue;
+    }
+    // rlsq does not know which tables this schema holds: it may resolve here only if no later schema could.
+    std::vector<std::string_view> candidates{schema};
+    for (size_t j = i + 1; j < path.size(); ++j) {
+      bool could = catalog_.IsSystemSchema(path[j]) ? catalog_.relations.contains(SystemCatalog::Key(path[j], t.name))
+                                                    : true;
+      if (could) candidates.push_back(path[j]);
+    }
+    if (candidates.size() > 1) {
+      std::string list;
+      for (std::string_view c : candidates) Append(&list, list.empty() ? "" : " or ", Quoted(dialect_, c, t.name));
+      return absl::InvalidArgumentError(
+          Cat("relation ", Quoted(dialect_, "", t.name), " is ambiguous on the search path (", PathText(dialect_, path),
+              "): it could be ", list,
+              " and rlsq does not know which tables exist; qualify the name, or list the database's relations in the "
+              "policy (\"relations\")"));
+    }
+    t.schema = std::string(schema);
+    return t;
+  }
+  return absl::InvalidArgumentError(Cat("relation ", Quoted(dialect_, "", t.name),
+                                        " does not exist on the search path (", PathText(dialect_, path), ")"));
+}
+
+absl::StatusOr<NameResolver::Relation> NameResolver::Classify(TableName name) const {
+  Relation r;
+  std::string key = SystemCatalog::Key(name.schema, name.name);
+  const std::string shown = Quoted(dialect_, name.schema, name.name);
+  const bool granted = model_.allow_relations.contains(key);
+  if (catalog_.IsSystemSchema(name.schema)) {
+    r.system = true;
+    r.name = std::move(name);
+    if (granted || catalog_.metadata_relations.contains(key)) return r;
+    if (!catalog_.relations.contains(key) && !catalog_.implicit_schemas.empty() &&
+        (r.name.schema == catalog_.implicit_schemas[0] || catalog_.system_schemas[0] == r.name.schema))
+      return absl::PermissionDeniedError(Cat("relation ", shown, " is not a system relation of ", dialect_.name()));
+    return absl::PermissionDeniedError(
+        Cat("reading ", shown,
+            " is not allowed: it is a system relation that holds more than metadata (other tables' values, "
+            "credentials, server activity or files); rlsq lets through only the metadata relations drivers and BI "
+            "tools read, and the policy can grant others (\"allow_relations\")"));
+  }
+  if (!granted && (catalog_.extension_names.contains(name.name) || catalog_.extension_qualified.contains(key)))
+    return absl::PermissionDeniedError(
+        Cat("reading ", shown,
+            " is not allowed: it is the relation of an extension that exposes other tables' data, statement texts or "
+            "server activity; the policy can grant it (\"allow_relations\")"));
+  r.name = std::move(name);
+  return r;
+}
+
+absl::StatusOr<NameResolver::Relation> NameResolver::ResolveRelation(std::span<const std::string_view> parts) const {
+  RLSQ_ASSIGN_OR_RETURN(TableName name, ResolveName(parts));
+  return Classify(std::move(name));
+}
+
+absl::Status NameResolver::CheckFunction(std::span<const std::string_view> parts) const {
+  if (parts.empty() || parts.size() > 3) return absl::InvalidArgumentError("improper function name");
+  std::string_view name = parts.back();
+  auto builtin = [&]() -> absl::Status {
+    auto it = catalog_.functions.find(ToAbsl(name));
+    if (it == catalog_.functions.end() || it->second == FunctionClass::kSafe) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        Cat("function ", Quoted(dialect_, catalog_.function_schema, name), " is not allowed: ", Describe(it->second)));
+  };
+  auto allowed = [&](std::string_view schema) { return model_.allow_functions.contains(SystemCatalog::Key(schema, name)); };
+  if (parts.size() >= 2) {
+    std::string_view schema = parts[parts.size() - 2];
+    if (schema == catalog_.function_schema) {
+      if (!catalog_.functions.contains(ToAbsl(name)))
+        return absl::InvalidArgumentError(Cat("function ", Quoted(dialect_, schema, name), " is not a built-in function of ",
+                                              dialect_.name()));
+      return builtin();
+    }
+    if (allowed(schema)) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        Cat("function ", Quoted(dialect_, schema, name),
+            " is not allowed: rlsq runs only the built-in functions that are safe in a read-only query, and those "
+            "the policy allows by schema and name (\"allow_functions\")"));
+  }
+  // Unqualified: a built-in (the function schema is searched first unless the path lists it later) or, for any
+  // other name, a function the policy allows in every schema of the path (any of them could hold an overload).
+  const std::vector<std::string_view> path = EffectivePath();
+  if (catalog_.functions.contains(ToAbsl(name))) {
+    for (std::string_view schema : path) {
+      if (schema == catalog_.function_schema) return builtin();
+      if (!allowed(schema))
+        return absl::InvalidArgumentError(
+            Cat("function ", Quoted(dialect_, "", name), " is ambiguous: the search path lists ",
+                Quoted(dialect_, "", schema), " before ", catalog_.function_schema,
+                ", which could hold a function of that name; qualify the call"));
+    }
+    return builtin();
+  }
+  bool all = !path_.empty();
+  for (const std::string& schema : path_) all = all && allowed(schema);
+  if (all) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      Cat("function ", Quoted(dialect_, "", name), " is not allowed: it is not a built-in function of ",
+          dialect_.name(),
+          "; the policy can allow a function by schema and name (\"allow_functions\"), and a call of it that is not "
+          "qualified needs it allowed in every schema of the search path"));
+}
+
+absl::StatusOr<std::string> ParseSearchPathEntry(std::string_view text, const Dialect& dialect) {
+  if (text == "$user" || text == "\"$user\"")
+    return absl::InvalidArgumentError(
+        "\"$user\" cannot be resolved by rlsq (it depends on the session's user): write the schema it stands for, or "
+        "leave it out when no such schema exists");
+  RLSQ_ASSIGN_OR_RETURN(std::vector<std::string> parts, ParseNameParts(text, dialect));
+  if (parts.size() != 1) return absl::InvalidArgumentError(Cat("\"", text, "\" is not a schema name"));
+  if (parts[0] == "pg_temp" || parts[0].rfind("pg_temp_", 0) == 0)
+    return absl::InvalidArgumentError("pg_temp: rlsq does not model the session's temporary schema");
+  return parts[0];
+}
+
+}  // namespace rlsq

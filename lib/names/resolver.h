@@ -1,0 +1,79 @@
+// Name resolution as the database does it, and the rules for the database's own relations and functions.
+//
+// PostgreSQL 15 (backend/catalog/namespace.c): an unqualified relation name is looked up in pg_catalog first unless
+// the search path lists pg_catalog elsewhere, then along the search path; the session's temporary schema would come
+// before all of them (rlsq refuses DDL, so a session it serves has no temporary tables: see README "Name
+// resolution"). A qualified name means exactly that schema. Where rlsq cannot tell which schema of the path holds
+// a name (the policy does not list the relations that exist), it refuses instead of guessing.
+//
+// Relations: a user table is resolved and handed to the permission check and the filters. A system relation (a
+// pg_* schema, information_schema) is read only when the dialect lists it as metadata or the policy grants it
+// (`allow_relations`); so is an extension relation that exposes data (pg_stat_statements, ...). Data permissions
+// (all_datasource_access, schema and database access) grant datasets, never these.
+//
+// Functions: the dialect's built-ins that are safe in a read-only query; any other function only where the policy
+// allows it by schema and name (`allow_functions`).
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "lib/dialect/dialect.h"
+#include "lib/names/table_name.h"
+
+namespace rlsq {
+
+// What the policy says about the database around the query.
+struct DatabaseModel {
+  std::vector<std::string> search_path{"public"};  // normalized schema names, in order
+  // The user relations that exist ("schema.name", SystemCatalog::Key), when the policy lists them (`relations`):
+  // then an unqualified name resolves to the first schema of the path that holds it.
+  bool relations_known = false;
+  absl::flat_hash_set<std::string> relations;
+  absl::flat_hash_set<std::string> allow_relations;  // system and extension relations granted ("schema.name")
+  absl::flat_hash_set<std::string> allow_functions;  // functions outside the built-in allow-list ("schema.name")
+};
+
+class NameResolver {
+ public:
+  // `search_path`: the request's path, or empty for the model's.
+  NameResolver(const Dialect& dialect, const DatabaseModel& model, std::span<const std::string> search_path = {});
+
+  struct Relation {
+    TableName name;
+    bool system = false;  // an allowed system relation: read without a data permission and without filters
+  };
+  // Resolves a relation name written in a query (1 to 3 parts, normalized). Errors carry no location (the caller
+  // adds it): InvalidArgument for a name rlsq cannot resolve exactly, PermissionDenied for a system or extension
+  // relation that is not allowed.
+  absl::StatusOr<Relation> ResolveRelation(std::span<const std::string_view> parts) const;
+  // The same resolution without the relation rules (names written in the policy itself).
+  absl::StatusOr<TableName> ResolveName(std::span<const std::string_view> parts) const;
+
+  // OK when a call of the function named `parts` (1 to 3 parts, normalized) may run; otherwise InvalidArgument
+  // naming it and why.
+  absl::Status CheckFunction(std::span<const std::string_view> parts) const;
+
+  const Dialect& dialect() const { return dialect_; }
+  std::span<const std::string> search_path() const { return path_; }
+
+ private:
+  // The schemas an unqualified name is looked up in, in order (implicit ones first).
+  std::vector<std::string_view> EffectivePath() const;
+  absl::StatusOr<Relation> Classify(TableName name) const;
+
+  const Dialect& dialect_;
+  const SystemCatalog& catalog_;
+  const DatabaseModel& model_;
+  std::span<const std::string> path_;
+};
+
+// Parses a schema name of a search path written as a SQL identifier (`public`, `"Sales"`). `$user` and pg_temp are
+// refused: rlsq cannot know the session's user schema or temporary tables.
+absl::StatusOr<std::string> ParseSearchPathEntry(std::string_view text, const Dialect& dialect);
+
+}  // namespace rlsq
