@@ -56,8 +56,8 @@ int RunRewrite(const std::vector<std::string>& args) {
                   "the connection's search path, schema names as SQL identifiers (default: the policy's search_path)",
                   &search_path, &has_search_path);
   parser.AddValue("placement", "fenced|plain",
-                  "fenced: every filtered read becomes (SELECT * FROM t WHERE .. OFFSET 0) so the query's own "
-                  "conditions never run on hidden rows; plain: into WHERE/ON (default: the policy's placement)",
+                  "plain: into WHERE/ON; fenced: every filtered read becomes (SELECT * FROM t WHERE .. OFFSET 0), so "
+                  "the query's own conditions never run on hidden rows (default: the policy's placement, plain)",
                   &placement, &has_placement);
   parser.AddValue("client-encoding", "NAME",
                   "the connection's client_encoding (default UTF8; encodings whose characters can hold ASCII bytes, "

@@ -68,7 +68,7 @@ struct RewriteOptions {
   // The connection's search path (normalized schema names), when it differs from the policy's (a proxy following
   // SET search_path); empty: the policy's `search_path`.
   std::vector<std::string> search_path;
-  // Where predicates go (README "The error side channel"); unset: the policy's `placement` (default fenced).
+  // Where predicates go (README "The error side channel"); unset: the policy's `placement` (default plain).
   std::optional<policy::PlacementMode> placement;
   // The connection's client_encoding, as PostgreSQL names it (lib/common/encoding.h): the text is lexed as the
   // server will read it, and encodings whose multibyte characters can hold ASCII bytes are refused.

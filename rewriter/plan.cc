@@ -59,7 +59,55 @@ std::string FromText(const ast::BaseTableRef& ref, const Dialect& d) {
 
 // Every edit the plan may make, sorted by position. At one offset: closings first (inner before outer; an ON before
 // the WHERE inserted right after its FROM list), then replacements, then openings (outer before inner).
-void LayOutEdits(Plan& plan) {
+void LayOutEdits(Plan& plan, const Analysis& analysis, std::string_view sql);
+
+// `schema.table.column` (or `catalog.schema.table.column`, `schema.table.*`) names the unaliased read `ref`.
+bool QualifiesWith(const ast::ColumnRef& c, const ast::BaseTableRef& ref) {
+  size_t q = c.star ? c.parts.size() : c.parts.size() - 1;  // the qualifier's parts
+  const auto& n = ref.name;
+  if (q < 2 || n.size() < 2) return false;
+  if (c.parts[q - 1].text != n[n.size() - 1].text || c.parts[q - 2].text != n[n.size() - 2].text) return false;
+  return q < 3 || n.size() < 3 || c.parts[q - 3].text == n[n.size() - 3].text;
+}
+
+// A wrapped table is visible under its bare name only: the schema of the column references that name it with its
+// schema is dropped (exact when no other relation of the query is visible under that bare name), or, when another
+// is, wrapping it is refused.
+void PlanSchemaQualifiedColumns(Plan& plan, const Analysis& analysis, std::string_view sql) {
+  absl::flat_hash_map<const ast::ColumnRef*, int> group_of;
+  for (size_t r = 0; r < analysis.reads.size(); ++r) {
+    const ast::BaseTableRef& ref = *analysis.reads[r].ref;
+    if (ref.alias || ref.name.size() < 2) continue;
+    std::vector<const ast::ColumnRef*> columns;
+    for (const ast::ColumnRef* c : analysis.schema_qualified_columns)
+      if (QualifiesWith(*c, ref)) columns.push_back(c);
+    if (columns.empty()) continue;
+    // Other FROM items visible under the same bare name: every unaliased read of this same table is one of them.
+    size_t same = 0, named = 0;
+    for (std::string_view name : analysis.relation_names) named += name == ref.name.back().text;
+    for (const TableRead& other : analysis.reads)
+      same += !other.ref->alias && other.ref->name.size() >= 2 && other.table == analysis.reads[r].table;
+    if (named > same) {
+      SourceLocation at = LocationAt(sql, columns[0]->span.begin);
+      plan.reads[r].wrap_refusal =
+          Cat(at.line, ":", at.column, ": the column reference names table ", plan.reads[r].table_sql,
+              " with its schema and another relation of the query is also called \"", ref.name.back().text,
+              "\": rlsq cannot wrap the table in a filtered subquery exactly; give the table an alias");
+      continue;
+    }
+    for (const ast::ColumnRef* c : columns) {
+      auto [it, inserted] = group_of.emplace(c, static_cast<int>(plan.drop_groups.size()));
+      if (inserted) plan.drop_groups.emplace_back();
+      plan.drop_groups[it->second].push_back(plan.reads[r].wrap_target);
+    }
+  }
+  for (const auto& [c, group] : group_of) {
+    size_t q = c->star ? c->parts.size() : c->parts.size() - 1;
+    plan.edits.push_back({c->parts[0].span.begin, c->parts[q - 1].span.begin, PlanEdit::kDropQualifier, group});
+  }
+}
+
+void LayOutEdits(Plan& plan, const Analysis& analysis, std::string_view sql) {
   plan.target_reads.assign(plan.targets.size(), {});
   for (size_t r = 0; r < plan.reads.size(); ++r) {
     plan.target_reads[plan.reads[r].target].push_back(static_cast<int>(r));
@@ -91,9 +139,13 @@ void LayOutEdits(Plan& plan) {
         break;
     }
   }
+  plan.edits.clear();
+  PlanSchemaQualifiedColumns(plan, analysis, sql);
+  for (const PlanEdit& e : plan.edits) ranked.push_back({e, 4000});  // after an opening at the same offset
   std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& x, const Ranked& y) {
     return x.edit.begin != y.edit.begin ? x.edit.begin < y.edit.begin : x.rank < y.rank;
   });
+  plan.edits.clear();
   for (const Ranked& r : ranked) plan.edits.push_back(r.edit);
 }
 
@@ -202,7 +254,7 @@ absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const Name
     }
     plan->reads.push_back(std::move(pr));
   }
-  LayOutEdits(*plan);
+  LayOutEdits(*plan, analysis, parsed->sql);
   return plan;
 }
 
@@ -229,6 +281,8 @@ absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
   for (size_t r = 0; r < plan.reads.size(); ++r) {
     chosen[r] = TargetOf(plan, r, predicates[r], mode);
     if (chosen[r] < 0) continue;
+    if (chosen[r] == plan.reads[r].wrap_target && !plan.reads[r].wrap_refusal.empty())
+      return absl::InvalidArgumentError(plan.reads[r].wrap_refusal);
     const PlanTarget& t = plan.targets[chosen[r]];
     if (!active[chosen[r]]) extra += t.fenced_prefix.size() + t.fenced_suffix.size() + t.prefix.size() + 16;
     active[chosen[r]] = true;
@@ -252,12 +306,17 @@ absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
   };
   uint32_t cursor = 0;
   *changed = false;
+  auto is_active = [&](const PlanEdit& e) {
+    if (e.kind != PlanEdit::kDropQualifier) return bool(active[e.target]);
+    for (int t : plan.drop_groups[e.target])
+      if (active[t]) return true;
+    return false;
+  };
   for (const PlanEdit& e : plan.edits) {
-    if (!active[e.target]) continue;
+    if (!is_active(e)) continue;
     if (e.begin < cursor || e.end < e.begin || e.end > sql.size())
       return absl::InternalError("rlsq internal error: overlapping edits in an injection plan");
     out.append(sql.substr(cursor, e.begin - cursor));
-    const PlanTarget& target = plan.targets[e.target];
     switch (e.kind) {
       case PlanEdit::kOpenParen:
         out += '(';
@@ -270,10 +329,14 @@ absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
         out += " WHERE ";
         emit_predicate(e.target);
         break;
-      case PlanEdit::kReplace:
+      case PlanEdit::kReplace: {
+        const PlanTarget& target = plan.targets[e.target];
         out += fenced ? target.fenced_prefix : target.prefix;
         emit_predicate(e.target);
         out += fenced ? target.fenced_suffix : target.suffix;
+        break;
+      }
+      case PlanEdit::kDropQualifier:
         break;
     }
     cursor = e.end;

@@ -46,12 +46,18 @@ struct PlanRead {
   std::string wrap_qualifier;
   int query_block = -1;
   bool system = false;  // an allowed system relation: no data permission, no filter
+  // Non-empty when the read cannot be wrapped exactly: its columns are referenced with its schema
+  // (`public.orders.x`, which a wrapper visible as `orders` does not answer to) while another relation of the query
+  // is also visible as `orders`. A rewrite that would wrap it is refused with this message.
+  std::string wrap_refusal;
 };
 
 // One text edit, laid out when the plan is built so that applying it is a single pass: insert or replace
 // [begin, end) with the target's opening text, or with its predicate (and the text around it).
 struct PlanEdit {
-  enum Kind : uint8_t { kOpenParen, kCloseAnd, kInsertWhere, kReplace };
+  // kDropQualifier: deletes [begin, end), the schema of a column reference `schema.table.column` whose table is
+  // wrapped (active when any target of Plan::drop_groups[target] is).
+  enum Kind : uint8_t { kOpenParen, kCloseAnd, kInsertWhere, kReplace, kDropQualifier };
   uint32_t begin = 0, end = 0;
   Kind kind = kOpenParen;
   int target = -1;
@@ -63,6 +69,7 @@ struct Plan {
   std::vector<PlanTarget> targets;
   std::vector<std::vector<int>> target_reads;  // reads that may use each target (plain or wrapped), in source order
   std::vector<PlanEdit> edits;                 // every possible edit, sorted by position
+  std::vector<std::vector<int>> drop_groups;   // kDropQualifier edits: the wrap targets any of which activates one
   // Bound by the engine to one policy snapshot and database before the plan is cached: per read, the policy's id
   // of the table (-1: no filter names it) and the pair ids that grant read access to it.
   std::vector<int32_t> table_ids;

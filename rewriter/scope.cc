@@ -92,6 +92,7 @@ class Analyzer {
         CteScope body{&w, w.recursive ? w.ctes.size() : i, outer};
         Query(*w.ctes[i]->query, &body, depth + 1);
       }
+      for (const auto* cte : w.ctes) out_.relation_names.push_back(cte->name.text);
       local = CteScope{&w, w.ctes.size(), outer};
       scope = &local;
     }
@@ -146,6 +147,11 @@ class Analyzer {
   }
 
   void From(const TableRef& ref, const FromContext& ctx, const CteScope* scope, int depth, int block) {
+    if (ref.alias) {
+      out_.relation_names.push_back(ref.alias->name.text);
+    } else if (const auto* b = ref.As<BaseTableRef>()) {
+      out_.relation_names.push_back(b->name.back().text);
+    }
     switch (ref.kind) {
       case NodeKind::kBaseTable: {
         const auto& t = ref.Cast<BaseTableRef>();
@@ -176,6 +182,7 @@ class Analyzer {
         left.nullable = ctx.nullable || j.join_kind == JoinKind::kRight || j.join_kind == JoinKind::kFull;
         right.nullable = ctx.nullable || j.join_kind == JoinKind::kLeft || j.join_kind == JoinKind::kFull;
         left.hidden = right.hidden = ctx.hidden || j.alias != nullptr;
+        if (j.using_alias) out_.relation_names.push_back(j.using_alias->name.text);
         From(*j.left, left, scope, depth, block);
         From(*j.right, right, scope, depth, block);
         if (j.on) Walk(*j.on, scope, depth);
@@ -204,6 +211,11 @@ class Analyzer {
       case NodeKind::kFuncCall:
         if (error_.ok()) error_ = CheckFunctionCall(sql_, n.Cast<FuncCall>(), resolver_);
         break;
+      case NodeKind::kColumnRef: {
+        const auto& c = n.Cast<ColumnRef>();
+        if ((c.star ? c.parts.size() : c.parts.size() - 1) >= 2) out_.schema_qualified_columns.push_back(&c);
+        break;
+      }
       default:
         break;
     }

@@ -41,6 +41,11 @@ struct TableRead {
 struct Analysis {
   std::vector<TableRead> reads;                // in source order
   std::vector<const ast::SelectNode*> blocks;  // query blocks, numbered in pre-order
+  // Column references qualified with a schema (`public.orders.o_orderkey`, `public.orders.*`): a wrapped table is
+  // visible only under its bare name, so the plan drops their schema where it wraps the table.
+  std::vector<const ast::ColumnRef*> schema_qualified_columns;
+  // Every name a FROM item of the query is visible under (aliases, bare table names, CTE names), at any level.
+  std::vector<std::string_view> relation_names;
 };
 
 // Walks `query`, resolving every relation and checking every function call with `resolver`. Fails with a

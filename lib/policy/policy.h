@@ -37,9 +37,12 @@ namespace rlsq::policy {
 enum class FilterType : uint8_t { kRegular, kBase };
 
 // Where a filtered table's predicate goes (README "The error side channel"):
+//   kPlain:  (the default) the predicate is ANDed into the WHERE or ON that sees the table (wrapped only where that
+//            is not exact); PostgreSQL may evaluate the query's own conditions on hidden rows first, so a condition
+//            that raises an error can reveal that a hidden row exists;
 //   kFenced: every filtered read becomes (SELECT * FROM t WHERE predicate OFFSET 0) AS alias; PostgreSQL does not
-//            push the query's own conditions below OFFSET, so they never run on rows the predicate hides;
-//   kPlain:  the predicate is ANDed into the WHERE or ON that sees the table (wrapped only where that is not exact).
+//            push the query's own conditions below OFFSET, so they never run on rows the predicate hides. It also
+//            keeps join and correlation conditions out of the table's scan (fence_bench measures the cost).
 enum class PlacementMode : uint8_t { kFenced, kPlain };
 const char* ToString(PlacementMode m);
 absl::StatusOr<PlacementMode> ParsePlacementMode(std::string_view text);  // "fenced" | "plain"
@@ -232,7 +235,7 @@ class Policy {
 
   const Dialect* dialect_ = nullptr;
   DatabaseModel model_;
-  PlacementMode placement_ = PlacementMode::kFenced;
+  PlacementMode placement_ = PlacementMode::kPlain;
   std::string default_database_;
   Arena arena_;
   std::shared_ptr<const access::PermissionModel> permissions_;

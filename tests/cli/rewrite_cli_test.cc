@@ -47,8 +47,12 @@ TEST(RewriteCliTest, Explain) {
                                "\"placement\":{\"kind\":\"on\",\"join_condition_span\":[47,72],\"applied\":true}"));
 }
 
-TEST(RewriteCliTest, FencedIsTheDefault) {
+TEST(RewriteCliTest, PlacementFlag) {
   Result r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "carol", "--sql", "SELECT n_name FROM nation n"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "SELECT n_name FROM nation n WHERE ((n.n_regionkey IN (3, 4)) OR (n.n_regionkey = 1))\n");
+  r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "carol", "--placement", "fenced", "--sql",
+               "SELECT n_name FROM nation n"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out,
             "SELECT n_name FROM (SELECT * FROM nation WHERE ((nation.n_regionkey IN (3, 4)) OR "
