@@ -198,6 +198,7 @@ class Analyzer {
     switch (n.kind) {
       case NodeKind::kSubquery: {
         const auto& s = n.Cast<SubqueryExpr>();
+        CheckOperator(s.op, n);
         if (s.lhs) Walk(*s.lhs, scope, depth);
         Query(*s.query, scope, depth + 1);
         return;
@@ -211,6 +212,15 @@ class Analyzer {
       case NodeKind::kFuncCall:
         if (error_.ok()) error_ = CheckFunctionCall(sql_, n.Cast<FuncCall>(), resolver_);
         break;
+      case NodeKind::kBinaryOp:
+        CheckOperator(n.Cast<BinaryOp>().op, n);
+        break;
+      case NodeKind::kUnaryOp:
+        CheckOperator(n.Cast<UnaryOp>().op, n);
+        break;
+      case NodeKind::kQuantified:
+        CheckOperator(n.Cast<Quantified>().op, n);
+        break;
       case NodeKind::kColumnRef: {
         const auto& c = n.Cast<ColumnRef>();
         if ((c.star ? c.parts.size() : c.parts.size() - 1) >= 2) out_.schema_qualified_columns.push_back(&c);
@@ -220,6 +230,12 @@ class Analyzer {
         break;
     }
     EnumerateChildren(const_cast<Node&>(n), [&](Node& child) { Walk(child, scope, depth); });
+  }
+
+  void CheckOperator(std::string_view op, const Node& at) {
+    if (!error_.ok()) return;
+    absl::Status s = resolver_.CheckOperator(op);
+    if (!s.ok()) error_ = WithLocation(s, sql_, at.span.begin);
   }
 
   // Resolves the reference's name into `r` (table, system); false (with error_ set) when it cannot be read.

@@ -13,6 +13,7 @@ extern const std::string_view kPg15Relations;
 extern const std::string_view kPg15Functions;
 extern const std::string_view kPg15MetadataRelations;
 extern const std::string_view kPg15ExtensionRelations;
+extern const std::string_view kPg15Operators;
 }  // namespace catalog_data
 
 namespace {
@@ -140,6 +141,17 @@ absl::Status SystemCatalog::LoadFunctions(std::string_view tsv, std::string_view
   });
 }
 
+absl::Status SystemCatalog::LoadOperators(std::string_view text, std::string_view file) {
+  int number = 0;
+  for (std::string_view l : Split(text, '\n')) {
+    ++number;
+    if (l.empty() || l.substr(0, 2) == "# ") continue;
+    if (l.find_first_of(" \t") != l.npos) return BadLine(file, number, "expected one operator name");
+    operators.emplace(l);
+  }
+  return absl::OkStatus();
+}
+
 const SystemCatalog& Postgres15Catalog() {
   static const SystemCatalog* const kCatalog = [] {
     auto* c = new SystemCatalog();
@@ -151,7 +163,8 @@ const SystemCatalog& Postgres15Catalog() {
     if (s.ok()) s = c->LoadMetadataRelations(catalog_data::kPg15MetadataRelations, "lib/dialect/pg15/metadata_relations.txt");
     if (s.ok()) s = c->LoadExtensionRelations(catalog_data::kPg15ExtensionRelations, "lib/dialect/pg15/extension_relations.txt");
     if (s.ok()) s = c->LoadFunctions(catalog_data::kPg15Functions, "lib/dialect/pg15/functions.tsv");
-    if (!s.ok() || c->relations.empty() || c->functions.empty()) {
+    if (s.ok()) s = c->LoadOperators(catalog_data::kPg15Operators, "lib/dialect/pg15/operators.txt");
+    if (!s.ok() || c->relations.empty() || c->functions.empty() || c->operators.empty()) {
       // The data is compiled in and tested; a broken file is a build defect, never a reason to run without lists.
       std::cerr << "rlsq: corrupt built-in PostgreSQL 15 catalog data: " << s.message() << "\n";
       std::abort();

@@ -52,6 +52,8 @@ struct SystemCatalog {
   absl::flat_hash_set<std::string> extension_qualified;
   // Built-in functions by name (every overload shares the class of the least safe one).
   absl::flat_hash_map<std::string, FunctionClass> functions;
+  // Built-in operator names (PostgreSQL: pg_operator.oprname in pg_catalog); an operator is a function call.
+  absl::flat_hash_set<std::string> operators;
 
   static std::string Key(std::string_view schema, std::string_view name);  // "schema.name"
 
@@ -60,6 +62,8 @@ struct SystemCatalog {
   absl::Status LoadMetadataRelations(std::string_view text, std::string_view file);
   absl::Status LoadExtensionRelations(std::string_view text, std::string_view file);
   absl::Status LoadFunctions(std::string_view tsv, std::string_view file);
+  // One operator name per line; only lines starting with "# " are comments (`#` and `#>` are operators).
+  absl::Status LoadOperators(std::string_view text, std::string_view file);
 };
 
 // PostgreSQL 15's catalog (lib/dialect/pg15/), built once.

@@ -182,6 +182,30 @@ absl::Status NameResolver::CheckFunction(std::span<const std::string_view> parts
           "qualified needs it allowed in every schema of the search path"));
 }
 
+absl::Status NameResolver::CheckOperator(std::string_view op) const {
+  if (op.empty()) return absl::OkStatus();
+  bool keyword = true;
+  for (char c : op) keyword = keyword && ((c >= 'A' && c <= 'Z') || c == ' ');
+  if (keyword) return absl::OkStatus();
+  std::string_view symbol = op;
+  constexpr std::string_view kOperator = "OPERATOR(";
+  if (op.substr(0, kOperator.size()) == kOperator && op.back() == ')') {
+    std::string_view inner = op.substr(kOperator.size(), op.size() - kOperator.size() - 1);
+    size_t dot = inner.rfind('.');
+    // The schema part is normalized text; a quoted schema keeps its quotes.
+    std::string_view schema = dot == inner.npos ? std::string_view() : inner.substr(0, dot);
+    symbol = dot == inner.npos ? inner : inner.substr(dot + 1);
+    if (!schema.empty() && schema != catalog_.function_schema)
+      return absl::InvalidArgumentError(
+          Cat("operator ", op, " is not allowed: only the built-in operators of ", catalog_.function_schema,
+              " may run (an operator is a call of the function behind it)"));
+  }
+  if (symbol == "!=") symbol = "<>";  // PostgreSQL's lexer reads != as <>
+  if (catalog_.operators.contains(ToAbsl(symbol))) return absl::OkStatus();
+  return absl::InvalidArgumentError(Cat("operator ", op, " is not allowed: it is not a built-in operator of ",
+                                        dialect_.name(), " (an operator is a call of the function behind it)"));
+}
+
 absl::StatusOr<std::string> ParseSearchPathEntry(std::string_view text, const Dialect& dialect) {
   if (text == "$user" || text == "\"$user\"")
     return absl::InvalidArgumentError(

@@ -57,6 +57,10 @@ class NameResolver {
   // OK when a call of the function named `parts` (1 to 3 parts, normalized) may run; otherwise InvalidArgument
   // naming it and why.
   absl::Status CheckFunction(std::span<const std::string_view> parts) const;
+  // The same for an operator as the AST holds it: a symbol (`+`, `@>`), `OPERATOR(schema.op)`, or a keyword
+  // operator (AND, OR, AT TIME ZONE, ...; always allowed). A symbol must be a built-in operator name, and an
+  // OPERATOR() must name the built-in schema: an operator is a call of the function behind it.
+  absl::Status CheckOperator(std::string_view op) const;
 
   const Dialect& dialect() const { return dialect_; }
   std::span<const std::string> search_path() const { return path_; }

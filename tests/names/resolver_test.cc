@@ -146,6 +146,16 @@ TEST(ResolverTest, FunctionsAreAnAllowList) {
   RLSQ_EXPECT_OK(Fn(m, {"pg_catalog", "lower"}, {"public", "pg_catalog"}));
 }
 
+TEST(ResolverTest, OperatorsAreBuiltInOnly) {
+  DatabaseModel m;
+  NameResolver r(Pg(), m);
+  for (std::string_view op : {"+", "-", "=", "<>", "!=", "||", "@>", "~~", "#>>", "^", "AND", "AT TIME ZONE",
+                              "OPERATOR(pg_catalog.~)", "OPERATOR(+)"})
+    RLSQ_EXPECT_OK(r.CheckOperator(op)) << op;
+  for (std::string_view op : {"#~#", "===", "OPERATOR(public.+)", "OPERATOR(\"Ext\".@@)", "OPERATOR(pg_catalog.#~#)"})
+    EXPECT_THAT(r.CheckOperator(op), StatusIs(absl::StatusCode::kInvalidArgument, "is not allowed")) << op;
+}
+
 TEST(ResolverTest, SearchPathEntries) {
   EXPECT_EQ(*ParseSearchPathEntry("Sales", Pg()), "sales");
   EXPECT_EQ(*ParseSearchPathEntry("\"Sales\"", Pg()), "Sales");

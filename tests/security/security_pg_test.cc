@@ -448,6 +448,31 @@ TEST_F(SecurityPgTest, FunctionsThatRunSqlTextAreRefused) {
   EXPECT_THAT(RewriteFor(*allowing, run_sql), StatusIs(kInvalid, "function run_sql is not allowed"));
 }
 
+// An operator is a call of the function behind it: a user operator over a SQL-running function is the same leak.
+TEST_F(SecurityPgTest, UserOperatorsAreRefused) {
+  RLSQ_ASSERT_OK(db_->Exec(
+      "CREATE FUNCTION public.first_of(q text, n integer) RETURNS text LANGUAGE plpgsql AS "
+      "$$DECLARE r text; BEGIN EXECUTE q INTO r; RETURN r; END$$;"
+      "CREATE OPERATOR public.#~# (LEFTARG = text, RIGHTARG = integer, FUNCTION = public.first_of);"));
+  auto engine = MakeEngine(PolicyJson(kPublicSchema, Filter("visible", "secrets", kSecretsFilter)));
+  ASSERT_NE(engine, nullptr);
+  for (const std::string& q : {std::string("SELECT 'SELECT label FROM secrets WHERE id > 900' #~# 1"),
+                               std::string("SELECT 'SELECT label FROM secrets WHERE id > 900' OPERATOR(public.#~#) 1")}) {
+    SCOPED_TRACE(q);
+    EXPECT_EQ(Cell(db_->Query(q)), "the-secret");  // the server runs the text
+    EXPECT_THAT(RewriteFor(*engine, q), StatusIs(kInvalid, "is not allowed"));
+  }
+  EXPECT_THAT(RewriteFor(*engine, "SELECT 'x' #~# 1"),
+              StatusIs(kInvalid, "1:8: operator #~# is not allowed: it is not a built-in operator of postgres"));
+  EXPECT_THAT(RewriteFor(*engine, "SELECT 1 OPERATOR(public.+) 1"),
+              StatusIs(kInvalid, "operator OPERATOR(public.+) is not allowed"));
+  // Built-in operators, also spelled with OPERATOR(pg_catalog.op) as psql does, run unchanged.
+  RLSQ_ASSERT_OK_AND_ASSIGN(Rewrite ok, RewriteFor(*engine, "SELECT count(*) FROM pg_class WHERE relname "
+                                                            "OPERATOR(pg_catalog.~) '^pg_' AND 2 ^ 3 > 1 AND 1 != 2"));
+  EXPECT_FALSE(ok.changed);
+  EXPECT_TRUE(db_->Query(ok.sql).ok());
+}
+
 // Class 4: a clause on orders whose subquery reads customer, and a filter on customer for the same role.
 constexpr const char* kOrdersByCustomer = "o_custkey IN (SELECT c_custkey FROM customer WHERE c_nationkey < 10)";
 constexpr const char* kCustomerBuilding = "c_mktsegment = 'BUILDING'";
