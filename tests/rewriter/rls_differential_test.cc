@@ -12,6 +12,7 @@
 
 #include <cstdlib>
 #include <random>
+#include <set>
 
 #include "lib/common/str_cat.h"
 #include "lib/json/json.h"
@@ -165,7 +166,7 @@ TEST_F(RlsDifferentialTest, RewriteMatchesNativeRowLevelSecurity) {
     RLSQ_ASSERT_OK(InstallNative(**engine));
     // Both placements: even trials plain (predicates in WHERE/ON), odd trials fenced (every filtered read wrapped).
     const policy::PlacementMode mode = trial % 2 ? policy::PlacementMode::kFenced : policy::PlacementMode::kPlain;
-    // Fenced, q17, q20 and q21 (correlated subqueries over lineitem) can run for minutes: the fence keeps the
+    // Fenced, q17, q20, q21 and a chart query (correlated subqueries over lineitem) can run for minutes: the fence keeps the
     // correlation out of lineitem's scan (bench/fence measures it). A query over the limit is counted, not compared.
     RLSQ_ASSERT_OK(db_->Exec(mode == policy::PlacementMode::kFenced ? "SET statement_timeout = '5s'"
                                                                      : "RESET statement_timeout"));
@@ -178,7 +179,10 @@ TEST_F(RlsDifferentialTest, RewriteMatchesNativeRowLevelSecurity) {
       auto expected = db_->QueryAsRole("probe", q.sql);
       ASSERT_TRUE(expected.ok()) << q.name << ": " << expected.status();
       auto actual = db_->QueryWithoutRowSecurity(rewritten->sql);
-      if (!actual.ok() && mode == policy::PlacementMode::kFenced &&
+      // Only these run long fenced (correlated subqueries over lineitem); any other timeout is a failure.
+      static const std::set<std::string> kSlowFenced = {"tpch/q17", "tpch/q20", "tpch/q21",
+                                                        "charts/052_correlated_subquery"};
+      if (!actual.ok() && mode == policy::PlacementMode::kFenced && kSlowFenced.count(q.set + "/" + q.name) &&
           std::string(actual.status().message()).find("SQLSTATE 57014") != std::string::npos) {
         ++timeouts;
         std::printf("[differential] %s/%s fenced: over the 5 s statement timeout, not compared\n", q.set.c_str(),
@@ -202,7 +206,6 @@ TEST_F(RlsDifferentialTest, RewriteMatchesNativeRowLevelSecurity) {
   std::printf("[differential] %d trials, %d query comparisons, %d with non-empty results, %d mismatches, %d fenced "
               "queries over the time limit\n", trials, compared, nonempty, mismatches, timeouts);
   EXPECT_EQ(mismatches, 0);
-  EXPECT_LE(timeouts, 3 * (trials / 2));  // at most q17, q20 and q21 per fenced trial
 }
 
 }  // namespace
