@@ -1,5 +1,6 @@
 // libFuzzer target: the full rewrite with a fixed policy, for a user with filters on several tables (incl. a
-// self-joined and an aliased case) and for an admin with a Base filter. Every input must be rewritten or refused
+// self-joined and an aliased case) and for an admin with a Base filter, under both placements (fenced when bit 3
+// of the input's size is set, plain otherwise). Every input must be rewritten or refused
 // (InvalidArgument). When a rewrite succeeds, CheckRewriteProperty must hold (see rewrite_property.h): the output
 // re-parses, reads the same base tables, and every read of a filtered table carries its predicate.
 #include <cstdint>
@@ -58,6 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const char* user : {"alice", "bob", "root"}) {
     rlsq::RewriteOptions options;
     options.use_plan_cache = (size & 7) != 0;  // mostly one parse for the three users; sometimes uncached
+    options.placement = (size & 8) ? rlsq::policy::PlacementMode::kFenced : rlsq::policy::PlacementMode::kPlain;
     auto r = f.engine->rewrite(sql, rlsq::Caller{user}, options);
     if (!r.ok()) {
       if (r.status().code() != absl::StatusCode::kInvalidArgument &&

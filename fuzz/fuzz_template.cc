@@ -9,7 +9,8 @@
 // FailedPrecondition) and `SELECT o_orderkey FROM orders` is rewritten for the caller. A refusal must be NotFound (a
 // value the template needs is missing) or InvalidArgument (a value that cannot be a literal there). A success must
 // satisfy the template property, checked structurally on the ASTs:
-//   - the output re-parses and its WHERE is exactly the clause, parenthesised;
+//   - the output re-parses and its WHERE is exactly the clause, parenthesised (under the fenced placement, used for
+//     even-sized inputs, the WHERE of the OFFSET 0 derived table; odd-sized ones use the plain placement);
 //   - the clause's AST with its template regions as parameter markers (PrepareClause) matches the injected AST node
 //     for node, except that a marker outside a string matched a value (a literal, possibly signed or
 //     parenthesised), a marker list in IN (...) matched a list of values, and a string literal holding markers
@@ -213,7 +214,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   rlsq::Caller caller;
   caller.identity = identity;
-  auto r = (*engine)->rewrite(kQuery, caller);
+  rlsq::RewriteOptions options;  // both placements: plain for odd sizes, fenced for even ones
+  const bool plain = (size & 1) != 0;
+  options.placement = plain ? rlsq::policy::PlacementMode::kPlain : rlsq::policy::PlacementMode::kFenced;
+  auto r = (*engine)->rewrite(kQuery, caller, options);
   if (!r.ok()) {
     auto code = r.status().code();
     // NotFound: a needed value is missing (or an unknown role in a fuzzed caller); InvalidArgument: a value that
@@ -236,6 +240,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto o = rlsq::ParseQuery(r->sql);
   if (!o.ok()) Fail("the output does not re-parse", o.status().ToString(), clause, r->sql);
   auto* select = (*o)->query->As<rlsq::ast::SelectNode>();
+  if (!plain && select) {  // fenced: SELECT o_orderkey FROM (SELECT * FROM orders WHERE (clause) OFFSET 0) AS orders
+    auto* derived = select->from.size() == 1 && !select->where ? select->from[0]->As<rlsq::ast::DerivedTableRef>()
+                                                               : nullptr;
+    select = derived ? derived->query->As<rlsq::ast::SelectNode>() : nullptr;
+    auto* offset = select && select->offset ? select->offset->As<rlsq::ast::Literal>() : nullptr;
+    if (!offset || offset->value != "0") Fail("the output is not the fenced form", "", clause, r->sql);
+  }
   if (!select || !select->where || !select->where->Is<rlsq::ast::Paren>())
     Fail("the output's WHERE is not the parenthesised clause", "", clause, r->sql);
   Matcher{*prepared, *identity, clause, r->sql}.Match(**t, *select->where->As<rlsq::ast::Paren>()->expr);

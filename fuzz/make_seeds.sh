@@ -4,26 +4,32 @@
 #     and fuzz/regressions/*.sql;
 #   policy: the example policies (examples/**/*.json), fuzz/regressions/*.json and a few hand-made documents;
 #   template: the templated clauses of the example policies, fuzz/regressions/*.clause and hand-made clauses, some
-#     followed by a NUL and an inline caller (fuzz_template.cc's input format).
+#     followed by a NUL and an inline caller (fuzz_template.cc's input format);
+#   encoding: every query seed behind the selector byte of LATIN1 (fuzz_encoding.cc's input format: one byte picking
+#     the client encoding, then the text), a small query under each listed encoding, hand-made LATIN1 and SJIS texts,
+#     fuzzed-name inputs (0xFF, name, NUL, query) and fuzz/regressions/*.enc;
+#   every target: the kept corpus fuzz/corpus/<target>/ when there is one (minimized campaign finds).
 # Usage: make_seeds.sh CORPUS_DIR SOURCE_DIR OUT
 set -euo pipefail
 corpus=$1 src=$2 out=$3
 rm -rf "$out"
-mkdir -p "$out"/{lexer,parser,rewrite,policy,template}
+mkdir -p "$out"/{lexer,parser,rewrite,policy,template,encoding}
 n=0
 files=()
 for set in ${FUZZ_SEED_SETS:-tpch tpcds charts}; do files+=("$corpus/$set"/*.sql); done
 for f in "${files[@]}" "$src"/fuzz/regressions/*.sql; do
   [ -f "$f" ] || continue
-  name=$(echo "$f" | sed 's|.*/\([^/]*\)/\([^/]*\)$|\1_\2|')
+  dir=${f%/*}
+  name=${dir##*/}_${f##*/}
   for t in lexer parser rewrite; do cp "$f" "$out/$t/$name"; done
+  { printf '\002'; cat "$f"; } > "$out/encoding/latin1_$name"
   n=$((n + 1))
 done
 m=0
-for f in $(find "$src/examples" "$src/fuzz/regressions" -name '*.json' 2>/dev/null); do
+while IFS= read -r f; do
   cp "$f" "$out/policy/$(echo "$f" | tr '/' '_')"
   m=$((m + 1))
-done
+done < <(find "$src/examples" "$src/fuzz/regressions" -name '*.json' 2>/dev/null)
 cat > "$out/policy/handmade1.json" <<'J'
 {"default_schema": "public", "roles": [{"name": "R1"}, {"name": "R2"}],
  "users": [{"username": "u", "roles": ["R1", "R2"]}, {"username": "v", "roles": []}],
@@ -57,4 +63,39 @@ for c in "${hand[@]}"; do printf '%s' "$c" > "$out/template/hand$k"; k=$((k + 1)
 printf '%s\0%s' "o_clerk = {{ current_username() }} AND o_orderstatus IN {{ user_attr('s') }}" \
   '{"username": "x\u0027y", "roles": ["R"], "attributes": {"s": ["O", "F\u0027--"]}}' > "$out/template/caller1"
 printf '%s\0%s' "o_custkey = {{ current_user_id() }}" '{"id": 5, "roles": ["R", "R2"]}' > "$out/template/caller2"
-echo "fuzz seeds: $n queries, $((m + 2)) policies, $((k + 2)) template clauses -> $out"
+# Encoding inputs: selector byte (fuzz_encoding.cc's kNames: 0 UTF8, 1 SQL_ASCII, 2 LATIN1, 3 SJIS, ...), then text.
+e=0
+sel() { printf '%b' "\\0$(printf %03o "$1")"; }
+for i in $(seq 0 33); do
+  { sel "$i"; printf '%s' "SELECT o_orderkey FROM orders JOIN nation ON o_custkey = n_nationkey WHERE o_comment = 'x'"; } \
+    > "$out/encoding/name$i"
+  e=$((e + 1))
+done
+latin1=(
+  $'SELECT * FROM orders WHERE o_comment = \'caf\351\' AND o_clerk <> E\'\351\\\\\''
+  $'SELECT "\351t\351" FROM customer AS "\374ber" WHERE U&\'\\00e9\' = \'x\377\''
+  $'SELECT n_name FROM nation WHERE n_comment LIKE \'%\240%\' -- \337\n'
+  $'SELECT 1 FROM orders o, lineitem WHERE o.o_orderkey = l_orderkey AND $$\300$$ = $a$\377$a$'
+)
+for q in "${latin1[@]}"; do
+  { sel 2; printf '%s' "$q"; } > "$out/encoding/latin1_hand$e"
+  e=$((e + 1))
+done
+# The SJIS attack of README "Client encoding": 0x83 0x5C is one character on the server, so the quote ends early.
+{ sel 3; printf '%s' $'SELECT * FROM orders WHERE o_comment = E\'\203\\\' OR 1=1 --\''; } > "$out/encoding/sjis_attack"
+e=$((e + 1))
+for name in utf-8 Shift_JIS ISO_8859_1 windows-1252 EUC-JP x; do
+  { printf '\377%s\0' "$name"; printf '%s' "SELECT * FROM customer WHERE c_name = 'a'"; } > "$out/encoding/fuzzname_$name"
+  e=$((e + 1))
+done
+printf '\377%s' "latin-1" > "$out/encoding/fuzzname_fixed_query"
+e=$((e + 1))
+for f in "$src"/fuzz/regressions/*.enc; do [ -f "$f" ] && cp "$f" "$out/encoding/" && e=$((e + 1)); done
+# The kept corpora (minimized campaign finds, fuzz/README.md "Campaign").
+kept=0
+for t in lexer parser rewrite policy template encoding; do
+  [ -d "$src/fuzz/corpus/$t" ] || continue
+  for f in "$src/fuzz/corpus/$t"/*; do [ -f "$f" ] && cp "$f" "$out/$t/kept_$(basename "$f")" && kept=$((kept + 1)); done
+done
+echo "fuzz seeds: $n queries, $((m + 2)) policies, $((k + 2)) template clauses, $((n + e)) encoding inputs," \
+  "$kept kept corpus files -> $out"
