@@ -621,10 +621,20 @@ absl::Status Policy::CompileClause(const NameResolver& resolver, Arena& arena, s
        pos = printed.find(sentinel_quoted, pos + sentinel_quoted.size()))
     slots.push_back({pos, sentinel_quoted.size(), -1});
   size_t qualifiers = slots.size();
+  // The markers are \x02<digits>\x02. The clause text holds no \x02, but an identifier can (U&"\0002"): anything
+  // else between two \x02 bytes, or a marker number out of range, is refused rather than misread.
   for (size_t pos = printed.find('\x02'); pos != std::string::npos;) {
     size_t end = printed.find('\x02', pos + 1);
-    if (end == std::string::npos) return Bad(cwhere, "cannot place a table read unambiguously");
-    int32_t index = std::stoi(printed.substr(pos + 1, end - pos - 1));
+    if (end == std::string::npos || end == pos + 1 || end - pos > 8)
+      return Bad(cwhere, "cannot place a table read unambiguously (a control character U+0002 in a name?)");
+    int32_t index = 0;
+    for (size_t k = pos + 1; k < end; ++k) {
+      if (printed[k] < '0' || printed[k] > '9')
+        return Bad(cwhere, "cannot place a table read unambiguously (a control character U+0002 in a name?)");
+      index = index * 10 + (printed[k] - '0');
+    }
+    if (static_cast<size_t>(index) >= nested.size())
+      return Bad(cwhere, "cannot place a table read unambiguously (a control character U+0002 in a name?)");
     slots.push_back({pos, end + 1 - pos, -2 - index});
     pos = printed.find('\x02', end + 1);
   }
