@@ -2,6 +2,7 @@
 #include <charconv>
 #include <string>
 
+#include "lib/common/str_cat.h"
 #include "lib/parser/transform.h"
 
 namespace rlsq::parser_internal {
@@ -439,8 +440,17 @@ ast::Expr* Transformer::PostfixExpr(P::PrimaryContext* primary, const std::vecto
   // `.name` / `.*` directly after a column name extend the ColumnRef (t.c, s.t.c, t.*); after anything else they
   // are field selections.
   auto* column = e->As<ast::ColumnRef>();
+  // PostgreSQL 15's gram.y takes an indirection (`[...]`, `.field`, `.*`) only after a column reference, a parameter,
+  // a parenthesised expression or a scalar subquery (c_expr's opt_indirection), and after another indirection:
+  // `'x'.a`, `5 .i`, `ARRAY[1][1]`, `f(x).a` and `x::t.a` are syntax errors there, and here.
+  bool indirection_ok = column || e->Is<ast::Param>() || e->Is<ast::Paren>() ||
+                        (e->Is<ast::SubqueryExpr>() &&
+                         e->Cast<ast::SubqueryExpr>().subquery_kind == ast::SubqueryKind::kScalar);
   for (auto* op : ops) {
     ast::Span span{e->span.begin, SpanOf(op).end};
+    if (dynamic_cast<P::PoCastContext*>(op) == nullptr && !indirection_ok)
+      Fail(op->getStart(), Cat("syntax error at or near \"", Tok(op->getStart()).text, "\""));
+    if (dynamic_cast<P::PoCastContext*>(op)) indirection_ok = false;
     if (column != nullptr && !column->star) {
       if (auto* f = dynamic_cast<P::PoFieldContext*>(op)) {
         column->parts.push_back(IdentOf(f->colLabel()));

