@@ -175,6 +175,7 @@ class Analyzer {
         return;
       case NodeKind::kJoin: {
         const auto& j = ref.Cast<JoinRef>();
+        if (j.has_using || j.natural) CheckImplicitOperator("=", j.natural ? "NATURAL JOIN" : "JOIN ... USING", j);
         FromContext left = ctx, right = ctx;
         left.parent = right.parent = &j;
         left.null_side_of_parent = j.join_kind == JoinKind::kRight;
@@ -199,6 +200,7 @@ class Analyzer {
       case NodeKind::kSubquery: {
         const auto& s = n.Cast<SubqueryExpr>();
         CheckOperator(s.op, n);
+        if (s.subquery_kind == SubqueryKind::kIn) CheckImplicitOperator(s.negated ? "<>" : "=", s.negated ? "NOT IN" : "IN", n);
         if (s.lhs) Walk(*s.lhs, scope, depth);
         Query(*s.query, scope, depth + 1);
         return;
@@ -221,6 +223,43 @@ class Analyzer {
       case NodeKind::kQuantified:
         CheckOperator(n.Cast<Quantified>().op, n);
         break;
+      case NodeKind::kTypeName:
+        CheckType(n.Cast<TypeName>());
+        break;
+      // Constructs PostgreSQL runs as operators looked up on the search path (gram.y turns each into an A_Expr).
+      case NodeKind::kBetween:
+        for (std::string_view op : {">=", "<=", "<", ">"}) CheckImplicitOperator(op, "BETWEEN", n);
+        break;
+      case NodeKind::kInList:
+        CheckImplicitOperator(n.Cast<InList>().negated ? "<>" : "=", n.Cast<InList>().negated ? "NOT IN" : "IN", n);
+        break;
+      case NodeKind::kCase:
+        if (n.Cast<Case>().operand) CheckImplicitOperator("=", "CASE x WHEN", n);
+        break;
+      case NodeKind::kIsTest:
+        if (n.Cast<IsTest>().test == IsTestKind::kDistinctFrom) CheckImplicitOperator("=", "IS DISTINCT FROM", n);
+        break;
+      case NodeKind::kLike: {
+        const auto& l = n.Cast<Like>();
+        switch (l.like_kind) {
+          case LikeKind::kLike:
+            CheckImplicitOperator(l.negated ? "!~~" : "~~", l.negated ? "NOT LIKE" : "LIKE", n);
+            break;
+          case LikeKind::kILike:
+            CheckImplicitOperator(l.negated ? "!~~*" : "~~*", l.negated ? "NOT ILIKE" : "ILIKE", n);
+            break;
+          case LikeKind::kSimilarTo:
+            CheckImplicitOperator(l.negated ? "!~" : "~", l.negated ? "NOT SIMILAR TO" : "SIMILAR TO", n);
+            break;
+        }
+        break;
+      }
+      case NodeKind::kSpecialFunc:
+        if (n.Cast<SpecialFunc>().name == "NULLIF") CheckImplicitOperator("=", "NULLIF", n);
+        break;
+      case NodeKind::kOrderItem:
+        CheckOperator(n.Cast<OrderItem>().using_op, n);
+        break;
       case NodeKind::kColumnRef: {
         const auto& c = n.Cast<ColumnRef>();
         if ((c.star ? c.parts.size() : c.parts.size() - 1) >= 2) out_.schema_qualified_columns.push_back(&c);
@@ -230,6 +269,20 @@ class Analyzer {
         break;
     }
     EnumerateChildren(const_cast<Node&>(n), [&](Node& child) { Walk(child, scope, depth); });
+  }
+
+  void CheckImplicitOperator(std::string_view symbol, std::string_view construct, const Node& at) {
+    if (!error_.ok()) return;
+    absl::Status s = resolver_.CheckImplicitOperator(symbol, construct);
+    if (!s.ok()) error_ = WithLocation(s, sql_, at.span.begin);
+  }
+
+  void CheckType(const TypeName& t) {
+    if (!error_.ok() || t.name.empty()) return;
+    absl::InlinedVector<std::string_view, 3> parts;
+    for (const Ident& p : t.name) parts.push_back(p.text);
+    absl::Status s = resolver_.CheckType(parts, t.name.size() == 1 && t.name[0].quoted);
+    if (!s.ok()) error_ = WithLocation(s, sql_, t.span.begin);
   }
 
   void CheckOperator(std::string_view op, const Node& at) {

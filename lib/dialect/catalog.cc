@@ -14,6 +14,7 @@ extern const std::string_view kPg15Functions;
 extern const std::string_view kPg15MetadataRelations;
 extern const std::string_view kPg15ExtensionRelations;
 extern const std::string_view kPg15Operators;
+extern const std::string_view kPg15Types;
 }  // namespace catalog_data
 
 namespace {
@@ -141,6 +142,15 @@ absl::Status SystemCatalog::LoadFunctions(std::string_view tsv, std::string_view
   });
 }
 
+absl::Status SystemCatalog::LoadTypes(std::string_view tsv, std::string_view file) {
+  return ForEachLine(tsv, [&](std::string_view l, int n) -> absl::Status {
+    std::vector<std::string_view> f = Split(l, '\t');
+    if (f.size() != 2 || f[0].empty() || f[1].empty()) return BadLine(file, n, "expected schema<TAB>name");
+    types.emplace(Key(f[0], f[1]));
+    return absl::OkStatus();
+  });
+}
+
 absl::Status SystemCatalog::LoadOperators(std::string_view text, std::string_view file) {
   int number = 0;
   for (std::string_view l : Split(text, '\n')) {
@@ -159,12 +169,22 @@ const SystemCatalog& Postgres15Catalog() {
     c->function_schema = "pg_catalog";
     c->system_schema_prefixes = {"pg_"};  // PostgreSQL reserves pg_ schema names (pg_catalog, pg_toast, pg_temp_N)
     c->system_schemas = {"information_schema"};
+    // The grammar's keyword types (gram.y SimpleTypename: Numeric, Bit, Character, ConstDatetime, ConstInterval),
+    // as the parser normalizes them: each is a fixed pg_catalog type and never looked up on the search path.
+    for (const char* k : {"int", "integer", "smallint", "bigint", "real", "float", "double precision", "decimal", "dec",
+                          "numeric", "boolean", "bit", "bit varying", "character", "character varying", "char",
+                          "char varying", "varchar", "nchar", "nchar varying", "national character",
+                          "national character varying", "national char", "national char varying", "timestamp",
+                          "timestamp with time zone", "timestamp without time zone", "time", "time with time zone",
+                          "time without time zone", "interval"})
+      c->keyword_types.emplace(k);
     absl::Status s = c->LoadRelations(catalog_data::kPg15Relations, "lib/dialect/pg15/relations.tsv");
     if (s.ok()) s = c->LoadMetadataRelations(catalog_data::kPg15MetadataRelations, "lib/dialect/pg15/metadata_relations.txt");
     if (s.ok()) s = c->LoadExtensionRelations(catalog_data::kPg15ExtensionRelations, "lib/dialect/pg15/extension_relations.txt");
     if (s.ok()) s = c->LoadFunctions(catalog_data::kPg15Functions, "lib/dialect/pg15/functions.tsv");
     if (s.ok()) s = c->LoadOperators(catalog_data::kPg15Operators, "lib/dialect/pg15/operators.txt");
-    if (!s.ok() || c->relations.empty() || c->functions.empty() || c->operators.empty()) {
+    if (s.ok()) s = c->LoadTypes(catalog_data::kPg15Types, "lib/dialect/pg15/types.tsv");
+    if (!s.ok() || c->relations.empty() || c->functions.empty() || c->operators.empty() || c->types.empty()) {
       // The data is compiled in and tested; a broken file is a build defect, never a reason to run without lists.
       std::cerr << "rlsq: corrupt built-in PostgreSQL 15 catalog data: " << s.message() << "\n";
       std::abort();

@@ -54,16 +54,23 @@ struct SystemCatalog {
   absl::flat_hash_map<std::string, FunctionClass> functions;
   // Built-in operator names (PostgreSQL: pg_operator.oprname in pg_catalog); an operator is a function call.
   absl::flat_hash_set<std::string> operators;
+  // Built-in types ("schema.name", PostgreSQL: pg_type of pg_catalog and information_schema).
+  absl::flat_hash_set<std::string> types;
+  // Types the grammar spells with keywords, as the parser normalizes them (`integer`, `double precision`): fixed
+  // built-in types, never looked up by name.
+  absl::flat_hash_set<std::string> keyword_types;
 
   static std::string Key(std::string_view schema, std::string_view name);  // "schema.name"
 
-  // Fills the sets from the data files' text (formats in lib/dialect/pg15/README.md). Errors name file and line.
+  // Fills the sets from the data files' text (formats in the header of scripts/gen-pg15-catalog.sh, which writes
+  // them). Errors name file and line.
   absl::Status LoadRelations(std::string_view tsv, std::string_view file);
   absl::Status LoadMetadataRelations(std::string_view text, std::string_view file);
   absl::Status LoadExtensionRelations(std::string_view text, std::string_view file);
   absl::Status LoadFunctions(std::string_view tsv, std::string_view file);
   // One operator name per line; only lines starting with "# " are comments (`#` and `#>` are operators).
   absl::Status LoadOperators(std::string_view text, std::string_view file);
+  absl::Status LoadTypes(std::string_view tsv, std::string_view file);
 };
 
 // PostgreSQL 15's catalog (lib/dialect/pg15/), built once.

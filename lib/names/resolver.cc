@@ -161,6 +161,31 @@ absl::Status NameResolver::CheckFunction(std::span<const std::string_view> parts
   // Unqualified: a built-in (the function schema is searched first unless the path lists it later) or, for any
   // other name, a function the policy allows in every schema of the path (any of them could hold an overload).
   const std::vector<std::string_view> path = EffectivePath();
+  if (model_.functions_known) {
+    // The policy lists the user functions: every user schema of the path that defines the name must have it
+    // allowed, since PostgreSQL may pick its overload over the built-in one (by argument types, before or after
+    // the built-in schema).
+    bool defined = false;
+    for (std::string_view schema : path) {
+      if (catalog_.IsSystemSchema(schema) || !model_.functions.contains(SystemCatalog::Key(schema, name))) continue;
+      defined = true;
+      if (allowed(schema)) continue;
+      if (catalog_.functions.contains(ToAbsl(name)))
+        return absl::InvalidArgumentError(
+            Cat("function ", Quoted(dialect_, "", name), " is ambiguous: ", Quoted(dialect_, schema, name),
+                " on the search path overloads the built-in function, and PostgreSQL picks among overloads by "
+                "argument types, which rlsq does not model; qualify the call (",
+                Quoted(dialect_, catalog_.function_schema, name), ") or allow the user function (\"allow_functions\")"));
+      return absl::InvalidArgumentError(
+          Cat("function ", Quoted(dialect_, schema, name),
+              " is not allowed: rlsq runs only the built-in functions that are safe in a read-only query, and those "
+              "the policy allows by schema and name (\"allow_functions\")"));
+    }
+    if (catalog_.functions.contains(ToAbsl(name))) return builtin();
+    if (defined) return absl::OkStatus();
+    return absl::InvalidArgumentError(Cat("function ", Quoted(dialect_, "", name),
+                                          " does not exist on the search path (", PathText(dialect_, path), ")"));
+  }
   if (catalog_.functions.contains(ToAbsl(name))) {
     for (std::string_view schema : path) {
       if (schema == catalog_.function_schema) return builtin();
@@ -188,6 +213,7 @@ absl::Status NameResolver::CheckOperator(std::string_view op) const {
   for (char c : op) keyword = keyword && ((c >= 'A' && c <= 'Z') || c == ' ');
   if (keyword) return absl::OkStatus();
   std::string_view symbol = op;
+  bool qualified = false;
   constexpr std::string_view kOperator = "OPERATOR(";
   if (op.substr(0, kOperator.size()) == kOperator && op.back() == ')') {
     std::string_view inner = op.substr(kOperator.size(), op.size() - kOperator.size() - 1);
@@ -195,15 +221,87 @@ absl::Status NameResolver::CheckOperator(std::string_view op) const {
     // The schema part is normalized text; a quoted schema keeps its quotes.
     std::string_view schema = dot == inner.npos ? std::string_view() : inner.substr(0, dot);
     symbol = dot == inner.npos ? inner : inner.substr(dot + 1);
+    qualified = !schema.empty();
     if (!schema.empty() && schema != catalog_.function_schema)
       return absl::InvalidArgumentError(
           Cat("operator ", op, " is not allowed: only the built-in operators of ", catalog_.function_schema,
               " may run (an operator is a call of the function behind it)"));
   }
   if (symbol == "!=") symbol = "<>";  // PostgreSQL's lexer reads != as <>
-  if (catalog_.operators.contains(ToAbsl(symbol))) return absl::OkStatus();
+  if (catalog_.operators.contains(ToAbsl(symbol))) {
+    if (!qualified) {  // looked up along the path
+      std::string_view user = UserOperatorSchema(symbol);
+      if (!user.empty())
+        return absl::InvalidArgumentError(
+            Cat("operator ", op, " is ambiguous: ", Quoted(dialect_, "", user), ".", symbol,
+                " on the search path overloads the built-in operator, and PostgreSQL picks among overloads by "
+                "argument types, which rlsq does not model; write OPERATOR(", catalog_.function_schema, ".", symbol,
+                ")"));
+    }
+    return absl::OkStatus();
+  }
   return absl::InvalidArgumentError(Cat("operator ", op, " is not allowed: it is not a built-in operator of ",
                                         dialect_.name(), " (an operator is a call of the function behind it)"));
+}
+
+std::string_view NameResolver::UserOperatorSchema(std::string_view symbol) const {
+  if (!model_.operators_known) return {};
+  for (const std::string& schema : path_)
+    if (!catalog_.IsSystemSchema(schema) && model_.operators.contains(SystemCatalog::Key(schema, symbol))) return schema;
+  return {};
+}
+
+absl::Status NameResolver::CheckImplicitOperator(std::string_view symbol, std::string_view construct) const {
+  std::string_view user = UserOperatorSchema(symbol);
+  if (user.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      Cat(construct, " is ambiguous: PostgreSQL runs it as the operator ", symbol, ", and ", Quoted(dialect_, "", user), ".",
+          symbol, " on the search path overloads the built-in operator (PostgreSQL picks among overloads by argument "
+          "types, which rlsq does not model); write it with OPERATOR(", catalog_.function_schema, ".", symbol, ")"));
+}
+
+absl::Status NameResolver::CheckType(std::span<const std::string_view> parts, bool quoted) const {
+  if (parts.empty() || parts.size() > 3) return absl::InvalidArgumentError("improper type name");
+  std::string_view name = parts.back();
+  if (parts.size() == 1 && !quoted && catalog_.keyword_types.contains(ToAbsl(name))) return absl::OkStatus();
+  auto allowed = [&](std::string_view schema) { return model_.allow_types.contains(SystemCatalog::Key(schema, name)); };
+  auto user_type = [&](std::string_view schema) {
+    return absl::InvalidArgumentError(
+        Cat("type ", Quoted(dialect_, schema, name),
+            " is not allowed: it is not a built-in type of ", dialect_.name(),
+            ", and a cast to a user type runs that type's functions (a domain's CHECK, a user cast); the policy can "
+            "allow it (\"allow_types\")"));
+  };
+  if (parts.size() >= 2) {
+    std::string_view schema = parts[parts.size() - 2];
+    if (catalog_.IsSystemSchema(schema)) {
+      if (catalog_.types.contains(SystemCatalog::Key(schema, name))) return absl::OkStatus();
+      return absl::InvalidArgumentError(
+          Cat("type ", Quoted(dialect_, schema, name), " is not a built-in type of ", dialect_.name()));
+    }
+    if (allowed(schema)) return absl::OkStatus();
+    return user_type(schema);
+  }
+  // Unqualified: the first schema of the path that holds the name (types have no overloads).
+  const std::vector<std::string_view> path = EffectivePath();
+  for (size_t i = 0; i < path.size(); ++i) {
+    std::string_view schema = path[i];
+    if (catalog_.IsSystemSchema(schema)) {
+      if (catalog_.types.contains(SystemCatalog::Key(schema, name))) return absl::OkStatus();
+      continue;
+    }
+    if (model_.types_known) {
+      if (!model_.types.contains(SystemCatalog::Key(schema, name))) continue;
+      if (allowed(schema)) return absl::OkStatus();
+      return user_type(schema);
+    }
+    // rlsq does not know which types this schema holds: it could be this one or one further on.
+    for (size_t j = i; j < path.size(); ++j)
+      if (!catalog_.IsSystemSchema(path[j]) && !allowed(path[j])) return user_type(path[j]);
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(Cat("type ", Quoted(dialect_, "", name), " does not exist on the search path (",
+                                        PathText(dialect_, path), ")"));
 }
 
 absl::StatusOr<std::string> ParseSearchPathEntry(std::string_view text, const Dialect& dialect) {

@@ -36,6 +36,18 @@ struct DatabaseModel {
   absl::flat_hash_set<std::string> relations;
   absl::flat_hash_set<std::string> allow_relations;  // system and extension relations granted ("schema.name")
   absl::flat_hash_set<std::string> allow_functions;  // functions outside the built-in allow-list ("schema.name")
+  // The functions, operators and types that user schemas define ("schema.name"; an operator is "schema.symbol"),
+  // when the policy lists them (`functions`, `operators`, `types`). PostgreSQL picks a function or operator by name
+  // and argument types across every schema of the path, which rlsq does not model: with the lists, a built-in name
+  // that a user schema of the path also defines is refused. Without them rlsq assumes none does (README
+  // "Overloading").
+  bool functions_known = false;
+  absl::flat_hash_set<std::string> functions;
+  bool operators_known = false;
+  absl::flat_hash_set<std::string> operators;
+  bool types_known = false;
+  absl::flat_hash_set<std::string> types;
+  absl::flat_hash_set<std::string> allow_types;  // user types a query may name ("schema.name")
 };
 
 class NameResolver {
@@ -61,6 +73,14 @@ class NameResolver {
   // operator (AND, OR, AT TIME ZONE, ...; always allowed). A symbol must be a built-in operator name, and an
   // OPERATOR() must name the built-in schema: an operator is a call of the function behind it.
   absl::Status CheckOperator(std::string_view op) const;
+  // The same for an operator that a construct stands for (`x BETWEEN a AND b` is `x >= a AND x <= b`, LIKE is ~~,
+  // IN is =): refused when a user schema of the path defines an operator of that symbol. `construct` names it in the
+  // error.
+  absl::Status CheckImplicitOperator(std::string_view symbol, std::string_view construct) const;
+  // OK when a query may name the type `parts` (1 to 3 parts, normalized; `quoted`: the one-part name was a quoted
+  // identifier) in a cast or typed literal: a built-in type, or a user type the policy allows (`allow_types`). A
+  // cast to a user type runs that type's functions: a domain's CHECK, a user cast.
+  absl::Status CheckType(std::span<const std::string_view> parts, bool quoted) const;
 
   const Dialect& dialect() const { return dialect_; }
   std::span<const std::string> search_path() const { return path_; }
@@ -69,6 +89,8 @@ class NameResolver {
   // The schemas an unqualified name is looked up in, in order (implicit ones first).
   std::vector<std::string_view> EffectivePath() const;
   absl::StatusOr<Relation> Classify(TableName name) const;
+  // The first user schema of the path that defines an operator `symbol`, or empty (also when they are not known).
+  std::string_view UserOperatorSchema(std::string_view symbol) const;
 
   const Dialect& dialect_;
   const SystemCatalog& catalog_;

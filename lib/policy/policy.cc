@@ -219,6 +219,7 @@ absl::Status Policy::Load(const Value& doc) {
   if (!doc.is_object()) return Bad("document", "must be a JSON object");
   RLSQ_RETURN_IF_ERROR(CheckKeys(doc, "document",
                                  {"default_schema", "search_path", "relations", "allow_relations", "allow_functions",
+                                  "functions", "operators", "types", "allow_types",
                                   "placement", "default_database", "role_family", "public_role", "public_role_like",
                                   "roles", "users", "rls_filters"}));
   RLSQ_ASSIGN_OR_RETURN(default_database_, StringMember(doc, "default_database", "document", false));
@@ -273,6 +274,30 @@ absl::Status Policy::LoadDatabaseModel(const Value& doc) {
   model_.relations_known = doc.Find("relations") != nullptr && !doc.Find("relations")->is_null();
   RLSQ_RETURN_IF_ERROR(names("allow_relations", &model_.allow_relations));
   RLSQ_RETURN_IF_ERROR(names("allow_functions", &model_.allow_functions));
+  // The user functions, operators and types that exist: a list (possibly empty) means known, an absent or null key
+  // unknown.
+  auto known = [&](std::string_view key) { return doc.Find(key) != nullptr && !doc.Find(key)->is_null(); };
+  RLSQ_RETURN_IF_ERROR(names("functions", &model_.functions));
+  model_.functions_known = known("functions");
+  RLSQ_RETURN_IF_ERROR(names("types", &model_.types));
+  model_.types_known = known("types");
+  RLSQ_RETURN_IF_ERROR(names("allow_types", &model_.allow_types));
+  {
+    // Operators: "schema.symbol", the schema a SQL identifier, the symbol an operator name (no dots).
+    RLSQ_ASSIGN_OR_RETURN(const Value* list, Member(doc, "operators", Value::Type::kArray, "document", false));
+    model_.operators_known = list != nullptr;
+    static const std::vector<Value> kNone;
+    for (const Value& e : list ? list->items : kNone) {
+      size_t dot = e.is_string() ? e.text.rfind('.') : std::string::npos;
+      std::string_view symbol = dot == std::string::npos ? std::string_view() : std::string_view(e.text).substr(dot + 1);
+      if (symbol.empty() || symbol.find_first_not_of("+-*/<>=~!@#%^&|`?") != std::string_view::npos)
+        return Bad("operators", Cat("entries must be written as schema.symbol, e.g. \"public.+\"", At(e)));
+      auto parts = ParseNameParts(std::string_view(e.text).substr(0, dot), *dialect_);
+      if (!parts.ok() || parts->size() != 1)
+        return Bad("operators", Cat("\"", e.text, "\" must be written as schema.symbol", At(e)));
+      model_.operators.insert(SystemCatalog::Key((*parts)[0], symbol));
+    }
+  }
   RLSQ_ASSIGN_OR_RETURN(std::string placement, StringMember(doc, "placement", "document", false));
   if (!placement.empty()) {
     auto mode = ParsePlacementMode(placement);

@@ -156,6 +156,100 @@ TEST(ResolverTest, OperatorsAreBuiltInOnly) {
     EXPECT_THAT(r.CheckOperator(op), StatusIs(absl::StatusCode::kInvalidArgument, "is not allowed")) << op;
 }
 
+// With the policy's lists of user functions, operators and types (`functions`, `operators`, `types`), a built-in
+// name that a user schema of the path also defines is refused: PostgreSQL picks overloads by argument types.
+TEST(ResolverTest, OverloadsOfBuiltInFunctionsAreRefusedWithTheFunctionList) {
+  DatabaseModel m;
+  m.search_path = {"sales", "public"};
+  // Without the list rlsq assumes no user schema overloads a built-in (README "Overloading").
+  RLSQ_EXPECT_OK(Fn(m, {"lower"}));
+  m.functions_known = true;
+  m.functions = {"public.lower", "sales.fmt", "public.fmt"};
+  // public comes after pg_catalog, and its lower(text, integer) still answers lower(x, 1).
+  EXPECT_THAT(Fn(m, {"lower"}), StatusIs(absl::StatusCode::kInvalidArgument,
+                                         "function lower is ambiguous: public.lower on the search path overloads"));
+  RLSQ_EXPECT_OK(Fn(m, {"pg_catalog", "lower"}));
+  RLSQ_EXPECT_OK(Fn(m, {"upper"}));
+  RLSQ_EXPECT_OK(Fn(m, {"lower"}, {"sales"}));  // a path without public
+  // An allowed user function may be the one PostgreSQL picks.
+  m.allow_functions = {"public.lower"};
+  RLSQ_EXPECT_OK(Fn(m, {"lower"}));
+  // A user function name: every schema of the path that defines it must allow it; one that none defines is refused.
+  m.allow_functions.insert("sales.fmt");
+  EXPECT_THAT(Fn(m, {"fmt"}), StatusIs(absl::StatusCode::kInvalidArgument, "function public.fmt is not allowed"));
+  RLSQ_EXPECT_OK(Fn(m, {"fmt"}, {"sales"}));
+  m.allow_functions.insert("public.fmt");
+  RLSQ_EXPECT_OK(Fn(m, {"fmt"}));
+  m.allow_functions.insert("public.gone");
+  EXPECT_THAT(Fn(m, {"gone"}), StatusIs(absl::StatusCode::kInvalidArgument, "does not exist on the search path"));
+  // Unsafe built-ins stay refused, listed or not.
+  EXPECT_THAT(Fn(m, {"pg_read_file"}), StatusIs(absl::StatusCode::kInvalidArgument, "server files"));
+}
+
+TEST(ResolverTest, OverloadsOfBuiltInOperatorsAreRefusedWithTheOperatorList) {
+  DatabaseModel m;
+  m.operators_known = true;
+  m.operators = {"public.||", "public.~~", "other.+"};
+  NameResolver r(Pg(), m);
+  EXPECT_THAT(r.CheckOperator("||"), StatusIs(absl::StatusCode::kInvalidArgument,
+                                              "operator || is ambiguous: public.|| on the search path overloads"));
+  EXPECT_THAT(r.CheckOperator("OPERATOR(||)"), StatusIs(absl::StatusCode::kInvalidArgument, "ambiguous"));
+  RLSQ_EXPECT_OK(r.CheckOperator("OPERATOR(pg_catalog.||)"));
+  RLSQ_EXPECT_OK(r.CheckOperator("+"));  // other is not on the path
+  RLSQ_EXPECT_OK(r.CheckOperator("AND"));
+  EXPECT_THAT(r.CheckImplicitOperator("~~", "LIKE"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "LIKE is ambiguous: PostgreSQL runs it as the operator ~~"));
+  RLSQ_EXPECT_OK(r.CheckImplicitOperator("=", "IN"));
+  // Without the list nothing is known, and nothing is refused for it.
+  DatabaseModel unknown;
+  RLSQ_EXPECT_OK(NameResolver(Pg(), unknown).CheckOperator("||"));
+  RLSQ_EXPECT_OK(NameResolver(Pg(), unknown).CheckImplicitOperator("~~", "LIKE"));
+}
+
+absl::Status Type(const DatabaseModel& m, std::vector<std::string_view> parts, bool quoted = false,
+                  std::vector<std::string> path = {}) {
+  return NameResolver(Pg(), m, path).CheckType(parts, quoted);
+}
+
+TEST(ResolverTest, TypesAreBuiltInOrAllowed) {
+  DatabaseModel m;
+  for (std::string_view t : {"integer", "int", "double precision", "timestamp with time zone", "character varying",
+                             "numeric", "interval", "bit varying", "national character"})
+    RLSQ_EXPECT_OK(Type(m, {t})) << t;
+  for (std::string_view t : {"date", "text", "int4", "jsonb", "regclass", "_int4", "char", "pg_class", "tsvector"})
+    RLSQ_EXPECT_OK(Type(m, {t})) << t;
+  RLSQ_EXPECT_OK(Type(m, {"pg_catalog", "int8"}));
+  RLSQ_EXPECT_OK(Type(m, {"information_schema", "cardinal_number"}));
+  RLSQ_EXPECT_OK(Type(m, {"char"}, /*quoted=*/true));  // "char" is pg_catalog's one-byte type
+  // A quoted "integer" is a name looked up on the path, and no built-in type is called that.
+  EXPECT_THAT(Type(m, {"integer"}, true), StatusIs(absl::StatusCode::kInvalidArgument, "type public.\"integer\""));
+  EXPECT_THAT(Type(m, {"pg_catalog", "nope"}), StatusIs(absl::StatusCode::kInvalidArgument, "not a built-in type"));
+  // A user type (a domain runs its CHECK, a user cast its function) is refused unless allowed.
+  EXPECT_THAT(Type(m, {"mood"}), StatusIs(absl::StatusCode::kInvalidArgument,
+                                          "type public.mood is not allowed: it is not a built-in type of postgres"));
+  EXPECT_THAT(Type(m, {"public", "mood"}), StatusIs(absl::StatusCode::kInvalidArgument, "allow_types"));
+  m.allow_types = {"public.mood"};
+  RLSQ_EXPECT_OK(Type(m, {"mood"}));
+  RLSQ_EXPECT_OK(Type(m, {"public", "mood"}));
+  // Unknown types on a two-schema path: either schema could hold it.
+  EXPECT_THAT(Type(m, {"mood"}, false, {"sales", "public"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "type sales.mood"));
+  // With the type list, the first schema that holds it decides.
+  m.types_known = true;
+  m.types = {"public.mood", "sales.other"};
+  RLSQ_EXPECT_OK(Type(m, {"mood"}, false, {"sales", "public"}));
+  EXPECT_THAT(Type(m, {"other"}, false, {"sales", "public"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "type sales.other is not allowed"));
+  EXPECT_THAT(Type(m, {"nothing"}, false, {"sales", "public"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "does not exist on the search path"));
+  // Built-in types come from pg_catalog first, whatever the user schemas hold (types have no overloads)...
+  m.types.insert("public.text");
+  RLSQ_EXPECT_OK(Type(m, {"text"}));
+  // ...unless the path lists pg_catalog after them.
+  EXPECT_THAT(Type(m, {"text"}, false, {"public", "pg_catalog"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "type public.text is not allowed"));
+}
+
 TEST(ResolverTest, SearchPathEntries) {
   EXPECT_EQ(*ParseSearchPathEntry("Sales", Pg()), "sales");
   EXPECT_EQ(*ParseSearchPathEntry("\"Sales\"", Pg()), "Sales");

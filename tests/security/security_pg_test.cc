@@ -18,6 +18,7 @@
 #include "lib/common/str_cat.h"
 #include "lib/json/json.h"
 #include "rewriter/engine.h"
+#include "tests/support/corpus.h"
 #include "tests/support/pg_server.h"
 #include "tests/support/status_matchers.h"
 
@@ -471,6 +472,112 @@ TEST_F(SecurityPgTest, UserOperatorsAreRefused) {
                                                             "OPERATOR(pg_catalog.~) '^pg_' AND 2 ^ 3 > 1 AND 1 != 2"));
   EXPECT_FALSE(ok.changed);
   EXPECT_TRUE(db_->Query(ok.sql).ok());
+}
+
+// Overloading: PostgreSQL picks a function or operator by name and argument types across every schema of the
+// path, so a user object spelled like a built-in answers the built-in's call. With the catalog's lists of user
+// functions, operators and types (scripts/pg-catalog-lists.sql, the policy keys `functions`, `operators`, `types`),
+// rlsq refuses the built-in name wherever a user schema of the path also defines it.
+TEST_F(SecurityPgTest, OverloadsOfBuiltInNamesAreRefusedWithTheCatalogLists) {
+  RLSQ_ASSERT_OK(db_->Exec(
+      "CREATE FUNCTION public.run_text(q text, n integer) RETURNS text LANGUAGE plpgsql AS "
+      "$$DECLARE r text; BEGIN EXECUTE q INTO r; RETURN r; END$$;"
+      "CREATE FUNCTION public.lower(q text, n integer) RETURNS text LANGUAGE sql AS $$SELECT public.run_text(q, n)$$;"
+      "CREATE OPERATOR public.|| (LEFTARG = text, RIGHTARG = integer, FUNCTION = public.run_text);"
+      "CREATE OPERATOR public.~~ (LEFTARG = text, RIGHTARG = integer, FUNCTION = public.run_text);"));
+  const std::string hidden = "'SELECT label FROM secrets WHERE id > 900'";
+  const std::vector<std::string> overloads = {
+      Cat("SELECT lower(", hidden, ", 1)"),  // public.lower(text, integer), although pg_catalog comes first
+      Cat("SELECT ", hidden, " || 1"),       // public.||(text, integer) beats pg_catalog.||(text, anynonarray)
+      Cat("SELECT ", hidden, " LIKE 1"),     // LIKE is the operator ~~
+  };
+  // Without the lists rlsq cannot see the overloads: it rewrites nothing (no table is read), and the server runs
+  // the text. This is the gap the lists close.
+  auto blind = MakeEngine(PolicyJson(kPublicSchema, Filter("visible", "secrets", kSecretsFilter)));
+  ASSERT_NE(blind, nullptr);
+  for (const std::string& q : overloads) {
+    SCOPED_TRACE(q);
+    RLSQ_ASSERT_OK_AND_ASSIGN(Rewrite r, RewriteFor(*blind, q));
+    EXPECT_FALSE(r.changed);
+    EXPECT_EQ(Cell(db_->Query(r.sql)), "the-secret");
+  }
+  // The lists, straight from this server's catalogs.
+  auto lists = db_->Query(testing::ReadFileOrDie(RLSQ_SOURCE_DIR "/scripts/pg-catalog-lists.sql"));
+  std::string object = Cell(lists);
+  ASSERT_TRUE(object.size() > 2 && object.front() == '{' && object.back() == '}') << object;
+  EXPECT_THAT(object, HasSubstr("\"public.lower\""));
+  EXPECT_THAT(object, HasSubstr("\"public.||\""));
+  EXPECT_THAT(object, HasSubstr("\"public.secrets\""));
+  auto engine = MakeEngine(PolicyJson(kPublicSchema, Filter("visible", "secrets", kSecretsFilter),
+                                      Cat(object.substr(1, object.size() - 2), ",")));
+  ASSERT_NE(engine, nullptr);
+  EXPECT_THAT(RewriteFor(*engine, overloads[0]),
+              StatusIs(kInvalid, "1:8: function lower is ambiguous: public.lower on the search path overloads the "
+                                 "built-in function"));
+  EXPECT_THAT(RewriteFor(*engine, overloads[1]),
+              StatusIs(kInvalid, "operator || is ambiguous: public.|| on the search path overloads the built-in"));
+  EXPECT_THAT(RewriteFor(*engine, overloads[2]),
+              StatusIs(kInvalid, "LIKE is ambiguous: PostgreSQL runs it as the operator ~~"));
+  // The built-ins stay reachable, qualified; names no user schema defines are untouched; the table is filtered.
+  for (const std::string& q : {Cat("SELECT pg_catalog.lower('ABC') OPERATOR(pg_catalog.||) 'd'"),
+                               std::string("SELECT upper(label) FROM secrets WHERE label ILIKE 'the%' OR id < 3")}) {
+    SCOPED_TRACE(q);
+    RLSQ_ASSERT_OK_AND_ASSIGN(Rewrite r, RewriteFor(*engine, q));
+    auto rows = db_->QueryWithoutRowSecurity(r.sql);
+    ASSERT_TRUE(rows.ok()) << rows.status() << "\n" << r.sql;
+    EXPECT_THAT(rows->ToString(), Not(HasSubstr("THE-SECRET")));
+  }
+  EXPECT_EQ(Cell(db_->Query(RewriteFor(*engine, "SELECT pg_catalog.lower('ABC') OPERATOR(pg_catalog.||) 'd'")->sql)),
+            "abcd");
+  // The user function itself, when the policy allows it, is the caller's to run.
+  auto allowing = MakeEngine(PolicyJson(kPublicSchema, Filter("visible", "secrets", kSecretsFilter),
+                                        Cat(object.substr(1, object.size() - 2), R"(, "allow_functions": ["public.lower"],)")));
+  ASSERT_NE(allowing, nullptr);
+  RLSQ_EXPECT_OK(RewriteFor(*allowing, "SELECT lower('ABC')").status());
+}
+
+// A cast to a user type runs that type's functions: a domain's CHECK, the type's or a user cast's function. The
+// domain here raises an error that carries what its CHECK read. User types are refused unless the policy allows
+// them (`allow_types`), with or without the catalog lists.
+TEST_F(SecurityPgTest, CastsToUserTypesAreRefused) {
+  RLSQ_ASSERT_OK(db_->Exec(
+      "CREATE FUNCTION public.shout(q text) RETURNS boolean LANGUAGE plpgsql AS "
+      "$$DECLARE r text; BEGIN EXECUTE q INTO r; RAISE EXCEPTION 'read: %', r; END$$;"
+      "CREATE DOMAIN public.checked AS text CHECK (public.shout(VALUE));"
+      "CREATE TYPE public.mood AS ENUM ('ok', 'sad');"));
+  const std::string hidden = "'SELECT label FROM secrets WHERE id > 900'";
+  const std::vector<std::string> casts = {Cat("SELECT ", hidden, "::checked"),
+                                          Cat("SELECT CAST(", hidden, " AS public.checked)"),
+                                          Cat("SELECT checked ", hidden),
+                                          Cat("SELECT count(*) FROM secrets WHERE label = ", hidden, "::checked")};
+  auto engine = MakeEngine(PolicyJson(kPublicSchema, Filter("visible", "secrets", kSecretsFilter)));
+  ASSERT_NE(engine, nullptr);
+  for (const std::string& q : casts) {
+    SCOPED_TRACE(q);
+    auto leaked = db_->Query(q);  // the server's error message carries the hidden value
+    ASSERT_FALSE(leaked.ok());
+    EXPECT_THAT(leaked.status().message(), HasSubstr("read: the-secret"));
+    EXPECT_THAT(RewriteFor(*engine, q),
+                StatusIs(kInvalid, "is not allowed: it is not a built-in type of postgres, and a cast to a user type "
+                                   "runs that type's functions"));
+  }
+  EXPECT_THAT(RewriteFor(*engine, "SELECT 'ok'::mood"), StatusIs(kInvalid, "type public.mood is not allowed"));
+  // Built-in types in every spelling run unchanged.
+  RLSQ_ASSERT_OK_AND_ASSIGN(
+      Rewrite builtin,
+      RewriteFor(*engine, "SELECT 1::integer, 2::int4, 3::pg_catalog.int8, 4.5::double precision, 'x'::\"char\", "
+                          "'a'::character varying(3), DATE '1995-01-01', now()::timestamp with time zone, "
+                          "'1 day'::interval, '{1}'::int[], 'pg_class'::regclass, "
+                          "0::information_schema.cardinal_number"));
+  EXPECT_FALSE(builtin.changed);
+  EXPECT_TRUE(db_->Query(builtin.sql).ok());
+  // An allowed user type is the caller's to use.
+  auto allowing = MakeEngine(PolicyJson(kPublicSchema, Filter("visible", "secrets", kSecretsFilter),
+                                        R"("allow_types": ["public.mood"],)"));
+  ASSERT_NE(allowing, nullptr);
+  RLSQ_ASSERT_OK_AND_ASSIGN(Rewrite mood, RewriteFor(*allowing, "SELECT 'ok'::mood"));
+  EXPECT_EQ(Cell(db_->Query(mood.sql)), "ok");
+  EXPECT_THAT(RewriteFor(*allowing, casts[0]), StatusIs(kInvalid, "type public.checked is not allowed"));
 }
 
 // Class 4: a clause on orders whose subquery reads customer, and a filter on customer for the same role.
