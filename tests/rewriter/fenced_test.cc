@@ -271,6 +271,34 @@ TEST(PolicyDatabaseModelTest, KeysAndErrors) {
   EXPECT_THAT(st, StatusIs(absl::StatusCode::kFailedPrecondition, "schema.name")); }
   { auto st = load(R"("placement": "fence")");
   EXPECT_THAT(st, StatusIs(absl::StatusCode::kFailedPrecondition, "placement must be")); }
+  // The catalog lists of user functions, operators and types; an empty list is known to be empty.
+  {
+    RLSQ_ASSERT_OK_AND_ASSIGN(auto lists, load(R"j("functions": ["public.lower", "\"S\".f"], "operators":
+        ["public.||", "\"S\".@@"], "types": [], "allow_types": ["public.mood"])j"));
+    const DatabaseModel& m = lists->database_model();
+    EXPECT_TRUE(m.functions_known && m.operators_known && m.types_known);
+    EXPECT_TRUE(m.functions.contains("public.lower") && m.functions.contains("S.f"));
+    EXPECT_TRUE(m.operators.contains("public.||") && m.operators.contains("S.@@"));
+    EXPECT_TRUE(m.types.empty());
+    EXPECT_TRUE(m.allow_types.contains("public.mood"));
+    EXPECT_FALSE(q->database_model().functions_known || q->database_model().operators_known ||
+                 q->database_model().types_known);
+  }
+  { auto st = load(R"("operators": ["||"])");
+  EXPECT_THAT(st, StatusIs(absl::StatusCode::kFailedPrecondition, "schema.symbol")); }
+  { auto st = load(R"("operators": ["public.abc"])");
+  EXPECT_THAT(st, StatusIs(absl::StatusCode::kFailedPrecondition, "schema.symbol")); }
+  { auto st = load(R"("operators": ["a.b.+"])");
+  EXPECT_THAT(st, StatusIs(absl::StatusCode::kFailedPrecondition, "schema.symbol")); }
+  { auto st = load(R"("functions": ["lower"])");
+  EXPECT_THAT(st, StatusIs(absl::StatusCode::kFailedPrecondition, "schema.name")); }
+  // Clauses are checked against the lists at load.
+  { auto st = load(R"("functions": ["public.lower"], "roles": [{"name": "R"}], "rls_filters": [{"name": "f",
+      "filter_type": "Regular", "tables": ["orders"], "roles": ["R"], "clause": "lower(o_comment) = 'x'"}])");
+  EXPECT_THAT(st, StatusIs(absl::StatusCode::kFailedPrecondition, "function lower is ambiguous")); }
+  { auto st = load(R"("roles": [{"name": "R"}], "rls_filters": [{"name": "f",
+      "filter_type": "Regular", "tables": ["orders"], "roles": ["R"], "clause": "o_comment::public.mood = 'ok'"}])");
+  EXPECT_THAT(st, StatusIs(absl::StatusCode::kFailedPrecondition, "type public.mood is not allowed")); }
   // Names in the policy resolve on its search path: ambiguous without the relations list.
   { auto st = load(R"("search_path": ["sales", "public"], "roles": [{"name": "R"}], "rls_filters": [{"name": "f",
       "filter_type": "Regular", "tables": ["orders"], "roles": ["R"], "clause": "true"}])");
