@@ -10,24 +10,6 @@
 namespace rlsq::cli {
 namespace {
 
-// "a, b,\"C,D\"" -> {"a", "b", "\"C,D\""}: commas outside double quotes separate entries.
-std::vector<std::string_view> SplitList(std::string_view s) {
-  std::vector<std::string_view> out;
-  bool quoted = false;
-  size_t start = 0;
-  for (size_t i = 0; i <= s.size(); ++i) {
-    if (i < s.size() && s[i] == '"') quoted = !quoted;
-    if (i == s.size() || (s[i] == ',' && !quoted)) {
-      std::string_view e = s.substr(start, i - start);
-      while (!e.empty() && e.front() == ' ') e.remove_prefix(1);
-      while (!e.empty() && e.back() == ' ') e.remove_suffix(1);
-      if (!e.empty()) out.push_back(e);
-      start = i + 1;
-    }
-  }
-  return out;
-}
-
 constexpr int kExitUnknownUser = 3;  // also: access denied
 constexpr int kExitBadPolicy = 4;
 
@@ -107,12 +89,9 @@ int RunRewrite(const std::vector<std::string>& args) {
     options.placement = *mode;
   }
   if (has_search_path) {
-    for (std::string_view entry : SplitList(search_path)) {
-      auto schema = ParseSearchPathEntry(entry, *dialect);
-      if (!schema.ok()) return UsageError(Cat("--search-path: ", ToStd(schema.status().message())), "rewrite");
-      options.search_path.push_back(std::move(*schema));
-    }
-    if (options.search_path.empty()) return UsageError("--search-path: name at least one schema", "rewrite");
+    auto path = ParseSearchPath(search_path, *dialect);
+    if (!path.ok()) return UsageError(Cat("--search-path: ", ToStd(path.status().message())), "rewrite");
+    options.search_path = std::move(*path);
   }
   options.client_encoding = client_encoding;
   options.database = database;

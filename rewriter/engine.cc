@@ -1,5 +1,7 @@
 #include "rewriter/engine.h"
 
+#include "lib/common/digest.h"
+
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -139,8 +141,28 @@ struct GuestRules {
   std::vector<std::unique_ptr<policy::Predicate>> combined;
 };
 
-absl::Status CompileGuestRules(const std::vector<GuestRule>& rules, const NameResolver& resolver, GuestRules* out) {
+// A guest rule's dataset given as a Superset dataset id (digits), or -1.
+int64_t DatasetId(std::string_view dataset) {
+  if (dataset.empty() || dataset.size() > 18) return -1;
+  int64_t n = 0;
+  for (char c : dataset) {
+    if (c < '0' || c > '9') return -1;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+absl::Status CompileGuestRules(const std::vector<GuestRule>& rules, const policy::Policy& policy,
+                               std::string_view database, const NameResolver& resolver, GuestRules* out) {
   for (size_t i = 0; i < rules.size(); ++i) {
+    // A rule scoped to a dataset of another database has nothing to filter here (Superset applies a rule to the
+    // dataset its id names, and a dataset belongs to one database).
+    const int64_t id = DatasetId(rules[i].dataset);
+    const policy::Policy::Dataset* ds = id >= 0 ? policy.FindDataset(id) : nullptr;
+    if (id >= 0 && !ds)
+      return absl::InvalidArgumentError(Cat("bad guest rules: guest rule ", i + 1, " names dataset ", id,
+                                            ", which the policy does not declare (\"datasets\")"));
+    if (ds && ds->database != database) continue;
     auto f = std::make_unique<policy::RlsFilter>();
     f->name = Cat("guest rule ", i + 1);
     f->clause_text = rules[i].clause;
@@ -151,7 +173,10 @@ absl::Status CompileGuestRules(const std::vector<GuestRule>& rules, const NameRe
       return absl::InvalidArgumentError(Cat("bad guest rules: ", m));
     }
     std::string key;
-    if (!rules[i].dataset.empty()) {
+    if (ds) {
+      f->tables.push_back(ds->table);
+      key = ds->table.Key();
+    } else if (!rules[i].dataset.empty()) {
       auto name = policy::ResolvePolicyTable(resolver, rules[i].dataset);
       if (!name.ok()) return BadInput(Cat("bad guest rules: ", f->name, " dataset: "), name.status());
       f->tables.push_back(*name);
@@ -277,8 +302,16 @@ absl::StatusOr<std::vector<GuestRule>> ParseGuestRules(std::string_view text) {
     bool has_clause = false;
     for (const auto& [key, v] : r.members) {
       if (key == "dataset") {
+        // A table name, or a Superset dataset id (a number or a string of digits); null is no dataset (a global
+        // rule), as in Superset.
+        if (v.is_null()) continue;
+        if (v.is_number() && DatasetId(v.text) >= 0) {
+          rule.dataset = v.text;
+          continue;
+        }
         if (!v.is_string() || v.text.empty())
-          return absl::InvalidArgumentError(Cat(where, "\"dataset\" must be a non-empty table name"));
+          return absl::InvalidArgumentError(
+              Cat(where, "\"dataset\" must be a non-empty table name or a dataset id (a non-negative integer)"));
         rule.dataset = v.text;
       } else if (key == "clause") {
         if (!v.is_string()) return absl::InvalidArgumentError(Cat(where, "\"clause\" must be a string"));
@@ -294,6 +327,55 @@ absl::StatusOr<std::vector<GuestRule>> ParseGuestRules(std::string_view text) {
     rules.push_back(std::move(rule));
   }
   return rules;
+}
+
+ErrorInfo DescribeError(const absl::Status& status) {
+  ErrorInfo e;
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+      e.kind = ErrorInfo::Kind::kQueryRefused;
+      break;
+    case absl::StatusCode::kPermissionDenied:
+      e.kind = ErrorInfo::Kind::kAccessDenied;
+      break;
+    case absl::StatusCode::kNotFound:
+      e.kind = ErrorInfo::Kind::kUnknownUser;
+      break;
+    case absl::StatusCode::kFailedPrecondition:
+      e.kind = ErrorInfo::Kind::kPolicyError;
+      break;
+    default:
+      e.kind = ErrorInfo::Kind::kInternal;
+      break;
+  }
+  e.message = std::string(ToStd(status.message()));
+  // SQL errors read "line:column: what" (lib/common/status.h SqlErrorAt, WithLocation).
+  if (e.kind == ErrorInfo::Kind::kQueryRefused || e.kind == ErrorInfo::Kind::kAccessDenied) {
+    uint64_t numbers[2] = {0, 0};
+    size_t i = 0;
+    bool ok = true;
+    for (int k = 0; k < 2 && ok; ++k) {
+      size_t start = i;
+      while (i < e.message.size() && i - start < 9 && e.message[i] >= '0' && e.message[i] <= '9')
+        numbers[k] = numbers[k] * 10 + (e.message[i++] - '0');
+      ok = i > start && i < e.message.size() && e.message[i] == ':';
+      ++i;
+    }
+    if (ok && i < e.message.size() && e.message[i] == ' ' && numbers[0] > 0 && numbers[1] > 0) {
+      e.line = static_cast<uint32_t>(numbers[0]);
+      e.column = static_cast<uint32_t>(numbers[1]);
+    }
+  }
+  if (auto list = status.GetPayload(ToAbsl(access::kMissingTablesPayload))) {
+    std::string text(*list);
+    for (size_t start = 0; start <= text.size();) {
+      size_t end = text.find('\n', start);
+      if (end == std::string::npos) end = text.size();
+      if (end > start) e.tables.push_back(text.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  return e;
 }
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::FromPolicyJson(std::string_view json, const Dialect& dialect) {
@@ -352,6 +434,44 @@ absl::StatusOr<bool> Engine::can(const Caller& caller, std::string_view permissi
   return policy.permissions().Can(policy.permission_set(role_set), permission, resource);
 }
 
+absl::StatusOr<std::string> Engine::cache_key(const Caller& caller, const RewriteOptions& options) const {
+  rewriter::SnapshotHolder<Snapshot>::Reader snap(snapshots_);
+  const policy::Policy& policy = *snap->policy;
+  RLSQ_ASSIGN_OR_RETURN(uint32_t role_set, RoleSetOf(policy, caller));
+  const Dialect& dialect = options.dialect ? *options.dialect : policy.dialect();
+  std::vector<std::string> owned;
+  std::vector<std::string_view> parts = {"rlsq cache key 1", policy.digest(), dialect.name(),
+                                         options.database.empty() ? policy.default_database() : options.database};
+  for (const std::string& s : options.search_path) parts.push_back(s);
+  parts.push_back(options.placement ? (*options.placement == policy::PlacementMode::kFenced ? "fenced" : "plain") : "");
+  parts.push_back("roles");
+  for (uint32_t r : policy.role_set(role_set)) owned.push_back(Cat(r));
+  // What templates read, when the policy has any: the caller's fields.
+  if (policy.has_templates()) {
+    const policy::UserContext c = ContextOf(policy, caller);
+    owned.push_back("user");
+    owned.push_back(c.username ? *c.username : "");
+    owned.push_back(c.id ? Cat(*c.id) : "");
+    owned.push_back(c.email ? *c.email : "");
+    for (std::string_view r : c.roles) owned.push_back(std::string(r));
+    if (c.attributes)
+      for (const auto& [k, v] : *c.attributes) {
+        std::string text;
+        json::AppendString(k, &text);
+        text += '=';
+        json::AppendValue(v, &text);
+        owned.push_back(std::move(text));
+      }
+  }
+  owned.push_back("guest rules");
+  for (const GuestRule& g : options.guest_rules) {
+    owned.push_back(g.dataset);
+    owned.push_back(g.clause);
+  }
+  for (const std::string& s : owned) parts.push_back(s);
+  return Sha256Hex(parts);
+}
+
 absl::StatusOr<Rewrite> Engine::rewrite(std::string_view sql, const Caller& caller,
                                         const RewriteOptions& options) const {
   // The text as the server will lex it (client_encoding converted to UTF-8), and back at the end.
@@ -377,7 +497,7 @@ absl::StatusOr<Rewrite> Engine::rewrite(std::string_view sql, const Caller& call
   if (!options.guest_rules.empty()) {
     guests = std::make_unique<GuestRules>();
     const NameResolver resolver(dialect, policy.database_model(), options.search_path);
-    RLSQ_RETURN_IF_ERROR(CompileGuestRules(options.guest_rules, resolver, guests.get()));
+    RLSQ_RETURN_IF_ERROR(CompileGuestRules(options.guest_rules, policy, database, resolver, guests.get()));
   }
   RequestPredicates predicates(policy, role_set, guests.get());
   absl::InlinedVector<const policy::Predicate*, 16> applied(plan->reads.size());

@@ -48,7 +48,8 @@ struct Caller {
 absl::StatusOr<CallerIdentity> ParseCallerJson(std::string_view json);
 
 // A guest-token rule (Superset embedded dashboards): `clause` ANDed after the role filters on `dataset`, or on
-// every table when `dataset` is empty. Clauses are validated like policy clauses and may hold templates.
+// every table when `dataset` is empty. `dataset` is a table name, or a Superset dataset id (digits) that the
+// policy's `datasets` key maps to a table of a database (a rule for another database's dataset is skipped). Clauses are validated like policy clauses and may hold templates.
 struct GuestRule {
   std::string dataset;
   std::string clause;
@@ -101,6 +102,22 @@ struct Rewrite {
   std::string ExplainJson() const;
 };
 
+// A failed call's status, as bindings report it (the C API, the Python module).
+struct ErrorInfo {
+  enum class Kind {
+    kQueryRefused,  // InvalidArgument: SQL rlsq cannot read exactly, or that is not one read-only query
+    kAccessDenied,  // PermissionDenied: tables lacking access (`tables`), or a system relation that is not allowed
+    kUnknownUser,   // NotFound: unknown user or role, or a user field a template needs
+    kPolicyError,   // FailedPrecondition: a bad policy
+    kInternal,      // anything else
+  };
+  Kind kind = Kind::kInternal;
+  std::string message;
+  uint32_t line = 0, column = 0;    // where in the SQL, when the message starts with "line:column: "; else 0
+  std::vector<std::string> tables;  // kAccessDenied: the tables lacking access ("schema.table")
+};
+ErrorInfo DescribeError(const absl::Status& status);
+
 class Engine {
  public:
   static absl::StatusOr<std::unique_ptr<Engine>> FromPolicyJson(std::string_view json,
@@ -119,6 +136,12 @@ class Engine {
   // Generic Flask-AppBuilder check: does the caller hold `permission` on `resource` (e.g. "can_read", "Dashboard";
   // "datasource_access", "[tpch].[public].[orders]")? NotFound for an unknown user.
   absl::StatusOr<bool> can(const Caller& caller, std::string_view permission, std::string_view resource) const;
+
+  // A key for caches of query results (Superset's chart cache): equal for two callers only when every filter
+  // they get is the same, whatever the query (the policy's digest, the dialect, database, search path and
+  // placement, the caller's role set, the caller's fields when the policy has templated clauses, and the guest
+  // rules), and stable across processes (SHA-256, hex). NotFound for an unknown user.
+  absl::StatusOr<std::string> cache_key(const Caller& caller, const RewriteOptions& options = {}) const;
 
   // Replaces the policy. Readers in flight finish with the old one; the old one is freed when the last leaves.
   void Reload(std::shared_ptr<const policy::Policy> policy);

@@ -9,6 +9,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
+#include "absl/strings/cord.h"
 #include "lib/access/presets.h"
 #include "lib/common/status.h"
 #include "lib/common/str_cat.h"
@@ -516,8 +517,14 @@ absl::Status PermissionModel::CheckTables(const PermissionSet& p, std::string_vi
     if (std::find(missing.begin(), missing.end(), name) == missing.end()) missing.push_back(std::move(name));
   }
   std::string msg = "You need access to the following tables: ";
-  for (size_t i = 0; i < missing.size(); ++i) Append(&msg, i ? ", " : "", missing[i]);
-  return absl::PermissionDeniedError(msg);
+  std::string list;
+  for (size_t i = 0; i < missing.size(); ++i) {
+    Append(&msg, i ? ", " : "", missing[i]);
+    Append(&list, i ? "\n" : "", missing[i]);
+  }
+  absl::Status denied = absl::PermissionDeniedError(msg);
+  denied.SetPayload(ToAbsl(kMissingTablesPayload), absl::Cord(std::move(list)));
+  return denied;
 }
 
 size_t PermissionModel::MemoryBytes() const {

@@ -33,6 +33,9 @@
 
 namespace rlsq::access {
 
+// The payload of CheckTables' PermissionDenied status: the tables lacking access, one per line, as in the message.
+inline constexpr std::string_view kMissingTablesPayload = "type.rlsq.dev/missing-tables";
+
 inline constexpr uint32_t kNoPair = UINT32_MAX;
 
 struct RoleSpec {

@@ -295,4 +295,39 @@ void AppendString(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
+void AppendValue(const Value& v, std::string* out) {
+  switch (v.type) {
+    case Value::Type::kNull:
+      *out += "null";
+      return;
+    case Value::Type::kBool:
+      *out += v.boolean ? "true" : "false";
+      return;
+    case Value::Type::kNumber:
+      *out += v.text;
+      return;
+    case Value::Type::kString:
+      AppendString(v.text, out);
+      return;
+    case Value::Type::kArray:
+      *out += '[';
+      for (size_t i = 0; i < v.items.size(); ++i) {
+        if (i) *out += ',';
+        AppendValue(v.items[i], out);
+      }
+      *out += ']';
+      return;
+    case Value::Type::kObject:
+      *out += '{';
+      for (size_t i = 0; i < v.members.size(); ++i) {
+        if (i) *out += ',';
+        AppendString(v.members[i].first, out);
+        *out += ':';
+        AppendValue(v.members[i].second, out);
+      }
+      *out += '}';
+      return;
+  }
+}
+
 }  // namespace rlsq::json

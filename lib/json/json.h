@@ -35,6 +35,7 @@ struct Value {
   bool is_array() const { return type == Type::kArray; }
   bool is_object() const { return type == Type::kObject; }
   bool is_null() const { return type == Type::kNull; }
+  bool is_number() const { return type == Type::kNumber; }
 };
 
 const char* TypeName(Value::Type t);
@@ -45,5 +46,8 @@ absl::StatusOr<Value> Parse(std::string_view text);
 
 // Appends `s` as a JSON string literal (with quotes).
 void AppendString(std::string_view s, std::string* out);
+
+// Appends `v` as JSON text (members in their order, numbers as written): equal values, equal text.
+void AppendValue(const Value& v, std::string* out);
 
 }  // namespace rlsq::json

@@ -316,4 +316,26 @@ absl::StatusOr<std::string> ParseSearchPathEntry(std::string_view text, const Di
   return parts[0];
 }
 
+absl::StatusOr<std::vector<std::string>> ParseSearchPath(std::string_view text, const Dialect& dialect) {
+  std::vector<std::string> out;
+  bool quoted = false;
+  size_t start = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size() && text[i] == '"') quoted = !quoted;
+    if (i < text.size() && (text[i] != ',' || quoted)) continue;
+    std::string_view e = text.substr(start, i - start);
+    while (!e.empty() && (e.front() == ' ' || e.front() == '\t')) e.remove_prefix(1);
+    while (!e.empty() && (e.back() == ' ' || e.back() == '\t')) e.remove_suffix(1);
+    start = i + 1;
+    if (e.empty()) {
+      if (i == text.size() && out.empty()) break;
+      return absl::InvalidArgumentError("empty schema name in the search path");
+    }
+    RLSQ_ASSIGN_OR_RETURN(std::string schema, ParseSearchPathEntry(e, dialect));
+    out.push_back(std::move(schema));
+  }
+  if (out.empty()) return absl::InvalidArgumentError("the search path names no schema");
+  return out;
+}
+
 }  // namespace rlsq

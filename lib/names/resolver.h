@@ -102,4 +102,8 @@ class NameResolver {
 // refused: rlsq cannot know the session's user schema or temporary tables.
 absl::StatusOr<std::string> ParseSearchPathEntry(std::string_view text, const Dialect& dialect);
 
+// A search path written as PostgreSQL's SET search_path takes it: schema identifiers separated by commas
+// ("sales, public", "\"Sales,EU\",public"), each parsed by ParseSearchPathEntry. An empty path is an error.
+absl::StatusOr<std::vector<std::string>> ParseSearchPath(std::string_view text, const Dialect& dialect);
+
 }  // namespace rlsq

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "absl/container/flat_hash_set.h"
+#include "lib/common/digest.h"
 #include "lib/common/str_cat.h"
 #include "lib/ast/ast_util.h"
 #include "lib/common/status.h"
@@ -203,6 +204,7 @@ absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromJson(std::string_view 
   if (!doc.ok()) return Bad("JSON", ToStd(doc.status().message()));
   std::shared_ptr<Policy> p(new Policy());
   p->dialect_ = &dialect;
+  p->digest_ = Sha256Hex({"rlsq policy", dialect.name(), text});
   RLSQ_RETURN_IF_ERROR(p->Load(*doc));
   return std::shared_ptr<const Policy>(std::move(p));
 }
@@ -221,13 +223,15 @@ absl::Status Policy::Load(const Value& doc) {
                                  {"default_schema", "search_path", "relations", "allow_relations", "allow_functions",
                                   "functions", "operators", "types", "allow_types",
                                   "placement", "default_database", "role_family", "public_role", "public_role_like",
-                                  "roles", "users", "rls_filters"}));
+                                  "roles", "users", "rls_filters", "datasets"}));
   RLSQ_ASSIGN_OR_RETURN(default_database_, StringMember(doc, "default_database", "document", false));
   RLSQ_RETURN_IF_ERROR(LoadDatabaseModel(doc));
   RLSQ_RETURN_IF_ERROR(LoadRoles(doc));
   public_role_set_ = InternRoleSet({permissions_->public_role_id()});
   RLSQ_RETURN_IF_ERROR(LoadUsers(doc));
   RLSQ_RETURN_IF_ERROR(LoadFilters(doc));
+  RLSQ_RETURN_IF_ERROR(LoadDatasets(doc));
+  for (const RlsFilter& f : filters_) has_templates_ = has_templates_ || f.printed.has_values();
   RLSQ_RETURN_IF_ERROR(CheckClauseCycles());
   IndexFilters();
   role_sets_.reserve(role_sets_.size() + kMaxDynamicRoleSets);
@@ -376,6 +380,39 @@ uint32_t Policy::InternRoleSet(std::vector<uint32_t> roles) {
   role_set_index_.emplace(roles, id);
   role_sets_.push_back({std::move(roles), perms});
   return id;
+}
+
+absl::Status Policy::LoadDatasets(const Value& doc) {
+  RLSQ_ASSIGN_OR_RETURN(const Value* list, Member(doc, "datasets", Value::Type::kArray, "document", false));
+  if (!list) return absl::OkStatus();
+  NameResolver resolver(*dialect_, model_);
+  for (const Value& d : list->items) {
+    if (!d.is_object()) return Bad("datasets", Cat("each dataset must be an object", At(d)));
+    RLSQ_RETURN_IF_ERROR(CheckKeys(d, "dataset", {"id", "table", "database"}));
+    RLSQ_ASSIGN_OR_RETURN(const Value* id, Member(d, "id", Value::Type::kNumber, "dataset", true));
+    Dataset ds;
+    int64_t n = 0;
+    bool digits = !id->text.empty() && id->text.size() <= 18;
+    for (char c : id->text) {
+      digits = digits && c >= '0' && c <= '9';
+      n = digits ? n * 10 + (c - '0') : 0;
+    }
+    if (!digits) return Bad("dataset", Cat("\"id\" must be a non-negative integer", At(*id)));
+    ds.id = n;
+    RLSQ_ASSIGN_OR_RETURN(std::string table, StringMember(d, "table", "dataset", true));
+    auto name = ResolvePolicyTable(resolver, table);
+    if (!name.ok()) return Bad(Cat("dataset ", n), ToStd(name.status().message()));
+    ds.table = std::move(*name);
+    RLSQ_ASSIGN_OR_RETURN(ds.database, StringMember(d, "database", "dataset", false));
+    if (ds.database.empty()) ds.database = default_database_;
+    if (!datasets_.emplace(n, std::move(ds)).second) return Bad("datasets", Cat("dataset id ", n, " is listed twice"));
+  }
+  return absl::OkStatus();
+}
+
+const Policy::Dataset* Policy::FindDataset(int64_t id) const {
+  auto it = datasets_.find(id);
+  return it == datasets_.end() ? nullptr : &it->second;
 }
 
 absl::Status Policy::LoadUsers(const Value& doc) {

@@ -176,6 +176,20 @@ class Policy {
   const std::vector<User>& users() const { return users_; }
   const std::vector<RlsFilter>& filters() const { return filters_; }
 
+  // SHA-256 (hex) of the policy document as loaded: equal texts, equal digests, in every process.
+  const std::string& digest() const { return digest_; }
+  // Some filter's clause has templates (user fields, attributes): its predicate depends on more than the role set.
+  bool has_templates() const { return has_templates_; }
+
+  // Datasets: Superset's dataset ids (the `datasets` key, `{"id": 12, "table": "public.orders", "database":
+  // "tpch"}`), which guest-token rules name. Null when the policy does not declare `id`.
+  struct Dataset {
+    int64_t id = 0;
+    std::string database;  // the policy's default_database when not given
+    TableName table;       // resolved on the policy's search path
+  };
+  const Dataset* FindDataset(int64_t id) const;
+
   // Users.
   const User* FindUser(std::string_view username) const;
   int UserIndex(std::string_view username) const;  // -1 when unknown
@@ -233,7 +247,12 @@ class Policy {
   absl::Status LoadDatabaseModel(const json::Value& doc);
   absl::Status CheckClauseCycles() const;
 
+  absl::Status LoadDatasets(const json::Value& doc);
+
   const Dialect* dialect_ = nullptr;
+  std::string digest_;
+  bool has_templates_ = false;
+  absl::flat_hash_map<int64_t, Dataset> datasets_;
   DatabaseModel model_;
   PlacementMode placement_ = PlacementMode::kPlain;
   std::string default_database_;
