@@ -84,6 +84,7 @@ absl::StatusOr<PlanRef> PlanFor(const Engine::Snapshot& snap, std::string_view s
                                    : nullptr;
   if (cache)
     if (const rewriter::Plan* plan = cache->Find(sql)) return PlanRef{plan, nullptr};
+  if (options.plan_cache_only) return absl::UnavailableError("the query's plan is not cached");
   const NameResolver resolver(dialect, policy.database_model(), options.search_path);
   RLSQ_ASSIGN_OR_RETURN(std::shared_ptr<rewriter::Plan> plan, rewriter::BuildPlan(sql, resolver, limits));
   plan->table_ids.reserve(plan->reads.size());

@@ -65,6 +65,9 @@ struct RewriteOptions {
   bool explain = false;              // fill Rewrite::reads
   bool verify = false;               // re-parse the output and fail if it does not parse (tests turn this on)
   bool use_plan_cache = true;        // false: parse and analyse afresh (benchmarks of the uncached path)
+  // true: only a query whose plan is cached is rewritten; any other fails with Unavailable before parsing. A
+  // binding that holds a lock (Python's GIL) tries this first and releases the lock only for the slow path.
+  bool plan_cache_only = false;
   std::vector<GuestRule> guest_rules;  // ANDed after the role filters of the tables they name
   // The connection's search path (normalized schema names), when it differs from the policy's (a proxy following
   // SET search_path); empty: the policy's `search_path`.

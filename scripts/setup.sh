@@ -9,6 +9,9 @@ PKGS=(
   libpg-query-dev libpq-dev
   libclang-rt-14-dev
   postgresql-15 postgresql-client-15
+  libssl-dev pkg-config
+  python3 python3-dev pybind11-dev python3-pybind11 python3-setuptools python3-build python3-pip python3-wheel
+  python3-pytest python3-flask python3-sqlalchemy python3-psycopg2 python3-sqlglot
 )
 missing=()
 for p in "${PKGS[@]}"; do
