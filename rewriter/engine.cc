@@ -78,14 +78,16 @@ std::string CacheKey(std::string_view database, const std::vector<std::string>& 
 absl::StatusOr<PlanRef> PlanFor(const Engine::Snapshot& snap, std::string_view sql, const Dialect& dialect,
                                 std::string_view database, const RewriteOptions& options, const ParseOptions& limits) {
   const policy::Policy& policy = *snap.policy;
-  rewriter::PlanCache* cache = options.use_plan_cache && &dialect == &policy.dialect()
-                                   ? snap.CacheFor(options.search_path.empty() ? std::string(database)
-                                                                               : CacheKey(database, options.search_path))
-                                   : nullptr;
+  std::string cache_key = options.search_path.empty() ? std::string(database) : CacheKey(database, options.search_path);
+  if (options.search_path_unknown) cache_key.append("\0\1", 2).append("unknown search path");
+  rewriter::PlanCache* cache =
+      options.use_plan_cache && &dialect == &policy.dialect() ? snap.CacheFor(cache_key) : nullptr;
   if (cache)
-    if (const rewriter::Plan* plan = cache->Find(sql)) return PlanRef{plan, nullptr};
+    if (const rewriter::Plan* plan = cache->Find(sql, /*count_miss=*/!options.plan_cache_only))
+      return PlanRef{plan, nullptr};
   if (options.plan_cache_only) return absl::UnavailableError("the query's plan is not cached");
-  const NameResolver resolver(dialect, policy.database_model(), options.search_path);
+  NameResolver resolver(dialect, policy.database_model(), options.search_path);
+  resolver.set_search_path_unknown(options.search_path_unknown);
   RLSQ_ASSIGN_OR_RETURN(std::shared_ptr<rewriter::Plan> plan, rewriter::BuildPlan(sql, resolver, limits));
   plan->table_ids.reserve(plan->reads.size());
   plan->table_access.reserve(plan->reads.size());
@@ -445,6 +447,7 @@ absl::StatusOr<std::string> Engine::cache_key(const Caller& caller, const Rewrit
                                          options.database.empty() ? policy.default_database() : options.database};
   for (const std::string& s : options.search_path) parts.push_back(s);
   parts.push_back(options.placement ? (*options.placement == policy::PlacementMode::kFenced ? "fenced" : "plain") : "");
+  parts.push_back(options.search_path_unknown ? "search path unknown" : "");
   parts.push_back("roles");
   for (uint32_t r : policy.role_set(role_set)) owned.push_back(Cat(r));
   // What templates read, when the policy has any: the caller's fields.

@@ -72,6 +72,9 @@ struct RewriteOptions {
   // The connection's search path (normalized schema names), when it differs from the policy's (a proxy following
   // SET search_path); empty: the policy's `search_path`.
   std::vector<std::string> search_path;
+  // The connection's search path is not known (Superset's SQL_QUERY_MUTATOR cannot see the schema a connection
+  // sets): unqualified relation names in the query are refused (NameResolver::set_search_path_unknown).
+  bool search_path_unknown = false;
   // Where predicates go (README "The error side channel"); unset: the policy's `placement` (default plain).
   std::optional<policy::PlacementMode> placement;
   // The connection's client_encoding, as PostgreSQL names it (lib/common/encoding.h): the text is lexed as the

@@ -33,7 +33,7 @@ void PlanCache::CountLocalHit() {
   local_hits_[home % kLocalCounters].hits.fetch_add(1, std::memory_order_relaxed);
 }
 
-const Plan* PlanCache::Find(std::string_view sql) {
+const Plan* PlanCache::Find(std::string_view sql, bool count_miss) {
   size_t h = HashText(sql);
   LocalSet& set = LocalFor(h);
   for (int w = 0; w < 2; ++w) {
@@ -50,7 +50,7 @@ const Plan* PlanCache::Find(std::string_view sql) {
     std::lock_guard<std::mutex> lock(s.mu);
     auto it = s.map.find(Probe{sql, h});
     if (it == s.map.end()) {
-      ++s.misses;
+      if (count_miss) ++s.misses;
       return nullptr;
     }
     it->second.referenced = true;

@@ -26,7 +26,8 @@ class PlanCache {
   explicit PlanCache(size_t capacity = 4096);
 
   // The plan for `sql`, or null. The pointer stays valid until this thread's next Find or Insert on any PlanCache.
-  const Plan* Find(std::string_view sql);
+  // `count_miss` false: a miss is not counted (a probe that the caller follows with a counted Find).
+  const Plan* Find(std::string_view sql, bool count_miss = true);
   // Adds a plan under its text (Plan::sql), also to this thread's front; a plan already cached for the text is kept.
   void Insert(std::shared_ptr<const Plan> plan);
 

@@ -60,6 +60,13 @@ absl::StatusOr<TableName> NameResolver::ResolveName(std::span<const std::string_
                                             " is in the session's temporary schema, which rlsq does not model"));
     return t;
   }
+  if (path_unknown_)
+    return absl::InvalidArgumentError(
+        Cat("relation ", Quoted(dialect_, "", t.name),
+            " is not schema-qualified, and the connection's search path is not known to rlsq, so the server could "
+            "read it from any schema; qualify the name (e.g. ",
+            Quoted(dialect_, path_.empty() ? std::string_view("public") : std::string_view(path_.front()), t.name),
+            ")"));
   // Unqualified: the first schema of the effective path that holds the name.
   const std::vector<std::string_view> path = EffectivePath();
   for (size_t i = 0; i < path.size(); ++i) {

@@ -85,6 +85,11 @@ class NameResolver {
   const Dialect& dialect() const { return dialect_; }
   std::span<const std::string> search_path() const { return path_; }
 
+  // The connection's search path is not known (a hook that sees only the SQL text, such as Superset's
+  // SQL_QUERY_MUTATOR, while the connection may set its own): every unqualified relation name is refused, since the
+  // server could resolve it in any schema, pg_catalog's relations included (a path can list pg_catalog last).
+  void set_search_path_unknown(bool unknown) { path_unknown_ = unknown; }
+
  private:
   // The schemas an unqualified name is looked up in, in order (implicit ones first).
   std::vector<std::string_view> EffectivePath() const;
@@ -96,6 +101,7 @@ class NameResolver {
   const SystemCatalog& catalog_;
   const DatabaseModel& model_;
   std::span<const std::string> path_;
+  bool path_unknown_ = false;
 };
 
 // Parses a schema name of a search path written as a SQL identifier (`public`, `"Sales"`). `$user` and pg_temp are

@@ -34,6 +34,7 @@ class Engine:
         database: Optional[str] = None,
         guest_rules: Optional[List[GuestRule]] = None,
         search_path: Optional[List[str]] = None,
+        search_path_unknown: bool = False,
     ) -> str:
         """Rewrite one read-only query for a caller (user, inline caller, or the public role when neither)."""
     def explain(
@@ -45,6 +46,7 @@ class Engine:
         database: Optional[str] = None,
         guest_rules: Optional[List[GuestRule]] = None,
         search_path: Optional[List[str]] = None,
+        search_path_unknown: bool = False,
     ) -> Dict[str, Any]:
         """Like rewrite, returning the report of every table reference and the filters applied."""
     def can(
@@ -59,6 +61,7 @@ class Engine:
         database: Optional[str] = None,
         dialect: Optional[str] = None,
         search_path: Optional[List[str]] = None,
+        search_path_unknown: bool = False,
     ) -> str:
         """A key for result caches: equal only when every filter the callers get is the same (hex SHA-256)."""
     def reload(self, path: Union[str, "os.PathLike[str]", None] = None, json: Optional[str] = None) -> None:

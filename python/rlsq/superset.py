@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Union
 
 import rlsq
 
@@ -417,12 +417,36 @@ def _database_name(database: Any) -> str:
 _LEGACY_POSITIONAL = ("user_name", "security_manager", "database")
 
 
+#: ``search_path`` value meaning: the connection's search path is the policy's ``search_path``.
+POLICY_SEARCH_PATH = "policy"
+
+
+def _path_kwargs(search_path: Union[None, str, List[str]]) -> Dict[str, Any]:
+    """The engine arguments for a mutator's ``search_path`` setting.
+
+    ``None``: the connection's search path is unknown, so unqualified table names are
+    refused (Superset may connect with the schema picked in SQL Lab or a virtual dataset's
+    schema as the search path, which the mutator is not told). :data:`POLICY_SEARCH_PATH`:
+    the deployment asserts every connection uses the policy's ``search_path``. A list of
+    schema names: that path.
+    """
+    if search_path is None:
+        return {"search_path_unknown": True}
+    if search_path == POLICY_SEARCH_PATH:
+        return {}
+    if isinstance(search_path, str):
+        raise ValueError(
+            f"search_path must be None, {POLICY_SEARCH_PATH!r} or a list of schema names, not {search_path!r}"
+        )
+    return {"search_path": list(search_path)}
+
+
 def make_sql_query_mutator(
     engine: "rlsq.Engine",
     *,
     guest_role: Optional[str] = None,
     dialects: Optional[Mapping[str, Optional[str]]] = None,
-    search_path: Optional[List[str]] = None,
+    search_path: Union[None, str, List[str]] = None,
     inline_users: bool = False,
     resolve_principal: Optional[Callable[[Any], Principal]] = None,
 ) -> Callable[..., str]:
@@ -440,7 +464,7 @@ def make_sql_query_mutator(
     2. resolves the principal (:func:`current_principal` with ``guest_role`` and
        ``inline_users``, or ``resolve_principal(security_manager)`` if given);
     3. returns ``engine.rewrite(sql, dialect=..., database=database.database_name,
-       search_path=search_path, user/caller/guest_rules=...)``.
+       user/caller/guest_rules=...)`` with the search path that ``search_path`` gives.
 
     Any failure raises: a refused query (:class:`rlsq.QueryRefused`), missing access
     (:class:`rlsq.AccessDenied`), an unknown user (:class:`rlsq.UnknownUser`), an
@@ -451,8 +475,13 @@ def make_sql_query_mutator(
 
     ``guest_role`` must be Superset's ``GUEST_ROLE_NAME``; left ``None`` it is read from
     the app's config (``"Public"`` when unset). ``search_path`` is the connection's search
-    path, a list of schema names (``None``: the policy's).
+    path: ``None`` (the default) when it is not known, and then unqualified table names
+    are refused (Superset can connect with the schema picked in SQL Lab as the search
+    path); :data:`POLICY_SEARCH_PATH` when every connection uses the policy's; or a list
+    of schema names.
     """
+
+    path_kwargs = _path_kwargs(search_path)  # a bad setting fails at configuration time
 
     def sql_query_mutator(sql: str, *args: Any, **kwargs: Any) -> str:
         """Rewrite ``sql`` with rlsq for the current principal, or raise."""
@@ -483,7 +512,7 @@ def make_sql_query_mutator(
                 sql,
                 dialect=dialect,
                 database=database_name,
-                search_path=search_path,
+                **path_kwargs,
                 **principal.engine_kwargs(),
             )
         except rlsq.Error as exc:
@@ -512,7 +541,7 @@ def rls_cache_key(
     security_manager: Any = None,
     guest_role: Optional[str] = None,
     dialects: Optional[Mapping[str, Optional[str]]] = None,
-    search_path: Optional[List[str]] = None,
+    search_path: Union[None, str, List[str]] = None,
     inline_users: bool = False,
     resolve_principal: Optional[Callable[[Any], Principal]] = None,
 ) -> str:
@@ -551,7 +580,7 @@ def rls_cache_key(
     key = engine.cache_key(
         database=database_name,
         dialect=dialect,
-        search_path=search_path,
+        **_path_kwargs(search_path),
         **principal.engine_kwargs(),
     )
     return f"rlsq:{key}"
@@ -579,7 +608,7 @@ class RlsqSecurityManagerMixin:
     rlsq_engine: Any = None
     rlsq_guest_role: Optional[str] = None
     rlsq_dialects: Optional[Mapping[str, Optional[str]]] = None
-    rlsq_search_path: Optional[List[str]] = None
+    rlsq_search_path: Union[None, str, List[str]] = None
     rlsq_inline_users: bool = False
     rlsq_resolve_principal: Optional[Callable[[Any], Principal]] = None
 

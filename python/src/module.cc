@@ -156,8 +156,10 @@ struct CallArgs {
 CallArgs Convert(const Engine& engine, const std::optional<std::string>& user,
                  const std::optional<py::dict>& caller, const std::optional<std::string>& dialect,
                  const std::optional<std::string>& database, const std::optional<py::list>& guest_rules,
-                 const std::optional<std::vector<std::string>>& search_path) {
+                 const std::optional<std::vector<std::string>>& search_path, bool search_path_unknown = false) {
   CallArgs a;
+  if (search_path && search_path_unknown) throw py::value_error("give search_path or search_path_unknown, not both");
+  a.options.search_path_unknown = search_path_unknown;
   if (user && caller) throw py::value_error("give either user or caller, not both");
   if (user) {
     a.caller.username = *user;
@@ -223,8 +225,8 @@ std::unique_ptr<Engine> FromFile(const std::filesystem::path& path, const std::s
 py::str RewriteSql(const Engine& engine, const py::str& sql_obj, const std::optional<std::string>& user,
                    const std::optional<py::dict>& caller, const std::optional<std::string>& dialect,
                    const std::optional<std::string>& database, const std::optional<py::list>& guest_rules,
-                   const std::optional<std::vector<std::string>>& search_path) {
-  CallArgs a = Convert(engine, user, caller, dialect, database, guest_rules, search_path);
+                   const std::optional<std::vector<std::string>>& search_path, bool search_path_unknown) {
+  CallArgs a = Convert(engine, user, caller, dialect, database, guest_rules, search_path, search_path_unknown);
   const std::string_view sql = Utf8View(sql_obj);
   // A query whose plan is cached is rewritten in about a microsecond with the GIL held: handing the GIL to another
   // thread and back costs more than that and serializes threads on the hit path. Only a miss (parse and analysis,
@@ -243,8 +245,8 @@ py::str RewriteSql(const Engine& engine, const py::str& sql_obj, const std::opti
 py::object Explain(const Engine& engine, const py::str& sql_obj, const std::optional<std::string>& user,
                    const std::optional<py::dict>& caller, const std::optional<std::string>& dialect,
                    const std::optional<std::string>& database, const std::optional<py::list>& guest_rules,
-                   const std::optional<std::vector<std::string>>& search_path) {
-  CallArgs a = Convert(engine, user, caller, dialect, database, guest_rules, search_path);
+                   const std::optional<std::vector<std::string>>& search_path, bool search_path_unknown) {
+  CallArgs a = Convert(engine, user, caller, dialect, database, guest_rules, search_path, search_path_unknown);
   a.options.explain = true;
   const std::string_view sql = Utf8View(sql_obj);
   absl::StatusOr<Rewrite> result;
@@ -272,8 +274,8 @@ bool Can(const Engine& engine, const std::optional<std::string>& user, const std
 py::str CacheKey(const Engine& engine, const std::optional<std::string>& user, const std::optional<py::dict>& caller,
                  const std::optional<py::list>& guest_rules, const std::optional<std::string>& database,
                  const std::optional<std::string>& dialect,
-                 const std::optional<std::vector<std::string>>& search_path) {
-  CallArgs a = Convert(engine, user, caller, dialect, database, guest_rules, search_path);
+                 const std::optional<std::vector<std::string>>& search_path, bool search_path_unknown) {
+  CallArgs a = Convert(engine, user, caller, dialect, database, guest_rules, search_path, search_path_unknown);
   absl::StatusOr<std::string> result;
   {
     py::gil_scoped_release release;
@@ -337,6 +339,8 @@ constexpr const char* kCallerArgsDoc = R"(
 :param search_path: the connection's search path: schema names as the catalog stores them (what
     ``current_schemas(false)`` returns; case-sensitive, not SQL identifiers). ``$user`` and ``pg_temp`` are
     refused. None: the policy's ``search_path``.
+:param search_path_unknown: True when the connection's search path is not known (a hook such as Superset's
+    SQL_QUERY_MUTATOR, whose connection may set its own): unqualified relation names are refused.
 :raises ValueError: both ``user`` and ``caller``; a malformed ``caller`` or ``guest_rules``.
 :raises UnknownDialect: an unknown dialect name (a ValueError, and an rlsq.Error).)";
 
@@ -400,15 +404,17 @@ PYBIND11_MODULE(_rlsq, m) {
       .def_static("from_json", &FromJson, py::arg("text"), py::arg("dialect") = "postgres", kFromJsonDoc)
       .def("rewrite", &RewriteSql, py::arg("sql"), py::arg("user") = py::none(),
            py::arg("caller") = py::none(), py::arg("dialect") = py::none(), py::arg("database") = py::none(),
-           py::arg("guest_rules") = py::none(), py::arg("search_path") = py::none(), kRewriteDoc.c_str())
+           py::arg("guest_rules") = py::none(), py::arg("search_path") = py::none(),
+           py::arg("search_path_unknown") = false, kRewriteDoc.c_str())
       .def("explain", &Explain, py::arg("sql"), py::arg("user") = py::none(),
            py::arg("caller") = py::none(), py::arg("dialect") = py::none(), py::arg("database") = py::none(),
-           py::arg("guest_rules") = py::none(), py::arg("search_path") = py::none(), kExplainDoc.c_str())
+           py::arg("guest_rules") = py::none(), py::arg("search_path") = py::none(),
+           py::arg("search_path_unknown") = false, kExplainDoc.c_str())
       .def("can", &Can, py::arg("user"), py::arg("permission"), py::arg("resource"), py::arg("caller") = py::none(),
            kCanDoc)
       .def("cache_key", &CacheKey, py::arg("user") = py::none(), py::arg("caller") = py::none(),
            py::arg("guest_rules") = py::none(), py::arg("database") = py::none(), py::arg("dialect") = py::none(),
-           py::arg("search_path") = py::none(), kCacheKeyDoc.c_str())
+           py::arg("search_path") = py::none(), py::arg("search_path_unknown") = false, kCacheKeyDoc.c_str())
       .def("reload", &Reload, py::arg("path") = py::none(), py::arg("json") = py::none(), kReloadDoc)
       .def_property_readonly(
           "reloads", [](const Engine& e) { return e.reloads(); }, "How many times the policy was replaced (reload).")

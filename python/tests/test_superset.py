@@ -201,6 +201,11 @@ FROM orders o FULL JOIN "Customers" c ON o."CustomerId" = c."CustomerId\""""
 # ----------------------------------------------------------------------------- fakes
 
 
+# The search path of the test server's connections (PostgreSQL's default "$user", public; no role has a schema of
+# its own name), which the mutators are told. Without it the mutator refuses unqualified names
+# (test_unknown_search_path_refuses_unqualified_names).
+PUBLIC_PATH = ["public"]
+
 class Role:
     """A Flask-AppBuilder role: only its name matters."""
 
@@ -268,6 +273,8 @@ class FakeSecurityManager:
 
 class RlsqSecurityManager(rs.RlsqSecurityManagerMixin, FakeSecurityManager):
     """What a deployment's CUSTOM_SECURITY_MANAGER looks like (engine from config)."""
+
+    rlsq_search_path = ["public"]
 
 
 class SupersetLikeDatabase:
@@ -390,7 +397,7 @@ def app(engine):
     """A Flask app configured as superset_config.py would be."""
     flask_app = Flask("superset_like")
     flask_app.config.update(
-        SQL_QUERY_MUTATOR=rs.make_sql_query_mutator(engine),
+        SQL_QUERY_MUTATOR=rs.make_sql_query_mutator(engine, search_path=PUBLIC_PATH),
         MUTATE_AFTER_SPLIT=False,
         GUEST_ROLE_NAME="Public",
         RLSQ_ENGINE=engine,
@@ -559,7 +566,7 @@ def test_guest_role_name_and_username(engine, database, sqla_engine):
     ``current_username()`` clause; a falsy ``dataset`` makes a rule global (Superset)."""
     app = Flask("superset_embedded")
     app.config.update(
-        SQL_QUERY_MUTATOR=rs.make_sql_query_mutator(engine),  # guest role from the config
+        SQL_QUERY_MUTATOR=rs.make_sql_query_mutator(engine, search_path=PUBLIC_PATH),  # guest role from the config
         MUTATE_AFTER_SPLIT=False,
         GUEST_ROLE_NAME="Embedded",
     )
@@ -589,7 +596,7 @@ def test_inline_users(engine, database, sqla_engine):
     """inline_users=True: a Superset user unknown to the policy, by its Superset roles."""
     app = Flask("superset_inline")
     app.config.update(
-        SQL_QUERY_MUTATOR=rs.make_sql_query_mutator(engine, inline_users=True),
+        SQL_QUERY_MUTATOR=rs.make_sql_query_mutator(engine, search_path=PUBLIC_PATH, inline_users=True),
         MUTATE_AFTER_SPLIT=False,
     )
     zoe = User("zoe", 42, "zoe@example.com", ["Gamma", "Analyst", "EU"])  # alice's roles
@@ -611,7 +618,7 @@ def test_app_context_only(app, database, sqla_engine):
 def test_mutate_after_split_true(engine, database, sqla_engine):
     """With MUTATE_AFTER_SPLIT = True the chart query is mutated once, inside get_df."""
     app = Flask("superset_split")
-    app.config.update(SQL_QUERY_MUTATOR=rs.make_sql_query_mutator(engine), MUTATE_AFTER_SPLIT=True)
+    app.config.update(SQL_QUERY_MUTATOR=rs.make_sql_query_mutator(engine, search_path=PUBLIC_PATH), MUTATE_AFTER_SPLIT=True)
     assert_like_native(app, database, sqla_engine, PRINCIPALS["alice"](), "alice", CHART_SQL)
 
 
@@ -704,7 +711,7 @@ def test_dialects_override_can_remove_a_backend(engine, security_manager):
     """dialects={"postgresql": None} refuses PostgreSQL databases."""
     app = Flask("superset_nopg")
     app.config.update(
-        SQL_QUERY_MUTATOR=rs.make_sql_query_mutator(engine, dialects={"postgresql": None}),
+        SQL_QUERY_MUTATOR=rs.make_sql_query_mutator(engine, search_path=PUBLIC_PATH, dialects={"postgresql": None}),
         MUTATE_AFTER_SPLIT=False,
     )
     db = SupersetLikeDatabase(DATABASE_NAME, sa.create_engine("postgresql+psycopg2://"),
@@ -716,7 +723,7 @@ def test_dialects_override_can_remove_a_backend(engine, security_manager):
 
 def test_no_application_context_is_refused(engine, offline_database):
     """Outside any Flask context the principal is unknown: refused, not anonymous."""
-    mutator = rs.make_sql_query_mutator(engine)
+    mutator = rs.make_sql_query_mutator(engine, search_path=PUBLIC_PATH)
     with pytest.raises(rs.PrincipalError):
         mutator("SELECT * FROM orders", security_manager=FakeSecurityManager(),
                 database=offline_database)
@@ -724,7 +731,7 @@ def test_no_application_context_is_refused(engine, offline_database):
 
 def test_missing_database_or_guest_rules_is_refused(app, engine, offline_database):
     """No database kwarg, a guest without rules, a user without username: refused."""
-    mutator = rs.make_sql_query_mutator(engine)
+    mutator = rs.make_sql_query_mutator(engine, search_path=PUBLIC_PATH)
     with as_user(app, PRINCIPALS["alice"]()):
         with pytest.raises(rs.SupersetIntegrationError):
             mutator("SELECT * FROM orders", security_manager=FakeSecurityManager())
@@ -743,7 +750,7 @@ def test_missing_database_or_guest_rules_is_refused(app, engine, offline_databas
 def test_legacy_positional_call(app, engine, offline_database):
     """Old Superset called SQL_QUERY_MUTATOR(sql, user_name, security_manager, database);
     the user still comes from g.user, not from the argument."""
-    mutator = rs.make_sql_query_mutator(engine)
+    mutator = rs.make_sql_query_mutator(engine, search_path=PUBLIC_PATH)
     with as_user(app, PRINCIPALS["alice"]()):
         via_kwargs = mutator(CHART_SQL, security_manager=FakeSecurityManager(),
                              database=offline_database)
@@ -817,11 +824,13 @@ def test_cache_key_function_and_engine_setting(app, engine, offline_database):
     from the class attribute; without any engine the mixin raises."""
     dataset = Dataset(12, offline_database)
     with as_user(app, PRINCIPALS["bob"]()):
-        direct = rs.rls_cache_key(engine, dataset, security_manager=FakeSecurityManager())
+        direct = rs.rls_cache_key(engine, dataset, security_manager=FakeSecurityManager(),
+                                  search_path=PUBLIC_PATH)
         via_mixin = RlsqSecurityManager().get_rls_cache_key(dataset)[-1]
 
         class WithEngine(rs.RlsqSecurityManagerMixin, FakeSecurityManager):
             rlsq_engine = engine
+            rlsq_search_path = PUBLIC_PATH
 
         via_attribute = WithEngine().get_rls_cache_key(dataset)[-1]
     assert direct == via_mixin == via_attribute
@@ -831,3 +840,22 @@ def test_cache_key_function_and_engine_setting(app, engine, offline_database):
         g.user = PRINCIPALS["bob"]()
         with pytest.raises(rs.SupersetIntegrationError):
             RlsqSecurityManager().get_rls_cache_key(dataset)
+
+
+def test_unknown_search_path_refuses_unqualified_names(app, engine, offline_database):
+    """By default the mutator does not know the connection's search path (Superset may connect with the schema
+    picked in SQL Lab as the search path): unqualified names are refused, qualified ones are rewritten, and the
+    deployment can assert the policy's path (POLICY_SEARCH_PATH) or give one."""
+    mutator = rs.make_sql_query_mutator(engine)
+    sm = FakeSecurityManager()
+    with as_user(app, PRINCIPALS["alice"]()):
+        with pytest.raises(rlsq.QueryRefused) as refused:
+            mutator("SELECT count(*) FROM orders", security_manager=sm, database=offline_database)
+        assert "not schema-qualified" in str(refused.value) and refused.value.line == 1
+        qualified = mutator("SELECT count(*) FROM public.orders", security_manager=sm, database=offline_database)
+        assert qualified != "SELECT count(*) FROM public.orders"
+        trusting = rs.make_sql_query_mutator(engine, search_path=rs.POLICY_SEARCH_PATH)
+        assert trusting("SELECT count(*) FROM orders", security_manager=sm, database=offline_database) != (
+            "SELECT count(*) FROM orders")
+    with pytest.raises(ValueError):
+        rs.make_sql_query_mutator(engine, search_path="public")
