@@ -13,5 +13,17 @@ SUDO=""
 $SUDO cmake --install "${BUILD_DIR:-build}" --prefix /usr/local >/dev/null
 $SUDO ldconfig
 /usr/bin/python3 -c "import rlsq; print('python3 -c \"import rlsq\": rlsq', rlsq.__version__, file=__import__('sys').stderr)"
+# A machine whose `python3` is not Debian's (pyenv, say) but the same CPython minor version gets a copy of the
+# package in that interpreter's site directory too (the module needs no third-party Python package).
+other="$(command -v python3 || true)"
+if [ -n "$other" ] && [ "$(readlink -f "$other")" != "$(readlink -f /usr/bin/python3)" ]; then
+  debian_version="$(/usr/bin/python3 -c 'import sys; print(sys.version_info[:2])')"
+  if [ "$("$other" -c 'import sys; print(sys.version_info[:2])' 2>/dev/null)" = "$debian_version" ]; then
+    site="$("$other" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+    src="$(/usr/bin/python3 -c 'import os, rlsq; print(os.path.dirname(rlsq.__file__))')"
+    $SUDO rm -rf "$site/rlsq" && $SUDO cp -r "$src" "$site/rlsq"
+    "$other" -c "import rlsq" && echo "also installed for $other ($site)" >&2
+  fi
+fi
 echo "\$ rlsq rewrite --policy examples/policy.json --user alice < examples/query.sql" >&2
 exec "${BUILD_DIR:-build}/cli/rlsq" rewrite --policy examples/policy.json --user alice < examples/query.sql

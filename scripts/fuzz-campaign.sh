@@ -49,7 +49,7 @@ trap 'echo "interrupted" >&2; exit 130' INT TERM
 . scripts/cmake_env.sh
 args=(${corpus_args[@]+"${corpus_args[@]}"})
 if [ ! -f "$B/build.ninja" ]; then
-  cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14 \
+  cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_C_COMPILER=clang-14 \
     -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only" \
     -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link -fno-sanitize-recover=undefined" \
     -DRLSQ_SANITIZE=ON -DRLSQ_BUILD_FUZZ=ON -DRLSQ_BUILD_BENCH=OFF ${args[@]+"${args[@]}"} >/dev/null

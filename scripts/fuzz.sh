@@ -17,7 +17,7 @@ B=${FUZZ_BUILD_DIR:-build-fuzz}
 . scripts/cmake_env.sh
 args=(${corpus_args[@]+"${corpus_args[@]}"})
 if [ ! -f "$B/build.ninja" ]; then
-  cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
+  cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_C_COMPILER=clang-14 \
     -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
     -DRLSQ_BUILD_FUZZ=ON -DRLSQ_BUILD_TESTS=OFF -DRLSQ_BUILD_BENCH=OFF ${args[@]+"${args[@]}"} >/dev/null
 elif ((${#args[@]})) && ! grep -qxF "RLSQ_CORPUS_DIR:PATH=${args[0]#-DRLSQ_CORPUS_DIR=}" "$B/CMakeCache.txt"; then

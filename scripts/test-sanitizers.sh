@@ -13,7 +13,7 @@ B=${SAN_BUILD_DIR:-build-asan}
 . scripts/cmake_env.sh
 args=(${corpus_args[@]+"${corpus_args[@]}"})
 if [ ! -f "$B/build.ninja" ] || ((${#args[@]})); then
-  cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14 \
+  cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_C_COMPILER=clang-14 \
     -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only" \
     -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link -fno-sanitize-recover=undefined" \
     -DRLSQ_SANITIZE=ON -DRLSQ_BUILD_FUZZ=ON -DRLSQ_BUILD_BENCH=OFF ${args[@]+"${args[@]}"} >/dev/null
