@@ -417,6 +417,21 @@ def _database_name(database: Any) -> str:
 _LEGACY_POSITIONAL = ("user_name", "security_manager", "database")
 
 
+def _resolve(
+    security_manager: Any,
+    guest_role: Optional[str],
+    inline_users: bool,
+    resolve_principal: Optional[Callable[[Any], Principal]],
+) -> Principal:
+    """The principal of the current request, as the mutator and the cache key both need it."""
+    if resolve_principal is None:
+        return current_principal(security_manager, guest_role=guest_role, inline_users=inline_users)
+    principal = resolve_principal(security_manager)
+    if not isinstance(principal, Principal):
+        raise PrincipalError("resolve_principal did not return a Principal")
+    return principal
+
+
 #: ``search_path`` value meaning: the connection's search path is the policy's ``search_path``.
 POLICY_SEARCH_PATH = "policy"
 
@@ -499,14 +514,7 @@ def make_sql_query_mutator(
         security_manager = kwargs.get("security_manager")
         dialect = dialect_for_backend(_backend_of(database), dialects)
         database_name = _database_name(database)
-        if resolve_principal is not None:
-            principal = resolve_principal(security_manager)
-            if not isinstance(principal, Principal):
-                raise PrincipalError("resolve_principal did not return a Principal")
-        else:
-            principal = current_principal(
-                security_manager, guest_role=guest_role, inline_users=inline_users
-            )
+        principal = _resolve(security_manager, guest_role, inline_users, resolve_principal)
         try:
             rewritten = engine.rewrite(
                 sql,
@@ -558,14 +566,7 @@ def rls_cache_key(
     cannot be resolved; a backend without a dialect is not an error here (the mutator
     refuses its queries), the engine's default dialect is keyed instead.
     """
-    if resolve_principal is not None:
-        principal = resolve_principal(security_manager)
-        if not isinstance(principal, Principal):
-            raise PrincipalError("resolve_principal did not return a Principal")
-    else:
-        principal = current_principal(
-            security_manager, guest_role=guest_role, inline_users=inline_users
-        )
+    principal = _resolve(security_manager, guest_role, inline_users, resolve_principal)
     database = getattr(datasource, "database", None)
     database_name: Optional[str] = None
     dialect: Optional[str] = None
