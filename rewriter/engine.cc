@@ -93,7 +93,7 @@ absl::StatusOr<PlanRef> PlanFor(const Engine::Snapshot& snap, std::string_view s
   plan->table_access.reserve(plan->reads.size());
   for (const rewriter::PlanRead& read : plan->reads) {
     // An allowed system relation is never filtered and needs no data permission (its table_access is unused).
-    plan->table_ids.push_back(read.system ? -1 : policy.TableId(read.key));
+    plan->table_ids.push_back(read.system ? -1 : policy.TableId(database, read.key));
     // A table named in another database grants nothing (PostgreSQL cannot read it anyway): fail closed.
     bool other_database = !read.table.catalog.empty() && read.table.catalog != database;
     plan->table_access.push_back(
@@ -182,6 +182,7 @@ absl::Status CompileGuestRules(const std::vector<GuestRule>& rules, const policy
     } else if (!rules[i].dataset.empty()) {
       auto name = policy::ResolvePolicyTable(resolver, rules[i].dataset);
       if (!name.ok()) return BadInput(Cat("bad guest rules: ", f->name, " dataset: "), name.status());
+      if (!name->catalog.empty() && name->catalog != database) continue;  // another database's table
       f->tables.push_back(*name);
       key = name->Key();
     }
@@ -195,8 +196,9 @@ absl::Status CompileGuestRules(const std::vector<GuestRule>& rules, const policy
 // guest rules that name it ANDed after them. Serves the query's own reads and the tables read inside clauses.
 class RequestPredicates final : public policy::NestedPredicates {
  public:
-  RequestPredicates(const policy::Policy& policy, uint32_t role_set, const GuestRules* guests)
-      : policy_(policy), role_set_(role_set), guests_(guests) {}
+  RequestPredicates(const policy::Policy& policy, std::string_view database, uint32_t role_set,
+                    const GuestRules* guests)
+      : policy_(policy), database_(database), role_set_(role_set), guests_(guests) {}
 
   const policy::Predicate* ForTable(int32_t table_id, std::string_view key) const {
     const policy::Predicate* base = policy_.PredicateFor(role_set_, table_id, &overflow_);
@@ -216,13 +218,14 @@ class RequestPredicates final : public policy::NestedPredicates {
     if (read.system) return nullptr;
     for (const auto& [key, p] : memo_)
       if (key == read.key) return p;
-    const policy::Predicate* p = ForTable(policy_.TableId(read.key), read.key);
+    const policy::Predicate* p = ForTable(policy_.TableId(database_, read.key), read.key);
     memo_.emplace_back(read.key, p);
     return p;
   }
 
  private:
   const policy::Policy& policy_;
+  std::string_view database_;
   uint32_t role_set_;
   const GuestRules* guests_;
   mutable std::vector<std::unique_ptr<policy::Predicate>> overflow_;  // combined predicates, or a full cache's
@@ -503,7 +506,7 @@ absl::StatusOr<Rewrite> Engine::rewrite(std::string_view sql, const Caller& call
     const NameResolver resolver(dialect, policy.database_model(), options.search_path);
     RLSQ_RETURN_IF_ERROR(CompileGuestRules(options.guest_rules, policy, database, resolver, guests.get()));
   }
-  RequestPredicates predicates(policy, role_set, guests.get());
+  RequestPredicates predicates(policy, database, role_set, guests.get());
   absl::InlinedVector<const policy::Predicate*, 16> applied(plan->reads.size());
   bool nested = false;
   for (size_t i = 0; i < plan->reads.size(); ++i) {

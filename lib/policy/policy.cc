@@ -823,14 +823,39 @@ absl::Status Policy::CheckClauseCycles() const {
   return absl::OkStatus();
 }
 
+namespace {
+// The interned key of a table for the filters that name its database: database, U+001E, TableName::Key().
+std::string DatabaseTableKey(std::string_view database, std::string_view table_key) {
+  return Cat(database, std::string_view("\x1e", 1), table_key);
+}
+}  // namespace
+
 void Policy::IndexFilters() {
+  // Filters that name no database: one id per table. Filters that name one: one id per database and table, whose
+  // list also holds the table's filters that name no database (in filter order, as if written together).
+  std::vector<std::pair<uint32_t, std::string>> scoped;  // (id, the table's key without the database)
   for (uint32_t f = 0; f < filters_.size(); ++f) {
     for (const TableName& t : filters_[f].tables) {
-      auto [it, inserted] = table_ids_.emplace(t.Key(), static_cast<uint32_t>(filters_by_table_.size()));
-      if (inserted) filters_by_table_.emplace_back();
+      std::string key = t.catalog.empty() ? t.Key() : DatabaseTableKey(t.catalog, t.Key());
+      auto [it, inserted] = table_ids_.emplace(key, static_cast<uint32_t>(filters_by_table_.size()));
+      if (inserted) {
+        filters_by_table_.emplace_back();
+        if (!t.catalog.empty()) scoped.emplace_back(it->second, t.Key());
+      }
       auto& list = filters_by_table_[it->second];
       if (list.empty() || list.back() != f) list.push_back(f);  // a filter naming one table twice counts once
     }
+  }
+  has_scoped_filters_ = !scoped.empty();
+  for (const auto& [id, key] : scoped) {
+    auto generic = table_ids_.find(key);
+    if (generic == table_ids_.end()) continue;
+    std::vector<uint32_t>& list = filters_by_table_[id];
+    const std::vector<uint32_t>& all = filters_by_table_[generic->second];
+    std::vector<uint32_t> merged;
+    std::merge(list.begin(), list.end(), all.begin(), all.end(), std::back_inserter(merged));
+    merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+    list = std::move(merged);
   }
   // Room for every known role set on every filtered table, bounded (16 bytes a slot).
   size_t want = 2 * role_sets_.size() * std::max<size_t>(1, filters_by_table_.size());
@@ -890,6 +915,14 @@ const Predicate* Policy::PredicateFor(int user_index, std::string_view table_key
 int32_t Policy::TableId(std::string_view table_key) const {
   auto it = table_ids_.find(ToAbsl(table_key));
   return it == table_ids_.end() ? -1 : static_cast<int32_t>(it->second);
+}
+
+int32_t Policy::TableId(std::string_view database, std::string_view table_key) const {
+  if (has_scoped_filters_ && !database.empty()) {
+    auto it = table_ids_.find(ToAbsl(DatabaseTableKey(database, table_key)));
+    if (it != table_ids_.end()) return static_cast<int32_t>(it->second);
+  }
+  return TableId(table_key);
 }
 
 const User* Policy::FindUser(std::string_view username) const {

@@ -199,8 +199,12 @@ class Policy {
   const std::vector<uint32_t>& role_set(uint32_t id) const { return role_sets_[id].roles; }
   const access::PermissionSet& permission_set(uint32_t role_set) const { return *role_sets_[role_set].permissions; }
 
-  // Tables that some filter names, interned: -1 when no filter names `table_key` (TableName::Key()).
-  int32_t TableId(std::string_view table_key) const;
+  // Tables that some filter names, interned: -1 when no filter names `table_key` (TableName::Key()). A filter whose
+  // table names its database (`staging.public.orders`) applies only to queries against that database; one without
+  // a database applies to every database.
+  int32_t TableId(std::string_view table_key) const;  // the filters that name no database
+  // The filters of `table_key` for a query against `database`: those naming that database and those naming none.
+  int32_t TableId(std::string_view database, std::string_view table_key) const;
   size_t filtered_table_count() const { return filters_by_table_.size(); }
 
   // The predicate of role set `role_set` on table `table_id`, or null when no filter applies. Cached per
@@ -266,7 +270,8 @@ class Policy {
   mutable absl::flat_hash_map<std::vector<uint32_t>, uint32_t> role_set_index_;
   mutable std::shared_mutex role_set_mu_;  // role sets interned after load
   uint32_t public_role_set_ = 0;
-  absl::flat_hash_map<std::string, uint32_t> table_ids_;  // filtered tables
+  absl::flat_hash_map<std::string, uint32_t> table_ids_;  // filtered tables (IndexFilters)
+  bool has_scoped_filters_ = false;                        // some filter's table names its database
   std::vector<std::vector<uint32_t>> filters_by_table_;   // filter indexes per table id
   std::unique_ptr<InsertOnlyCache<Predicate>> predicate_cache_;
   mutable std::mutex overflow_mu_;                        // PredicateFor(user, key) when the cache is full

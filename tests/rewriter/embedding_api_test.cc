@@ -150,5 +150,46 @@ TEST(PlanCacheOnlyTest, OnlyCachedPlansAndNoMissCounted) {
                      : absl::InternalError("expected PermissionDenied"));
 }
 
+// A filter whose table names its database applies to that database only (issue 13: the filter used to lose its
+// database and filter every database's table of that name). Filters naming no database apply everywhere, and a
+// database's own filters come with them.
+TEST(DatabaseScopedFiltersTest, AFilterNamingItsDatabaseAppliesThereOnly) {
+  auto e = Make(R"j({"default_database": "tpch",
+      "roles": [{"name": "R", "permissions": [["schema_access", "[tpch].[public]"],
+                                              ["schema_access", "[staging].[public]"]]}],
+      "users": [{"username": "u", "roles": ["R"]}],
+      "rls_filters": [
+        {"name": "staging_only", "filter_type": "Regular", "tables": ["staging.public.orders"], "roles": ["R"],
+         "clause": "o_custkey < 10"},
+        {"name": "everywhere", "filter_type": "Regular", "tables": ["orders"], "roles": ["R"],
+         "clause": "o_orderkey > 0"},
+        {"name": "tpch_lineitem", "filter_type": "Regular", "tables": ["tpch.public.lineitem"], "roles": ["R"],
+         "clause": "l_quantity < 5"}]})j");
+  ASSERT_NE(e, nullptr);
+  auto sql = [&](std::string_view q, std::string database) {
+    RewriteOptions o;
+    o.database = std::move(database);
+    auto r = e->rewrite(q, Caller{"u"}, o);
+    return r.ok() ? r->sql : r.status().ToString();
+  };
+  EXPECT_EQ(sql("SELECT 1 FROM orders", "tpch"), "SELECT 1 FROM orders WHERE (orders.o_orderkey > 0)");
+  EXPECT_EQ(sql("SELECT 1 FROM orders", "staging"),
+            "SELECT 1 FROM orders WHERE (orders.o_custkey < 10) AND (orders.o_orderkey > 0)");
+  EXPECT_EQ(sql("SELECT 1 FROM lineitem", "tpch"), "SELECT 1 FROM lineitem WHERE (lineitem.l_quantity < 5)");
+  EXPECT_EQ(sql("SELECT 1 FROM lineitem", "staging"), "SELECT 1 FROM lineitem");
+  // The same plan text against two databases: each gets its own filters (plans are cached per database).
+  EXPECT_EQ(sql("SELECT 1 FROM orders", "tpch"), "SELECT 1 FROM orders WHERE (orders.o_orderkey > 0)");
+  // Guest rules naming a database apply to that database only.
+  RewriteOptions o;
+  o.guest_rules = {GuestRule{"staging.public.orders", "o_totalprice < 1"}};
+  RLSQ_ASSERT_OK_AND_ASSIGN(Rewrite tpch, e->rewrite("SELECT 1 FROM orders", Caller{"u"}, o));
+  EXPECT_EQ(tpch.sql, "SELECT 1 FROM orders WHERE (orders.o_orderkey > 0)");
+  o.database = "staging";
+  RLSQ_ASSERT_OK_AND_ASSIGN(Rewrite staging, e->rewrite("SELECT 1 FROM orders", Caller{"u"}, o));
+  EXPECT_EQ(staging.sql,
+            "SELECT 1 FROM orders WHERE (orders.o_custkey < 10) AND (orders.o_orderkey > 0) AND "
+            "(orders.o_totalprice < 1)");
+}
+
 }  // namespace
 }  // namespace rlsq
