@@ -1,5 +1,6 @@
 #include "rewriter/engine.h"
 
+#include "absl/strings/match.h"
 #include "lib/common/digest.h"
 
 #include <algorithm>
@@ -165,7 +166,7 @@ absl::Status CompileGuestRules(const std::vector<GuestRule>& rules, const policy
     if (id >= 0 && !ds)
       return absl::InvalidArgumentError(Cat("bad guest rules: guest rule ", i + 1, " names dataset ", id,
                                             ", which the policy does not declare (\"datasets\")"));
-    if (ds && ds->database != database) continue;
+    if (ds && !absl::EqualsIgnoreCase(ToAbsl(ds->database), ToAbsl(database))) continue;
     auto f = std::make_unique<policy::RlsFilter>();
     f->name = Cat("guest rule ", i + 1);
     f->clause_text = rules[i].clause;
@@ -182,7 +183,8 @@ absl::Status CompileGuestRules(const std::vector<GuestRule>& rules, const policy
     } else if (!rules[i].dataset.empty()) {
       auto name = policy::ResolvePolicyTable(resolver, rules[i].dataset);
       if (!name.ok()) return BadInput(Cat("bad guest rules: ", f->name, " dataset: "), name.status());
-      if (!name->catalog.empty() && name->catalog != database) continue;  // another database's table
+      // Another database's table (compared without ASCII case, as filters naming a database are).
+      if (!name->catalog.empty() && !absl::EqualsIgnoreCase(ToAbsl(name->catalog), ToAbsl(database))) continue;
       f->tables.push_back(*name);
       key = name->Key();
     }

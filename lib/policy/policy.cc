@@ -824,9 +824,14 @@ absl::Status Policy::CheckClauseCycles() const {
 }
 
 namespace {
-// The interned key of a table for the filters that name its database: database, U+001E, TableName::Key().
+// The interned key of a table for the filters that name its database: database, U+001E, TableName::Key(). The
+// database is compared without ASCII case: the name in a filter is an SQL identifier (folded unless quoted), the
+// request's is Superset's database_name as written ("Examples"); matching more names filters more, never less.
 std::string DatabaseTableKey(std::string_view database, std::string_view table_key) {
-  return Cat(database, std::string_view("\x1e", 1), table_key);
+  std::string key = Cat(database, std::string_view("\x1e", 1), table_key);
+  for (size_t i = 0; i < database.size(); ++i)
+    if (key[i] >= 'A' && key[i] <= 'Z') key[i] = static_cast<char>(key[i] - 'A' + 'a');
+  return key;
 }
 }  // namespace
 

@@ -156,7 +156,8 @@ TEST(PlanCacheOnlyTest, OnlyCachedPlansAndNoMissCounted) {
 TEST(DatabaseScopedFiltersTest, AFilterNamingItsDatabaseAppliesThereOnly) {
   auto e = Make(R"j({"default_database": "tpch",
       "roles": [{"name": "R", "permissions": [["schema_access", "[tpch].[public]"],
-                                              ["schema_access", "[staging].[public]"]]}],
+                                              ["schema_access", "[staging].[public]"],
+                                              ["schema_access", "[Staging].[public]"]]}],
       "users": [{"username": "u", "roles": ["R"]}],
       "rls_filters": [
         {"name": "staging_only", "filter_type": "Regular", "tables": ["staging.public.orders"], "roles": ["R"],
@@ -177,6 +178,10 @@ TEST(DatabaseScopedFiltersTest, AFilterNamingItsDatabaseAppliesThereOnly) {
             "SELECT 1 FROM orders WHERE (orders.o_custkey < 10) AND (orders.o_orderkey > 0)");
   EXPECT_EQ(sql("SELECT 1 FROM lineitem", "tpch"), "SELECT 1 FROM lineitem WHERE (lineitem.l_quantity < 5)");
   EXPECT_EQ(sql("SELECT 1 FROM lineitem", "staging"), "SELECT 1 FROM lineitem");
+  // A database named with capitals (Superset's database_name "Staging") is the same database as the folded
+  // identifier staging in the filter: matched without case, so the filter applies.
+  EXPECT_EQ(sql("SELECT 1 FROM orders", "Staging"),
+            "SELECT 1 FROM orders WHERE (orders.o_custkey < 10) AND (orders.o_orderkey > 0)");
   // The same plan text against two databases: each gets its own filters (plans are cached per database).
   EXPECT_EQ(sql("SELECT 1 FROM orders", "tpch"), "SELECT 1 FROM orders WHERE (orders.o_orderkey > 0)");
   // Guest rules naming a database apply to that database only.
