@@ -145,6 +145,25 @@ rlsq_result* ParseRequest(const rlsq_engine* engine, const rlsq_request* req, Pa
   return nullptr;
 }
 
+// An engine from `load(dialect)`, or NULL with *error set (when `error` is not NULL). `source` NULL is an argument
+// error.
+template <typename Load>
+rlsq_engine* NewEngine(const char* source, const char* missing, const char* dialect, rlsq_result** error, Load load) {
+  if (error) *error = nullptr;
+  rlsq_engine* made = nullptr;
+  rlsq_result* err = Guard([&]() -> rlsq_result* {
+    if (!source) return Error(RLSQ_ERR_ARGUMENT, missing);
+    auto d = DialectOf(dialect);
+    if (!d.ok()) return Error(RLSQ_ERR_ARGUMENT, std::string(rlsq::ToStd(d.status().message())));
+    absl::StatusOr<std::unique_ptr<rlsq::Engine>> engine = load(**d);
+    if (!engine.ok()) return FromStatus(engine.status());
+    made = new rlsq_engine{std::move(*engine)};
+    return nullptr;
+  });
+  if (err) SetError(error, err);
+  return made;
+}
+
 }  // namespace
 
 extern "C" {
@@ -152,35 +171,14 @@ extern "C" {
 const char* rlsq_version(void) { return "0.1.0"; }
 
 rlsq_engine* rlsq_engine_from_json(const char* json, size_t json_len, const char* dialect, rlsq_result** error) {
-  if (error) *error = nullptr;
-  rlsq_engine* made = nullptr;
-  rlsq_result* err = Guard([&]() -> rlsq_result* {
-    if (!json) return Error(RLSQ_ERR_ARGUMENT, "json is NULL");
-    auto d = DialectOf(dialect);
-    if (!d.ok()) return Error(RLSQ_ERR_ARGUMENT, std::string(rlsq::ToStd(d.status().message())));
-    auto engine = rlsq::Engine::FromPolicyJson(std::string_view(json, json_len), **d);
-    if (!engine.ok()) return FromStatus(engine.status());
-    made = new rlsq_engine{std::move(*engine)};
-    return nullptr;
+  return NewEngine(json, "json is NULL", dialect, error, [&](const rlsq::Dialect& d) {
+    return rlsq::Engine::FromPolicyJson(std::string_view(json, json_len), d);
   });
-  if (err) SetError(error, err);
-  return made;
 }
 
 rlsq_engine* rlsq_engine_from_file(const char* path, const char* dialect, rlsq_result** error) {
-  if (error) *error = nullptr;
-  rlsq_engine* made = nullptr;
-  rlsq_result* err = Guard([&]() -> rlsq_result* {
-    if (!path) return Error(RLSQ_ERR_ARGUMENT, "path is NULL");
-    auto d = DialectOf(dialect);
-    if (!d.ok()) return Error(RLSQ_ERR_ARGUMENT, std::string(rlsq::ToStd(d.status().message())));
-    auto engine = rlsq::Engine::FromPolicyFile(path, **d);
-    if (!engine.ok()) return FromStatus(engine.status());
-    made = new rlsq_engine{std::move(*engine)};
-    return nullptr;
-  });
-  if (err) SetError(error, err);
-  return made;
+  return NewEngine(path, "path is NULL", dialect, error,
+                   [&](const rlsq::Dialect& d) { return rlsq::Engine::FromPolicyFile(path, d); });
 }
 
 void rlsq_engine_free(rlsq_engine* engine) { delete engine; }
@@ -188,9 +186,8 @@ void rlsq_engine_free(rlsq_engine* engine) { delete engine; }
 rlsq_result* rlsq_engine_reload_json(rlsq_engine* engine, const char* json, size_t json_len) {
   return Guard([&]() -> rlsq_result* {
     if (!engine || !json) return Error(RLSQ_ERR_ARGUMENT, "engine or json is NULL");
-    auto policy = rlsq::policy::Policy::FromJson(std::string_view(json, json_len), engine->engine->policy()->dialect());
-    if (!policy.ok()) return FromStatus(policy.status());
-    engine->engine->Reload(std::move(*policy));
+    absl::Status s = engine->engine->ReloadFromJson(std::string_view(json, json_len));
+    if (!s.ok()) return FromStatus(s);
     return NewResult();
   });
 }

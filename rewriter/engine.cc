@@ -145,23 +145,12 @@ struct GuestRules {
   std::vector<std::unique_ptr<policy::Predicate>> combined;
 };
 
-// A guest rule's dataset given as a Superset dataset id (digits), or -1.
-int64_t DatasetId(std::string_view dataset) {
-  if (dataset.empty() || dataset.size() > 18) return -1;
-  int64_t n = 0;
-  for (char c : dataset) {
-    if (c < '0' || c > '9') return -1;
-    n = n * 10 + (c - '0');
-  }
-  return n;
-}
-
 absl::Status CompileGuestRules(const std::vector<GuestRule>& rules, const policy::Policy& policy,
                                std::string_view database, const NameResolver& resolver, GuestRules* out) {
   for (size_t i = 0; i < rules.size(); ++i) {
     // A rule scoped to a dataset of another database has nothing to filter here (Superset applies a rule to the
     // dataset its id names, and a dataset belongs to one database).
-    const int64_t id = DatasetId(rules[i].dataset);
+    const int64_t id = policy::ParseDatasetId(rules[i].dataset);
     const policy::Policy::Dataset* ds = id >= 0 ? policy.FindDataset(id) : nullptr;
     if (id >= 0 && !ds)
       return absl::InvalidArgumentError(Cat("bad guest rules: guest rule ", i + 1, " names dataset ", id,
@@ -313,7 +302,7 @@ absl::StatusOr<std::vector<GuestRule>> ParseGuestRules(std::string_view text) {
         // A table name, or a Superset dataset id (a number or a string of digits); null is no dataset (a global
         // rule), as in Superset.
         if (v.is_null()) continue;
-        if (v.is_number() && DatasetId(v.text) >= 0) {
+        if (v.is_number() && policy::ParseDatasetId(v.text) >= 0) {
           rule.dataset = v.text;
           continue;
         }
@@ -408,12 +397,13 @@ void Engine::Reload(std::shared_ptr<const policy::Policy> policy) {
 }
 
 absl::Status Engine::ReloadFromFile(const std::string& path) {
-  const Dialect* dialect;
-  {
-    rewriter::SnapshotHolder<Snapshot>::Reader snap(snapshots_);
-    dialect = &snap->policy->dialect();
-  }
-  RLSQ_ASSIGN_OR_RETURN(auto policy, policy::Policy::FromFile(path, *dialect));
+  RLSQ_ASSIGN_OR_RETURN(auto policy, policy::Policy::FromFile(path, this->policy()->dialect()));
+  Reload(std::move(policy));
+  return absl::OkStatus();
+}
+
+absl::Status Engine::ReloadFromJson(std::string_view json) {
+  RLSQ_ASSIGN_OR_RETURN(auto policy, policy::Policy::FromJson(json, this->policy()->dialect()));
   Reload(std::move(policy));
   return absl::OkStatus();
 }
@@ -451,7 +441,7 @@ absl::StatusOr<std::string> Engine::cache_key(const Caller& caller, const Rewrit
   std::vector<std::string_view> parts = {"rlsq cache key 1", policy.digest(), dialect.name(),
                                          options.database.empty() ? policy.default_database() : options.database};
   for (const std::string& s : options.search_path) parts.push_back(s);
-  parts.push_back(options.placement ? (*options.placement == policy::PlacementMode::kFenced ? "fenced" : "plain") : "");
+  parts.push_back(options.placement ? policy::ToString(*options.placement) : "");
   parts.push_back(options.search_path_unknown ? "search path unknown" : "");
   parts.push_back("roles");
   for (uint32_t r : policy.role_set(role_set)) owned.push_back(Cat(r));

@@ -152,6 +152,7 @@ class Engine {
   // Replaces the policy. Readers in flight finish with the old one; the old one is freed when the last leaves.
   void Reload(std::shared_ptr<const policy::Policy> policy);
   absl::Status ReloadFromFile(const std::string& path);
+  absl::Status ReloadFromJson(std::string_view json);  // in the current policy's dialect
 
   // The current policy (kept alive by the returned pointer).
   std::shared_ptr<const policy::Policy> policy() const;

@@ -271,24 +271,24 @@ class Analyzer {
     EnumerateChildren(const_cast<Node&>(n), [&](Node& child) { Walk(child, scope, depth); });
   }
 
-  void CheckImplicitOperator(std::string_view symbol, std::string_view construct, const Node& at) {
-    if (!error_.ok()) return;
-    absl::Status s = resolver_.CheckImplicitOperator(symbol, construct);
+  // The resolver's checks: the first failure is the analysis's error, placed at the node checked.
+  void Keep(const absl::Status& s, const Node& at) {
     if (!s.ok()) error_ = WithLocation(s, sql_, at.span.begin);
+  }
+
+  void CheckImplicitOperator(std::string_view symbol, std::string_view construct, const Node& at) {
+    if (error_.ok()) Keep(resolver_.CheckImplicitOperator(symbol, construct), at);
   }
 
   void CheckType(const TypeName& t) {
     if (!error_.ok() || t.name.empty()) return;
     absl::InlinedVector<std::string_view, 3> parts;
     for (const Ident& p : t.name) parts.push_back(p.text);
-    absl::Status s = resolver_.CheckType(parts, t.name.size() == 1 && t.name[0].quoted);
-    if (!s.ok()) error_ = WithLocation(s, sql_, t.span.begin);
+    Keep(resolver_.CheckType(parts, t.name.size() == 1 && t.name[0].quoted), t);
   }
 
   void CheckOperator(std::string_view op, const Node& at) {
-    if (!error_.ok()) return;
-    absl::Status s = resolver_.CheckOperator(op);
-    if (!s.ok()) error_ = WithLocation(s, sql_, at.span.begin);
+    if (error_.ok()) Keep(resolver_.CheckOperator(op), at);
   }
 
   // Resolves the reference's name into `r` (table, system); false (with error_ set) when it cannot be read.

@@ -85,6 +85,16 @@ const ast::ColumnRef* FindQualified(const ast::Node& n) {
 
 }  // namespace
 
+int64_t ParseDatasetId(std::string_view text) {
+  if (text.empty() || text.size() > 18) return -1;
+  int64_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return -1;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
 absl::StatusOr<TableName> ResolvePolicyTable(const NameResolver& resolver, std::string_view text) {
   RLSQ_ASSIGN_OR_RETURN(std::vector<std::string> parts, ParseNameParts(text, resolver.dialect()));
   std::vector<std::string_view> views(parts.begin(), parts.end());
@@ -274,24 +284,23 @@ absl::Status Policy::LoadDatabaseModel(const Value& doc) {
     }
     return absl::OkStatus();
   };
+  // The user relations, functions, operators and types that exist: a list (possibly empty) means known, an absent or
+  // null key unknown.
+  auto known = [&](std::string_view key) { return doc.Find(key) != nullptr && !doc.Find(key)->is_null(); };
   RLSQ_RETURN_IF_ERROR(names("relations", &model_.relations));
-  model_.relations_known = doc.Find("relations") != nullptr && !doc.Find("relations")->is_null();
+  model_.relations_known = known("relations");
   RLSQ_RETURN_IF_ERROR(names("allow_relations", &model_.allow_relations));
   RLSQ_RETURN_IF_ERROR(names("allow_functions", &model_.allow_functions));
-  // The user functions, operators and types that exist: a list (possibly empty) means known, an absent or null key
-  // unknown.
-  auto known = [&](std::string_view key) { return doc.Find(key) != nullptr && !doc.Find(key)->is_null(); };
   RLSQ_RETURN_IF_ERROR(names("functions", &model_.functions));
   model_.functions_known = known("functions");
   RLSQ_RETURN_IF_ERROR(names("types", &model_.types));
   model_.types_known = known("types");
   RLSQ_RETURN_IF_ERROR(names("allow_types", &model_.allow_types));
-  {
-    // Operators: "schema.symbol", the schema a SQL identifier, the symbol an operator name (no dots).
-    RLSQ_ASSIGN_OR_RETURN(const Value* list, Member(doc, "operators", Value::Type::kArray, "document", false));
-    model_.operators_known = list != nullptr;
-    static const std::vector<Value> kNone;
-    for (const Value& e : list ? list->items : kNone) {
+  // Operators: "schema.symbol", the schema a SQL identifier, the symbol an operator name (no dots).
+  RLSQ_ASSIGN_OR_RETURN(const Value* operators, Member(doc, "operators", Value::Type::kArray, "document", false));
+  model_.operators_known = operators != nullptr;
+  if (operators) {
+    for (const Value& e : operators->items) {
       size_t dot = e.is_string() ? e.text.rfind('.') : std::string::npos;
       std::string_view symbol = dot == std::string::npos ? std::string_view() : std::string_view(e.text).substr(dot + 1);
       if (symbol.empty() || symbol.find_first_not_of("+-*/<>=~!@#%^&|`?") != std::string_view::npos)
@@ -391,13 +400,8 @@ absl::Status Policy::LoadDatasets(const Value& doc) {
     RLSQ_RETURN_IF_ERROR(CheckKeys(d, "dataset", {"id", "table", "database"}));
     RLSQ_ASSIGN_OR_RETURN(const Value* id, Member(d, "id", Value::Type::kNumber, "dataset", true));
     Dataset ds;
-    int64_t n = 0;
-    bool digits = !id->text.empty() && id->text.size() <= 18;
-    for (char c : id->text) {
-      digits = digits && c >= '0' && c <= '9';
-      n = digits ? n * 10 + (c - '0') : 0;
-    }
-    if (!digits) return Bad("dataset", Cat("\"id\" must be a non-negative integer", At(*id)));
+    const int64_t n = ParseDatasetId(id->text);
+    if (n < 0) return Bad("dataset", Cat("\"id\" must be a non-negative integer", At(*id)));
     ds.id = n;
     RLSQ_ASSIGN_OR_RETURN(std::string table, StringMember(d, "table", "dataset", true));
     auto name = ResolvePolicyTable(resolver, table);

@@ -155,6 +155,10 @@ struct Predicate {
   bool has_nested() const;
 };
 
+// A Superset dataset id written as digits ("12"), or -1 for any other text (a table name, a sign, a fraction, more
+// than 18 digits).
+int64_t ParseDatasetId(std::string_view text);
+
 // A table named in a policy (a filter's or a guest rule's), resolved on `resolver`'s search path; a system
 // relation is refused (filters apply to datasets).
 absl::StatusOr<TableName> ResolvePolicyTable(const NameResolver& resolver, std::string_view text);

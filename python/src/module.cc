@@ -290,16 +290,7 @@ void Reload(Engine& engine, const std::optional<std::filesystem::path>& path, co
   absl::Status status;
   {
     py::gil_scoped_release release;
-    if (path) {
-      status = engine.ReloadFromFile(path->string());
-    } else {
-      auto policy = policy::Policy::FromJson(*json, engine.policy()->dialect());
-      if (policy.ok()) {
-        engine.Reload(std::move(*policy));
-      } else {
-        status = policy.status();
-      }
-    }
+    status = path ? engine.ReloadFromFile(path->string()) : engine.ReloadFromJson(*json);
   }
   if (!status.ok()) Raise(status, /*loading=*/true);
 }
