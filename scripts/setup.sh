@@ -7,6 +7,7 @@ PKGS=(
   libboost-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpg-query-dev libpq-dev
+  libyaml-cpp-dev libsqlite3-dev sqlite3 libmariadb-dev mariadb-server mariadb-client
   libclang-rt-14-dev
   postgresql-15 postgresql-client-15
   libssl-dev pkg-config
