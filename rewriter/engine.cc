@@ -261,7 +261,7 @@ absl::StatusOr<CallerIdentity> ParseCallerJson(std::string_view text) {
       if (v.type != json::Value::Type::kNumber) return type_error("an integer");
       try {
         size_t used = 0;
-        id.id = std::stoll(v.text, &used);
+        id.id = std::stoll(v.text.str(), &used);
         if (used != v.text.size()) return type_error("an integer");
       } catch (const std::exception&) {
         return type_error("an integer");
@@ -274,7 +274,7 @@ absl::StatusOr<CallerIdentity> ParseCallerJson(std::string_view text) {
       if (!v.is_array()) return type_error("an array of role names");
       for (const json::Value& r : v.items) {
         if (!r.is_string()) return type_error("an array of role names");
-        id.roles.push_back(r.text);
+        id.roles.push_back(r.text.str());
       }
     } else if (key == "attributes") {
       if (!v.is_object()) return type_error("an object");

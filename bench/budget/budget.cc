@@ -41,15 +41,16 @@ absl::Status Bad(std::string_view where, std::string_view what) {
 
 absl::StatusOr<double> NumberOf(const json::Value& v, std::string_view where) {
   if (v.type != json::Value::Type::kNumber) return Bad(where, "must be a number");
+  const std::string text = v.text.str();
   char* end = nullptr;
-  double d = std::strtod(v.text.c_str(), &end);
-  if (end != v.text.c_str() + v.text.size()) return Bad(where, "must be a number");
+  double d = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size()) return Bad(where, "must be a number");
   return d;
 }
 
 absl::StatusOr<std::string> StringOf(const json::Value& v, std::string_view where) {
   if (!v.is_string() || v.text.empty()) return Bad(where, "must be a non-empty string");
-  return v.text;
+  return v.text.str();
 }
 
 absl::StatusOr<Metric> ParseMetric(const json::Value& v, std::string_view where) {
@@ -172,11 +173,11 @@ absl::StatusOr<ProgramResults> ParseResults(std::string_view text) {
     std::map<std::string, double> fields;
     for (const auto& [k, v] : b.members) {
       if (v.type != json::Value::Type::kNumber) continue;
-      double d = std::strtod(v.text.c_str(), nullptr);
+      double d = std::strtod(v.text.str().c_str(), nullptr);
       fields[k] = IsTimeField(k) ? d * scale : d;
     }
-    if (aggregate == "median") medians[name->text] = std::move(fields);
-    else runs[name->text].push_back(std::move(fields));
+    if (aggregate == "median") medians[name->text.str()] = std::move(fields);
+    else runs[name->text.str()].push_back(std::move(fields));
   }
   for (auto& [name, reps] : runs) {
     if (medians.count(name)) continue;

@@ -25,20 +25,26 @@ using rlsq::Append;
 
 std::string Table(int t) { return rlsq::Cat("s", t % 100, ".t", t); }
 
-// A policy with `filters` filters, filters/10 roles of 100 grants each and filters/10 tables. Users u1, u10, u50
-// hold 1, 10 and 50 roles; each also holds a role with datasource_access on tables 0..7 only.
+// A policy of Superset's shape with `filters` filters: filters/10 datasets (declared with their ids, as a metadata
+// database has them), filters/10 roles of 100 dataset grants each (datasource_access on [db].[tN](id:N), the view
+// menus Superset writes), filters/10 users of 1 to 3 roles, half the filters naming their table by dataset id. Users
+// u1, u10, u50 hold 1, 10 and 50 roles; each also holds a role with datasource_access on tables 0..7 only.
 std::string Generate(int filters) {
-  int roles = filters / 10, tables = filters / 10;
+  int roles = filters / 10, tables = filters / 10, users = filters / 10;
   std::mt19937 rng(42);
   auto pick = [&](int n) { return static_cast<int>(rng() % n); };
-  std::string doc = R"({"default_database": "db", "roles": [{"name": "eight", "permissions": [)";
-  for (int t = 0; t < 8; ++t) Append(&doc, t ? ", " : "", R"(["datasource_access", "[db].[)", "s", t % 100, "].[t", t, R"(]"])");
+  std::string doc = R"({"default_database": "db", "datasets": [)";
+  for (int t = 0; t < tables; ++t)
+    Append(&doc, t ? ", " : "", R"({"id": )", t, R"(, "database": "db", "schema": "s)", t % 100, R"(", "table": "t)", t,
+           R"("})");
+  doc += R"(], "roles": [{"name": "eight", "permissions": [)";
+  for (int t = 0; t < 8; ++t) Append(&doc, t ? ", " : "", R"(["datasource_access", "[db].[t)", t, "](id:", t, ")\"]");
   doc += "]}";
   for (int r = 0; r < roles; ++r) {
     Append(&doc, R"(, {"name": "R)", r, R"(", "permissions": [)");
     for (int g = 0; g < 100; ++g) {
       int t = (r * 100 + g) % tables;
-      Append(&doc, g ? ", " : "", R"(["datasource_access", "[db].[s)", t % 100, "].[t", t, "](id:", r * 100 + g, ")\"]");
+      Append(&doc, g ? ", " : "", R"(["datasource_access", "[db].[t)", t, "](id:", t, ")\"]");
     }
     doc += "]}";
   }
@@ -49,10 +55,17 @@ std::string Generate(int filters) {
     for (int k = 0; k < sizes[i]; ++k) Append(&doc, R"(, "R)", (k * 7919) % roles, "\"");
     doc += "]}";
   }
+  for (int u = 0; u < users; ++u) {
+    Append(&doc, R"(, {"username": "user)", u, R"(", "id": )", u, R"(, "roles": ["R)", pick(roles), "\"");
+    for (int k = pick(3); k > 0; --k) Append(&doc, R"(, "R)", pick(roles), "\"");
+    doc += "]}";
+  }
   doc += R"(], "rls_filters": [)";
   for (int f = 0; f < filters; ++f) {
+    int t = f % tables;
+    std::string table = f % 2 ? rlsq::Cat(t) : rlsq::Cat("\"", Table(t), "\"");
     Append(&doc, f ? ", " : "", R"({"name": "f)", f, R"(", "filter_type": ")", pick(4) ? "Regular" : "Base",
-           R"(", "tables": [")", Table(f % tables), R"("], "roles": ["R)", pick(roles), R"(", "R)", pick(roles),
+           R"(", "tables": [)", table, R"(], "roles": ["R)", pick(roles), R"(", "R)", pick(roles),
            R"("], "group_key": ")", pick(3) ? "" : rlsq::Cat("g", pick(5)), R"(", "clause": "c)", pick(20), " = ",
            pick(100), R"("})");
   }

@@ -57,11 +57,11 @@ std::string_view DataShapeProblem(std::string_view perm, const Resource& r) {
   return {};
 }
 
-std::vector<std::pair<std::string_view, std::string_view>> Views(
-    const std::vector<std::pair<std::string, std::string>>& grants) {
+std::vector<std::pair<std::string_view, std::string_view>> Views(const RoleSpec& spec) {
   std::vector<std::pair<std::string_view, std::string_view>> out;
-  out.reserve(grants.size());
-  for (const auto& [p, v] : grants) out.emplace_back(p, v);
+  out.reserve(spec.permissions.size() + spec.permission_views.size());
+  for (const auto& [p, v] : spec.permissions) out.emplace_back(p, v);
+  out.insert(out.end(), spec.permission_views.begin(), spec.permission_views.end());
   return out;
 }
 
@@ -144,12 +144,12 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
     if (!spec_names.insert(s.name).second) return RoleError(s.name, "defined twice");
     auto it = def_index.find(s.name);
     if (it != def_index.end()) {
-      if (s.permissions.empty() && s.extends.empty()) continue;  // names the preset
-      defs[it->second] = Def{s.name, Views(s.permissions), s.extends, false};
+      if (s.permissions.empty() && s.permission_views.empty() && s.extends.empty()) continue;  // names the preset
+      defs[it->second] = Def{s.name, Views(s), s.extends, false};
       continue;
     }
     def_index[s.name] = defs.size();
-    defs.push_back(Def{s.name, Views(s.permissions), s.extends, false});
+    defs.push_back(Def{s.name, Views(s), s.extends, false});
   }
   if (!def_index.contains(options.public_role)) {
     def_index[options.public_role] = defs.size();
@@ -181,6 +181,17 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
   std::vector<char> pair_is_data;
   for (size_t d = 0; d < defs.size(); ++d) {
     for (const auto& [perm, view] : defs[d].grants) {
+      // A pair already interned was validated when first seen: two lookups (most grants repeat a pair: every role
+      // that reads a dataset names the same view menu).
+      if (auto known_view = m->resource_ids_.find(AV(view)); known_view != m->resource_ids_.end()) {
+        if (auto known_perm = m->permission_ids_.find(AV(perm)); known_perm != m->permission_ids_.end()) {
+          auto q = m->pair_ids_.find((uint64_t{known_perm->second} << 32) | known_view->second);
+          if (q != m->pair_ids_.end()) {
+            direct[d].push_back(q->second);
+            continue;
+          }
+        }
+      }
       if (perm.empty() || !IsKnownPermissionName(options.family, perm))
         return RoleError(defs[d].name, Cat("unknown permission \"", perm, "\" (on \"", view, "\")"));
       // A view menu already interned (by its canonical text) was validated before; data permissions always parse

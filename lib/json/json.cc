@@ -1,6 +1,8 @@
 #include "lib/json/json.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include "lib/common/str_cat.h"
 #include "lib/common/status.h"
@@ -39,7 +41,7 @@ constexpr int kMaxDepth = 64;
 
 class Reader {
  public:
-  explicit Reader(std::string_view text) : s_(text) {}
+  Reader(std::string_view text, bool borrow) : s_(text), borrow_(borrow) {}
 
   absl::StatusOr<Value> Document() {
     Value v;
@@ -68,7 +70,7 @@ class Reader {
     if (c == '[') return ParseArray(v, depth);
     if (c == '"') {
       v->type = Value::Type::kString;
-      return ParseString(&v->text);
+      return ParseStringValue(&v->text);
     }
     if (c == '-' || (c >= '0' && c <= '9')) return ParseNumber(v);
     if (s_.substr(i_, 4) == "true") {
@@ -98,13 +100,16 @@ class Reader {
       ++i_;
       return absl::OkStatus();
     }
+    const size_t first = member_stack_.size();
     for (;;) {
       SkipWs();
       if (i_ >= s_.size() || s_[i_] != '"') return Error("expected a string key in JSON object");
       size_t key_at = i_;
       std::string key;
       RLSQ_RETURN_IF_ERROR(ParseString(&key));
-      if (v->Find(key)) {
+      bool duplicate = false;
+      for (size_t k = first; k < member_stack_.size() && !duplicate; ++k) duplicate = member_stack_[k].first == key;
+      if (duplicate) {
         i_ = key_at;
         return Error(Cat("duplicate key \"", key, "\" in JSON object"));
       }
@@ -113,7 +118,7 @@ class Reader {
       ++i_;
       Value member;
       RLSQ_RETURN_IF_ERROR(ParseValue(&member, depth + 1));
-      v->members.emplace_back(std::move(key), std::move(member));
+      member_stack_.emplace_back(std::move(key), std::move(member));
       SkipWs();
       if (i_ < s_.size() && s_[i_] == ',') {
         ++i_;
@@ -121,6 +126,7 @@ class Reader {
       }
       if (i_ < s_.size() && s_[i_] == '}') {
         ++i_;
+        TakeFrom(&member_stack_, first, &v->members);
         return absl::OkStatus();
       }
       return Error("expected ',' or '}' in JSON object");
@@ -135,10 +141,11 @@ class Reader {
       ++i_;
       return absl::OkStatus();
     }
+    const size_t first = item_stack_.size();
     for (;;) {
       Value item;
       RLSQ_RETURN_IF_ERROR(ParseValue(&item, depth + 1));
-      v->items.push_back(std::move(item));
+      item_stack_.push_back(std::move(item));
       SkipWs();
       if (i_ < s_.size() && s_[i_] == ',') {
         ++i_;
@@ -146,6 +153,7 @@ class Reader {
       }
       if (i_ < s_.size() && s_[i_] == ']') {
         ++i_;
+        TakeFrom(&item_stack_, first, &v->items);
         return absl::OkStatus();
       }
       return Error("expected ',' or ']' in JSON array");
@@ -175,7 +183,7 @@ class Reader {
       if (digits() == 0) return Error("invalid JSON number");
     }
     v->type = Value::Type::kNumber;
-    v->text = std::string(s_.substr(start, i_ - start));
+    v->text = borrow_ ? Text::Borrow(s_.substr(start, i_ - start)) : Text(s_.substr(start, i_ - start));
     return absl::OkStatus();
   }
 
@@ -195,6 +203,21 @@ class Reader {
     return true;
   }
 
+  // A string value: borrowed from the document when it has no escape (and borrowing is on), else decoded.
+  absl::Status ParseStringValue(Text* out) {
+    if (borrow_) {
+      size_t end = i_ + 1;
+      while (end < s_.size() && s_[end] != '"' && s_[end] != '\\' && static_cast<unsigned char>(s_[end]) >= 0x20)
+        ++end;
+      if (end < s_.size() && s_[end] == '"') {
+        *out = Text::Borrow(s_.substr(i_ + 1, end - i_ - 1));
+        i_ = end + 1;
+        return absl::OkStatus();
+      }
+    }
+    return ParseString(out->mutable_owned());
+  }
+
   absl::Status ParseString(std::string* out) {
     ++i_;  // opening quote
     for (;;) {
@@ -206,8 +229,12 @@ class Reader {
       }
       if (c < 0x20) return Error("control character in JSON string");
       if (c != '\\') {
-        out->push_back(static_cast<char>(c));
-        ++i_;
+        // A run of plain bytes is appended at once (most strings have no escape at all).
+        size_t end = i_ + 1;
+        while (end < s_.size() && s_[end] != '"' && s_[end] != '\\' && static_cast<unsigned char>(s_[end]) >= 0x20)
+          ++end;
+        out->append(s_.data() + i_, end - i_);
+        i_ = end;
         continue;
       }
       ++i_;
@@ -247,18 +274,35 @@ class Reader {
   // Moves the line/column bookkeeping forward to i_ (values are visited in increasing offset order, so the whole
   // document is scanned once for positions, not once per value).
   void Advance() {
-    for (; pos_ < i_; ++pos_) {
-      unsigned char c = static_cast<unsigned char>(s_[pos_]);
-      if (c == '\n') {
-        ++line_;
-        column_ = 1;
-      } else if ((c & 0xC0) != 0x80) {
-        ++column_;
-      }
+    if (pos_ >= i_) return;
+    const char* b = s_.data() + pos_;
+    const char* e = s_.data() + i_;
+    // Lines: the newlines in between; the column: the characters (not UTF-8 continuation bytes) after the last.
+    const void* nl = memrchr(b, '\n', static_cast<size_t>(e - b));
+    if (nl) {
+      line_ += static_cast<uint32_t>(std::count(b, e, '\n'));
+      column_ = 1;
+      b = static_cast<const char*>(nl) + 1;
     }
+    uint32_t chars = 0;
+    for (const char* p = b; p < e; ++p) chars += (static_cast<unsigned char>(*p) & 0xC0) != 0x80;
+    column_ += chars;
+    pos_ = i_;
   }
 
+  // Elements are collected on a stack shared by every open array (object), then moved into a vector of exactly
+  // their number: one allocation per array instead of one per doubling (a policy has millions of small arrays).
+  template <class T>
+  static void TakeFrom(std::vector<T>* stack, size_t first, std::vector<T>* out) {
+    out->reserve(stack->size() - first);
+    for (size_t k = first; k < stack->size(); ++k) out->push_back(std::move((*stack)[k]));
+    stack->resize(first);
+  }
+
+  std::vector<Value> item_stack_;
+  std::vector<std::pair<std::string, Value>> member_stack_;
   std::string_view s_;
+  bool borrow_ = false;
   size_t i_ = 0;
   size_t pos_ = 0;  // offset that line_ / column_ describe
   uint32_t line_ = 1, column_ = 1;
@@ -270,7 +314,13 @@ absl::StatusOr<Value> Parse(std::string_view text) {
   // JSON text is UTF-8 (RFC 8259); policy values end up in SQL, which must be valid UTF-8 too.
   if (size_t bad = FindInvalidUtf8(text); bad != text.size())
     return SqlErrorAt(text, static_cast<uint32_t>(bad), InvalidUtf8Message(text, bad));
-  return Reader(text).Document();
+  return Reader(text, /*borrow=*/false).Document();
+}
+
+absl::StatusOr<Value> ParseBorrowing(std::string_view text) {
+  if (size_t bad = FindInvalidUtf8(text); bad != text.size())
+    return SqlErrorAt(text, static_cast<uint32_t>(bad), InvalidUtf8Message(text, bad));
+  return Reader(text, /*borrow=*/true).Document();
 }
 
 void AppendString(std::string_view s, std::string* out) {

@@ -12,11 +12,71 @@
 
 namespace rlsq::json {
 
+// The text of a string or number value. Parse() gives values that own their text; ParseBorrowing() gives values whose
+// text, when written without escapes, is a view of the document (no allocation: a policy has millions of strings).
+// A copy always owns its text, so a value copied out of a borrowing document stays valid after it.
+class Text {
+ public:
+  Text() = default;
+  Text(std::string s) : owned_(std::move(s)) {}  // NOLINT: a Text is a string
+  Text(const char* s) : owned_(s) {}              // NOLINT
+  Text(std::string_view s) : owned_(s) {}         // NOLINT
+  static Text Borrow(std::string_view s) {
+    Text t;
+    t.data_ = s.data() ? s.data() : "";
+    t.size_ = s.size();
+    return t;
+  }
+  Text(const Text& o) : owned_(o.view()) {}
+  Text(Text&& o) noexcept = default;
+  Text& operator=(const Text& o) {
+    if (this != &o) {
+      owned_.assign(o.view());
+      data_ = nullptr;
+      size_ = 0;
+    }
+    return *this;
+  }
+  Text& operator=(Text&& o) noexcept = default;
+
+  std::string_view view() const { return data_ ? std::string_view(data_, size_) : std::string_view(owned_); }
+  operator std::string_view() const { return view(); }  // NOLINT
+  std::string str() const { return std::string(view()); }
+  // Owned text, to append to while parsing.
+  std::string* mutable_owned() {
+    data_ = nullptr;
+    return &owned_;
+  }
+
+  const char* data() const { return view().data(); }
+  size_t size() const { return view().size(); }
+  bool empty() const { return view().empty(); }
+  char front() const { return view().front(); }
+  char back() const { return view().back(); }
+  char operator[](size_t i) const { return view()[i]; }
+  size_t find(std::string_view s, size_t pos = 0) const { return view().find(s, pos); }
+  size_t find(char c, size_t pos = 0) const { return view().find(c, pos); }
+  size_t rfind(char c, size_t pos = std::string_view::npos) const { return view().rfind(c, pos); }
+  size_t find_first_not_of(std::string_view s, size_t pos = 0) const { return view().find_first_not_of(s, pos); }
+  std::string_view substr(size_t pos, size_t n = std::string_view::npos) const { return view().substr(pos, n); }
+  auto begin() const { return view().begin(); }
+  auto end() const { return view().end(); }
+  friend bool operator==(const Text& a, const Text& b) { return a.view() == b.view(); }
+  friend bool operator==(const Text& a, std::string_view b) { return a.view() == b; }
+  friend bool operator==(const Text& a, const char* b) { return a.view() == b; }
+  friend bool operator==(const Text& a, const std::string& b) { return a.view() == b; }
+
+ private:
+  std::string owned_;
+  const char* data_ = nullptr;  // borrowed when not null
+  size_t size_ = 0;
+};
+
 struct Value {
   enum class Type { kNull, kBool, kNumber, kString, kArray, kObject };
   Type type = Type::kNull;
   bool boolean = false;
-  std::string text;  // string value, or number source text
+  Text text;  // string value, or number source text
   std::vector<Value> items;                            // array
   std::vector<std::pair<std::string, Value>> members;  // object, in source order
   uint32_t line = 1, column = 1;                       // where the value starts
@@ -43,6 +103,9 @@ const char* TypeName(Value::Type t);
 // Parses one JSON document, which must be strict UTF-8 without NUL bytes. Errors: InvalidArgument
 // "line:column: message".
 absl::StatusOr<Value> Parse(std::string_view text);
+// The same, with string and number values that are views of `text` where they can be (see Text): `text` must
+// outlive the result and every value moved out of it.
+absl::StatusOr<Value> ParseBorrowing(std::string_view text);
 
 // Appends `s` as a JSON string literal (with quotes).
 void AppendString(std::string_view s, std::string* out);

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include "absl/container/flat_hash_set.h"
 #include "lib/common/digest.h"
+#include "lib/json/yaml.h"
 #include "lib/common/str_cat.h"
 #include "lib/ast/ast_util.h"
 #include "lib/common/status.h"
@@ -57,7 +60,7 @@ absl::StatusOr<const Value*> Member(const Value& obj, std::string_view key, Valu
 absl::StatusOr<std::string> StringMember(const Value& obj, std::string_view key, std::string_view where,
                                          bool required) {
   RLSQ_ASSIGN_OR_RETURN(const Value* v, Member(obj, key, Value::Type::kString, where, required));
-  return v ? v->text : std::string();
+  return v ? v->text.str() : std::string();
 }
 
 // Counts the column references a clause template must qualify: unqualified, non-star, outside subqueries.
@@ -210,21 +213,69 @@ bool Predicate::has_values() const {
 }
 
 absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromJson(std::string_view text, const Dialect& dialect) {
-  auto doc = json::Parse(text);
+  // The digest is computed beside the parse and load (a large policy takes tens of milliseconds to hash).
+  std::string digest;
+  std::optional<std::jthread> hasher;
+  if (text.size() >= (size_t{1} << 20)) {
+    hasher.emplace([&] { digest = Sha256Hex({"rlsq policy", dialect.name(), text}); });
+  } else {
+    digest = Sha256Hex({"rlsq policy", dialect.name(), text});
+  }
+  auto doc = json::ParseBorrowing(text);  // text outlives doc; Load copies what it keeps
   if (!doc.ok()) return Bad("JSON", ToStd(doc.status().message()));
   std::shared_ptr<Policy> p(new Policy());
   p->dialect_ = &dialect;
-  p->digest_ = Sha256Hex({"rlsq policy", dialect.name(), text});
   RLSQ_RETURN_IF_ERROR(p->Load(*doc));
+  hasher.reset();  // joins
+  p->digest_ = std::move(digest);
   return std::shared_ptr<const Policy>(std::move(p));
 }
 
-absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromFile(const std::string& path, const Dialect& dialect) {
+absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromYaml(std::string_view text, const Dialect& dialect) {
+  auto doc = json::ParseYaml(text);
+  if (!doc.ok()) return Bad("YAML", ToStd(doc.status().message()));
+  std::shared_ptr<Policy> p(new Policy());
+  p->dialect_ = &dialect;
+  RLSQ_RETURN_IF_ERROR(p->Load(*doc));
+  p->digest_ = Sha256Hex({"rlsq policy", dialect.name(), text});
+  return std::shared_ptr<const Policy>(std::move(p));
+}
+
+absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromDocument(const json::Value& doc, std::string digest,
+                                                                   const Dialect& dialect) {
+  std::shared_ptr<Policy> p(new Policy());
+  p->dialect_ = &dialect;
+  RLSQ_RETURN_IF_ERROR(p->Load(doc));
+  p->digest_ = std::move(digest);
+  return std::shared_ptr<const Policy>(std::move(p));
+}
+
+bool IsYamlPath(std::string_view path) {
+  auto ends = [&](std::string_view suffix) {
+    return path.size() >= suffix.size() && path.substr(path.size() - suffix.size()) == suffix;
+  };
+  return ends(".yaml") || ends(".yml") || ends(".YAML") || ends(".YML");
+}
+
+absl::StatusOr<std::string> ReadPolicyFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::FailedPreconditionError(Cat("bad policy: cannot read ", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return FromJson(ss.str(), dialect);
+  std::string text;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size > 0) {
+    text.resize(static_cast<size_t>(size));
+    in.seekg(0, std::ios::beg);
+    in.read(text.data(), size);
+    text.resize(static_cast<size_t>(in.gcount()));
+  }
+  if (in.bad()) return absl::FailedPreconditionError(Cat("bad policy: cannot read ", path));
+  return text;
+}
+
+absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromFile(const std::string& path, const Dialect& dialect) {
+  RLSQ_ASSIGN_OR_RETURN(std::string text, ReadPolicyFile(path));
+  return IsYamlPath(path) ? FromYaml(text, dialect) : FromJson(text, dialect);
 }
 
 absl::Status Policy::Load(const Value& doc) {
@@ -236,11 +287,11 @@ absl::Status Policy::Load(const Value& doc) {
                                   "roles", "users", "rls_filters", "datasets"}));
   RLSQ_ASSIGN_OR_RETURN(default_database_, StringMember(doc, "default_database", "document", false));
   RLSQ_RETURN_IF_ERROR(LoadDatabaseModel(doc));
+  RLSQ_RETURN_IF_ERROR(LoadDatasets(doc));  // before the roles: permissions may name datasets by id
   RLSQ_RETURN_IF_ERROR(LoadRoles(doc));
   public_role_set_ = InternRoleSet({permissions_->public_role_id()});
   RLSQ_RETURN_IF_ERROR(LoadUsers(doc));
   RLSQ_RETURN_IF_ERROR(LoadFilters(doc));
-  RLSQ_RETURN_IF_ERROR(LoadDatasets(doc));
   for (const RlsFilter& f : filters_) has_templates_ = has_templates_ || f.printed.has_values();
   RLSQ_RETURN_IF_ERROR(CheckClauseCycles());
   IndexFilters();
@@ -331,8 +382,11 @@ absl::Status Policy::LoadRoles(const Value& doc) {
   RLSQ_ASSIGN_OR_RETURN(options.public_role_like, StringMember(doc, "public_role_like", "document", false));
 
   std::vector<access::RoleSpec> specs;
+  absl::flat_hash_set<std::string_view> names;
+  absl::flat_hash_map<std::string_view, std::string_view> by_dataset;  // [db].[table](id:N) -> qualified_perm
   RLSQ_ASSIGN_OR_RETURN(const Value* roles, Member(doc, "roles", Value::Type::kArray, "document", false));
   if (roles) {
+    specs.reserve(roles->items.size());
     for (const Value& r : roles->items) {
       if (!r.is_object()) return Bad("roles", Cat("each role must be an object", At(r)));
       RLSQ_RETURN_IF_ERROR(CheckKeys(r, "role", {"name", "permissions", "extends"}));
@@ -340,21 +394,25 @@ absl::Status Policy::LoadRoles(const Value& doc) {
       RLSQ_ASSIGN_OR_RETURN(role.name, StringMember(r, "name", "role", true));
       std::string where = Cat("role \"", role.name, "\"");
       if (role.name.empty()) return Bad("role", Cat("empty name", At(r)));
-      for (const auto& existing : specs)
-        if (existing.name == role.name) return Bad(where, "defined twice");
+      if (!names.insert(r.Find("name")->text).second) return Bad(where, "defined twice");
       RLSQ_ASSIGN_OR_RETURN(const Value* perms, Member(r, "permissions", Value::Type::kArray, where, false));
       if (perms) {
+        role.permission_views.reserve(perms->items.size());
         for (const Value& p : perms->items) {
           if (!p.is_array() || p.items.size() != 2 || !p.items[0].is_string() || !p.items[1].is_string())
             return Bad(where, Cat("each permission must be a [permission, view_menu] pair of strings", At(p)));
-          role.permissions.emplace_back(p.items[0].text, p.items[1].text);
+          std::string_view view = p.items[1].text;
+          if (p.items[0].text == "datasource_access") {
+            RLSQ_ASSIGN_OR_RETURN(view, DatasetPermission(view, where, At(p), &by_dataset));
+          }
+          role.permission_views.emplace_back(p.items[0].text, view);  // the document outlives Build
         }
       }
       RLSQ_ASSIGN_OR_RETURN(const Value* extends, Member(r, "extends", Value::Type::kArray, where, false));
       if (extends) {
         for (const Value& e : extends->items) {
           if (!e.is_string()) return Bad(where, Cat("extends must list role names", At(e)));
-          role.extends.push_back(e.text);
+          role.extends.push_back(e.text.str());
         }
       }
       specs.push_back(std::move(role));
@@ -397,21 +455,72 @@ absl::Status Policy::LoadDatasets(const Value& doc) {
   NameResolver resolver(*dialect_, model_);
   for (const Value& d : list->items) {
     if (!d.is_object()) return Bad("datasets", Cat("each dataset must be an object", At(d)));
-    RLSQ_RETURN_IF_ERROR(CheckKeys(d, "dataset", {"id", "table", "database"}));
+    RLSQ_RETURN_IF_ERROR(CheckKeys(d, "dataset", {"id", "table", "schema", "database"}));
     RLSQ_ASSIGN_OR_RETURN(const Value* id, Member(d, "id", Value::Type::kNumber, "dataset", true));
     Dataset ds;
     const int64_t n = ParseDatasetId(id->text);
     if (n < 0) return Bad("dataset", Cat("\"id\" must be a non-negative integer", At(*id)));
     ds.id = n;
-    RLSQ_ASSIGN_OR_RETURN(std::string table, StringMember(d, "table", "dataset", true));
-    auto name = ResolvePolicyTable(resolver, table);
-    if (!name.ok()) return Bad(Cat("dataset ", n), ToStd(name.status().message()));
+    const std::string where = Cat("dataset ", n);
+    RLSQ_ASSIGN_OR_RETURN(std::string table, StringMember(d, "table", where, true));
+    RLSQ_ASSIGN_OR_RETURN(const Value* schema, Member(d, "schema", Value::Type::kString, where, false));
+    absl::StatusOr<TableName> name;
+    if (schema || d.Find("schema")) {
+      // Superset's columns: `schema` and `table` are the names as stored (exact case, no quoting); a null schema
+      // is the connection's default, the search path.
+      if (table.empty()) return Bad(where, Cat("empty table name", At(d)));
+      std::vector<std::string_view> parts;
+      if (schema) {
+        if (schema->text.empty()) return Bad(where, Cat("empty schema name", At(*schema)));
+        parts.push_back(schema->text);
+      }
+      parts.push_back(table);
+      name = resolver.ResolveName(parts);
+      if (name.ok() && dialect_->catalog().IsSystemSchema(name->schema))
+        name = absl::InvalidArgumentError(Cat("table \"", table, "\" is a system relation: filters apply to datasets"));
+    } else {
+      name = ResolvePolicyTable(resolver, table);  // an SQL name: public.orders, "Sales".orders
+    }
+    if (!name.ok()) return Bad(where, ToStd(name.status().message()));
+    if (!name->catalog.empty()) return Bad(where, Cat("name the database with \"database\", not in \"table\"", At(d)));
     ds.table = std::move(*name);
-    RLSQ_ASSIGN_OR_RETURN(ds.database, StringMember(d, "database", "dataset", false));
+    RLSQ_ASSIGN_OR_RETURN(ds.database, StringMember(d, "database", where, false));
     if (ds.database.empty()) ds.database = default_database_;
+    if (ds.database.empty())
+      return Bad(where, Cat("names no database (give \"database\" or the policy's \"default_database\")", At(d)));
+    // The view menu Superset names the dataset's permissions by: [database].[table_name](id:N).
+    access::Resource perm;
+    perm.kind = access::Resource::Kind::kBracketed;
+    perm.parts = {ds.database, ds.table.name};
+    perm.id = static_cast<uint64_t>(n);
+    ds.perm = perm.ToString();
+    perm.parts = {ds.database, ds.table.schema, ds.table.name};
+    ds.qualified_perm = perm.ToString();
     if (!datasets_.emplace(n, std::move(ds)).second) return Bad("datasets", Cat("dataset id ", n, " is listed twice"));
   }
   return absl::OkStatus();
+}
+
+// Superset names a dataset's permission by the dataset's id, without its schema: datasource_access on
+// [db].[table](id:N). The datasets key says which table that is; the permission model interns it as
+// [db].[schema].[table](id:N). The view must be exactly the dataset's (Superset compares the strings): one that
+// names another database or table, or an undeclared id, is an error rather than a grant of nothing.
+absl::StatusOr<std::string_view> Policy::DatasetPermission(
+    std::string_view view, std::string_view where, std::string_view at,
+    absl::flat_hash_map<std::string_view, std::string_view>* memo) const {
+  if (view.size() < 2 || view.front() != '[' || view.back() != ')') return view;
+  if (auto it = memo->find(view); it != memo->end()) return it->second;
+  auto r = access::ParseResource(view);
+  if (!r.ok() || !r->bracketed() || r->parts.size() != 2 || !r->id) return view;  // the model reports the shape
+  const Dataset* ds = FindDataset(static_cast<int64_t>(*r->id));
+  if (!ds)
+    return Bad(where, Cat("permission datasource_access on \"", view, "\" names dataset id ", *r->id,
+                          ", which \"datasets\" does not declare", at));
+  if (view != ds->perm)
+    return Bad(where, Cat("permission datasource_access on \"", view, "\": dataset ", ds->id, " is \"", ds->perm,
+                          "\"", at));
+  memo->emplace(view, std::string_view(ds->qualified_perm));
+  return std::string_view(ds->qualified_perm);
 }
 
 const Policy::Dataset* Policy::FindDataset(int64_t id) const {
@@ -434,7 +543,7 @@ absl::Status Policy::LoadUsers(const Value& doc) {
     if (id) {
       try {
         size_t used = 0;
-        user.id = std::stoll(id->text, &used);
+        user.id = std::stoll(id->text.str(), &used);
         if (used != id->text.size()) throw std::invalid_argument("not an integer");
         user.has_id = true;
       } catch (const std::exception&) {
@@ -483,7 +592,17 @@ absl::Status Policy::LoadFilters(const Value& doc) {
     RLSQ_ASSIGN_OR_RETURN(const Value* tables, Member(f, "tables", Value::Type::kArray, where, true));
     if (tables->items.empty()) return Bad(where, "applies to no table (\"tables\" is empty)");
     for (const Value& t : tables->items) {
-      if (!t.is_string()) return Bad(where, Cat("tables must be strings", At(t)));
+      if (t.is_number()) {
+        // A dataset id, as Superset attaches filters (rls_filter_tables.table_id): that table of that database.
+        const int64_t id = ParseDatasetId(t.text);
+        const Dataset* ds = id < 0 ? nullptr : FindDataset(id);
+        if (!ds) return Bad(where, Cat("table ", t.text, " is not a dataset id that \"datasets\" declares", At(t)));
+        TableName name = ds->table;
+        name.catalog = ds->database;
+        filter.tables.push_back(std::move(name));
+        continue;
+      }
+      if (!t.is_string()) return Bad(where, Cat("tables must be table names (strings) or dataset ids", At(t)));
       auto name = ResolvePolicyTable(resolver, t.text);
       if (!name.ok()) return Bad(where, ToStd(name.status().message()));
       filter.tables.push_back(std::move(*name));

@@ -155,6 +155,11 @@ struct Predicate {
   bool has_nested() const;
 };
 
+// A policy file's name says YAML (.yaml, .yml).
+bool IsYamlPath(std::string_view path);
+// The whole file. FailedPrecondition "bad policy: cannot read PATH".
+absl::StatusOr<std::string> ReadPolicyFile(const std::string& path);
+
 // A Superset dataset id written as digits ("12"), or -1 for any other text (a table name, a sign, a fraction, more
 // than 18 digits).
 int64_t ParseDatasetId(std::string_view text);
@@ -167,7 +172,14 @@ class Policy {
  public:
   // Parses and validates a policy document. Errors are FailedPrecondition statuses naming the offending entry.
   static absl::StatusOr<std::shared_ptr<const Policy>> FromJson(std::string_view text, const Dialect& dialect);
+  // The same document in YAML (lib/json/yaml.h): the same keys, the same strictness, line:column errors.
+  static absl::StatusOr<std::shared_ptr<const Policy>> FromYaml(std::string_view text, const Dialect& dialect);
+  // A file: YAML when its name ends in .yaml or .yml, JSON otherwise.
   static absl::StatusOr<std::shared_ptr<const Policy>> FromFile(const std::string& path, const Dialect& dialect);
+  // A document built by a policy source (lib/sources: Superset's metadata database), with the digest of what it
+  // was read from.
+  static absl::StatusOr<std::shared_ptr<const Policy>> FromDocument(const json::Value& doc, std::string digest,
+                                                                     const Dialect& dialect);
 
   // The first schema of the search path: where names written in the policy without a schema are resolved first.
   const std::string& default_schema() const { return model_.search_path.front(); }
@@ -185,12 +197,15 @@ class Policy {
   // Some filter's clause has templates (user fields, attributes): its predicate depends on more than the role set.
   bool has_templates() const { return has_templates_; }
 
-  // Datasets: Superset's dataset ids (the `datasets` key, `{"id": 12, "table": "public.orders", "database":
-  // "tpch"}`), which guest-token rules name. Null when the policy does not declare `id`.
+  // Datasets: Superset's dataset ids (the `datasets` key: `{"id": 12, "database": "tpch", "schema": "public",
+  // "table": "orders"}` with the names as Superset stores them, or `"table": "public.orders"` as an SQL name),
+  // which permissions ([tpch].[orders](id:12)), filters and guest-token rules name. Null for an undeclared id.
   struct Dataset {
     int64_t id = 0;
     std::string database;  // the policy's default_database when not given
     TableName table;       // resolved on the policy's search path
+    std::string perm;            // Superset's view menu of the dataset: [database].[table](id:N)
+    std::string qualified_perm;  // the same with the schema, as the permission model interns it
   };
   const Dataset* FindDataset(int64_t id) const;
 
@@ -256,6 +271,9 @@ class Policy {
   absl::Status CheckClauseCycles() const;
 
   absl::Status LoadDatasets(const json::Value& doc);
+  absl::StatusOr<std::string_view> DatasetPermission(
+      std::string_view view, std::string_view where, std::string_view at,
+      absl::flat_hash_map<std::string_view, std::string_view>* memo) const;
 
   const Dialect* dialect_ = nullptr;
   std::string digest_;
