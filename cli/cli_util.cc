@@ -1,5 +1,9 @@
 #include "cli/cli_util.h"
 
+#include "lib/common/status.h"
+#include "lib/sources/policy_source.h"
+#include "lib/common/str_cat.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -88,6 +92,35 @@ std::string OptionParser::Help() const {
   }
   out << "  --help                print this help\n";
   return out.str();
+}
+
+void PolicyInput::Register(OptionParser& parser) {
+  parser.AddValue("policy", "FILE", "the policy file: JSON, or YAML when it ends in .yaml/.yml", &file, &has_file);
+  parser.AddValue("policy-db", "URI",
+                  "read the policy from Superset's metadata database: sqlite:///PATH, postgresql://..., mysql://... "
+                  "(as SQLALCHEMY_DATABASE_URI)",
+                  &db, &has_db);
+  parser.AddValue("policy-settings", "FILE",
+                  "with --policy-db: the policy keys the metadata does not hold (search_path, default_database, "
+                  "placement, relations, ...), JSON or YAML",
+                  &settings, &has_settings);
+}
+
+std::string PolicyInput::UsageProblem() const {
+  if (has_file == has_db) return "give --policy FILE or --policy-db URI";
+  if (has_settings && !has_db) return "--policy-settings goes with --policy-db";
+  return "";
+}
+
+absl::StatusOr<std::shared_ptr<const policy::Policy>> PolicyInput::Load(const Dialect& dialect) const {
+  sources::SourceOptions o;
+  o.policy_file = file;
+  o.policy_db = db;
+  o.settings_file = settings;
+  RLSQ_ASSIGN_OR_RETURN(auto source, sources::OpenPolicySource(o, dialect));
+  RLSQ_ASSIGN_OR_RETURN(auto policy, source->Load());
+  for (const std::string& w : source->warnings()) PrintError(rlsq::Cat("warning: ", w));
+  return policy;
 }
 
 void SqlInput::Register(OptionParser& parser) {

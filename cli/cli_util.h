@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "absl/status/status.h"
 #include "lib/dialect/dialect.h"
 #include "lib/parser/parser.h"
+#include "lib/policy/policy.h"
 
 namespace rlsq::cli {
 
@@ -87,6 +89,18 @@ bool ResolveLimits(const SqlInput& input, ParseOptions* limits);
 // The SQL text: --sql or stdin. Reads at most `max_bytes` + 1 bytes of stdin: a longer input is refused (reported,
 // false) without being read whole. False (after reporting) also if stdin cannot be read.
 bool ReadSql(const SqlInput& input, size_t max_bytes, std::string* sql);
+
+// Where a subcommand's policy comes from: --policy FILE (JSON or YAML) or --policy-db URI (Superset's metadata
+// database) with --policy-settings FILE (the keys the metadata does not hold).
+struct PolicyInput {
+  std::string file, db, settings;
+  bool has_file = false, has_db = false, has_settings = false;
+  void Register(OptionParser& parser);
+  // "" when the options are consistent, else the usage error.
+  std::string UsageProblem() const;
+  // Loads the policy; the metadata's warnings (what it left out) go to stderr as `rlsq: warning: ...`.
+  absl::StatusOr<std::shared_ptr<const policy::Policy>> Load(const Dialect& dialect) const;
+};
 
 // Writes `rlsq: <message>` to stderr.
 void PrintError(std::string_view message);

@@ -1,4 +1,4 @@
-// `rlsq rewrite --policy FILE --user NAME [--database DB] [--dialect NAME] [--sql TEXT] [--explain]`: injects the
+// `rlsq rewrite (--policy FILE | --policy-db URI) --user NAME [--database DB] [--dialect NAME] [--sql TEXT] [--explain]`: injects the
 // user's row-level-security filters into one read-only query and prints the rewritten SQL (or, with --explain, a
 // JSON report of every table reference and where its filters went). A thin shell over rlsq::Engine.
 #include <iostream>
@@ -15,15 +15,16 @@ constexpr int kExitBadPolicy = 4;
 
 int RunRewrite(const std::vector<std::string>& args) {
   OptionParser parser(
-      "rlsq rewrite --policy FILE (--user NAME | --anonymous | --caller-json JSON) [--guest-rules JSON] "
+      "rlsq rewrite (--policy FILE | --policy-db URI [--policy-settings FILE]) (--user NAME | --anonymous | --caller-json JSON) [--guest-rules JSON] "
       "[--database DB] [--dialect NAME] [--search-path S1,S2] [--placement fenced|plain] [--client-encoding NAME] "
       "[--sql TEXT] [--explain] [--max-input-bytes N] [--max-tokens N] [--max-depth N]");
   SqlInput input;
   input.Register(parser);
-  std::string policy_path, user, database, caller_json, guest_json, search_path, placement, client_encoding = "UTF8";
+  std::string user, database, caller_json, guest_json, search_path, placement, client_encoding = "UTF8";
   bool has_search_path = false, has_placement = false;
-  bool has_policy = false, has_user = false, explain = false, anonymous = false, has_caller = false, has_guest = false;
-  parser.AddValue("policy", "FILE", "the policy file (JSON: roles, users, rls_filters)", &policy_path, &has_policy);
+  bool has_user = false, explain = false, anonymous = false, has_caller = false, has_guest = false;
+  PolicyInput policy_input;
+  policy_input.Register(parser);
   parser.AddValue("user", "NAME", "the user the query runs for", &user, &has_user);
   parser.AddFlag("anonymous", "no user: the policy's public role (AUTH_ROLE_PUBLIC)", &anonymous);
   parser.AddValue("caller-json", "JSON",
@@ -47,7 +48,7 @@ int RunRewrite(const std::vector<std::string>& args) {
                   &client_encoding);
   parser.AddFlag("explain", "print a JSON report of every table reference and the filters applied", &explain);
   if (int rc = ParseOptionsOrExit(parser, args, "rewrite"); rc >= 0) return rc;
-  if (!has_policy) return UsageError("--policy FILE is required", "rewrite");
+  if (std::string problem = policy_input.UsageProblem(); !problem.empty()) return UsageError(problem, "rewrite");
   if (int(has_user) + int(anonymous) + int(has_caller) != 1)
     return UsageError("give exactly one of --user NAME, --anonymous and --caller-json JSON", "rewrite");
   Caller caller{user, anonymous, nullptr};
@@ -73,7 +74,7 @@ int RunRewrite(const std::vector<std::string>& args) {
   if (!dialect) return kExitUsage;
   ParseOptions limits;
   if (!ResolveLimits(input, &limits)) return kExitUsage;
-  auto policy = policy::Policy::FromFile(policy_path, *dialect);
+  auto policy = policy_input.Load(*dialect);
   if (!policy.ok()) {
     PrintError(ToStd(policy.status().message()));
     return kExitBadPolicy;

@@ -1,5 +1,7 @@
 #include "rewriter/engine.h"
 
+#include "lib/sources/policy_source.h"
+
 #include "absl/strings/match.h"
 #include "lib/common/digest.h"
 
@@ -381,8 +383,53 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::FromPolicyJson(std::string_view 
 }
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::FromPolicyFile(const std::string& path, const Dialect& dialect) {
-  RLSQ_ASSIGN_OR_RETURN(auto policy, policy::Policy::FromFile(path, dialect));
-  return std::make_unique<Engine>(std::move(policy));
+  sources::SourceOptions source;
+  source.policy_file = path;
+  return FromSource(source, dialect);
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::FromSource(const sources::SourceOptions& options,
+                                                          const Dialect& dialect) {
+  RLSQ_ASSIGN_OR_RETURN(std::unique_ptr<sources::PolicySource> source, sources::OpenPolicySource(options, dialect));
+  // The fingerprint before the load: a change during the load is seen at the first poll of Watch().
+  auto fingerprint = source->Fingerprint();
+  RLSQ_ASSIGN_OR_RETURN(auto policy, source->Load());
+  auto engine = std::make_unique<Engine>(std::move(policy));
+  engine->source_ = std::make_unique<sources::SourceOptions>(options);
+  engine->source_fingerprint_ = fingerprint.ok() ? *fingerprint : std::string();
+  engine->source_warnings_ = source->warnings();
+  return engine;
+}
+
+absl::Status Engine::Watch(std::chrono::milliseconds interval) {
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  if (!source_) return absl::FailedPreconditionError("this engine was built from policy text: there is no source to watch");
+  if (watcher_) return absl::FailedPreconditionError("already watching");
+  if (interval < std::chrono::milliseconds(1)) return absl::InvalidArgumentError("the watch interval must be positive");
+  RLSQ_ASSIGN_OR_RETURN(std::unique_ptr<sources::PolicySource> source,
+                        sources::OpenPolicySource(*source_, policy()->dialect()));
+  watcher_ = std::make_unique<sources::PolicyWatcher>(
+      std::move(source), source_fingerprint_, [this](std::shared_ptr<const policy::Policy> p) { Reload(std::move(p)); },
+      nullptr, sources::PolicyWatcher::Options{interval});
+  return absl::OkStatus();
+}
+
+WatchStatus Engine::watch_status() const {
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  WatchStatus w;
+  w.watching = watcher_ != nullptr;
+  if (source_) w.source = source_->policy_db.empty() ? Cat("file ", source_->policy_file) : std::string();
+  if (watcher_) {
+    w.source = watcher_->source_description();
+    w.polls = watcher_->polls();
+    w.reloads = watcher_->reloads();
+    w.failures = watcher_->failures();
+    w.last_error = watcher_->last_error();
+    w.warnings = watcher_->reloads() ? watcher_->warnings() : source_warnings_;
+  } else {
+    w.warnings = source_warnings_;
+  }
+  return w;
 }
 
 Engine::Engine(std::shared_ptr<const policy::Policy> policy, size_t plan_cache_capacity, ParseOptions limits)

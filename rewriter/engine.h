@@ -9,7 +9,9 @@
 // FailedPrecondition = bad policy (exit 4).
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -124,12 +126,29 @@ struct ErrorInfo {
 };
 ErrorInfo DescribeError(const absl::Status& status);
 
+namespace sources {
+class PolicyWatcher;
+struct SourceOptions;
+}  // namespace sources
+
+// What a watching engine reports (Engine::Watch).
+struct WatchStatus {
+  bool watching = false;
+  std::string source;  // "file policy.json", "superset metadata postgresql://u:***@/superset"
+  uint64_t polls = 0, reloads = 0, failures = 0;
+  std::string last_error;             // of the last failed poll or load ("" when none)
+  std::vector<std::string> warnings;  // what the last load of a metadata database left out
+};
+
 class Engine {
  public:
   static absl::StatusOr<std::unique_ptr<Engine>> FromPolicyJson(std::string_view json,
                                                                 const Dialect& dialect = Dialect::Postgres());
   static absl::StatusOr<std::unique_ptr<Engine>> FromPolicyFile(const std::string& path,
                                                                 const Dialect& dialect = Dialect::Postgres());
+  // A policy file or Superset's metadata database (lib/sources/policy_source.h), loaded once; Watch() follows it.
+  static absl::StatusOr<std::unique_ptr<Engine>> FromSource(const sources::SourceOptions& source,
+                                                            const Dialect& dialect = Dialect::Postgres());
   // `limits`: the parser's resource limits (input bytes, tokens, nesting depth) for every query of this engine.
   explicit Engine(std::shared_ptr<const policy::Policy> policy, size_t plan_cache_capacity = 4096,
                   ParseOptions limits = {});
@@ -154,6 +173,13 @@ class Engine {
   absl::Status ReloadFromFile(const std::string& path);
   absl::Status ReloadFromJson(std::string_view json);  // in the current policy's dialect
 
+  // Follows the source the engine was built from (FromSource, FromPolicyFile): a thread polls its fingerprint every
+  // `interval` (on PostgreSQL it also wakes on NOTIFY, scripts/superset-notify-trigger.sql) and swaps each new
+  // policy in; one that fails to load leaves the current one in force and is counted in watch_status().
+  // FailedPrecondition for an engine built from text or already watching. The watcher stops with the engine.
+  absl::Status Watch(std::chrono::milliseconds interval);
+  WatchStatus watch_status() const;
+
   // The current policy (kept alive by the returned pointer).
   std::shared_ptr<const policy::Policy> policy() const;
   uint64_t reloads() const { return snapshots_.generation(); }
@@ -169,6 +195,11 @@ class Engine {
   size_t plan_cache_capacity_;
   ParseOptions limits_;
   rewriter::SnapshotHolder<Snapshot> snapshots_;
+  std::unique_ptr<sources::SourceOptions> source_;   // what the engine was loaded from, when Watch can follow it
+  std::string source_fingerprint_;                     // taken before that load
+  std::vector<std::string> source_warnings_;
+  mutable std::mutex watch_mu_;
+  std::unique_ptr<sources::PolicyWatcher> watcher_;  // last: stops before the rest of the engine goes
 };
 
 }  // namespace rlsq

@@ -44,6 +44,8 @@ absl::Status CheckKeys(const Value& obj, std::string_view where, std::initialize
   return absl::OkStatus();
 }
 
+const char* Article(Value::Type t) { return t == Value::Type::kArray || t == Value::Type::kObject ? "an " : "a "; }
+
 absl::StatusOr<const Value*> Member(const Value& obj, std::string_view key, Value::Type type, std::string_view where,
                                     bool required) {
   const Value* v = obj.Find(key);
@@ -52,8 +54,8 @@ absl::StatusOr<const Value*> Member(const Value& obj, std::string_view key, Valu
     return nullptr;
   }
   if (v->type != type)
-    return Bad(where, Cat("field \"", key, "\" must be a ", json::TypeName(type), ", not a ",
-                                   json::TypeName(v->type), At(*v)));
+    return Bad(where, Cat("field \"", key, "\" must be ", Article(type), json::TypeName(type), ", not ",
+                          Article(v->type), json::TypeName(v->type), At(*v)));
   return v;
 }
 

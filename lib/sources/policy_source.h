@@ -82,6 +82,8 @@ class PolicyWatcher {
   uint64_t reloads() const { return reloads_.load(); }    // new policies handed over
   uint64_t failures() const { return failures_.load(); }  // loads or polls that failed (old policy kept)
   std::string last_error() const;
+  std::string source_description() const { return source_->Describe(); }
+  std::vector<std::string> warnings() const { return source_->warnings(); }
 
  private:
   void Run();

@@ -175,6 +175,8 @@ TEST(ReloadTest, SqliteMetadataUnderLoadNeverMixesSnapshots) {
     std::this_thread::sleep_for(5ms);
   EXPECT_EQ(w->watcher->reloads(), reloads);
   EXPECT_EQ(Current(*w->engine), kStateA);
+  w.reset();
+  std::filesystem::remove(path);
 }
 
 TEST(ReloadTest, PolicyFileReloadsWhenItChanges) {

@@ -25,8 +25,22 @@ using sources::Backend;
 using testing::SupersetFixtureOptions;
 using ::testing::HasSubstr;
 
+// Temp files of this process, removed when the tests end.
+std::vector<std::string>& TempFiles() {
+  static std::vector<std::string> files;
+  return files;
+}
+struct RemoveTempFiles : ::testing::Environment {
+  void TearDown() override {
+    for (const std::string& f : TempFiles()) std::filesystem::remove(f);
+  }
+};
+const auto* const kRemoveTempFiles = ::testing::AddGlobalTestEnvironment(new RemoveTempFiles);
+
 std::string TempPath(std::string_view name) {
-  return Cat(::testing::TempDir(), "/rlsq-", getpid(), "-", name);
+  std::string path = Cat(::testing::TempDir(), "/rlsq-", getpid(), "-", name);
+  TempFiles().push_back(path);
+  return path;
 }
 
 // A fresh SQLite metadata database of the fixture.
