@@ -2,6 +2,7 @@
 // everything: no C++ exception crosses the boundary, and a failure is a result with an error code.
 #include "rlsq/rlsq.h"
 
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -12,6 +13,7 @@
 #include "lib/common/str_cat.h"
 #include "lib/names/resolver.h"
 #include "lib/policy/policy.h"
+#include "lib/sources/policy_source.h"
 #include "rewriter/engine.h"
 
 struct rlsq_engine {
@@ -181,7 +183,38 @@ rlsq_engine* rlsq_engine_from_file(const char* path, const char* dialect, rlsq_r
                    [&](const rlsq::Dialect& d) { return rlsq::Engine::FromPolicyFile(path, d); });
 }
 
+rlsq_engine* rlsq_engine_from_policy_db(const char* uri, const char* settings_json, const char* dialect,
+                                       rlsq_result** error) {
+  return NewEngine(uri, "uri is NULL", dialect, error, [&](const rlsq::Dialect& d) {
+    rlsq::sources::SourceOptions o;
+    o.policy_db = uri;
+    if (settings_json) o.settings_json = settings_json;
+    return rlsq::Engine::FromSource(o, d);
+  });
+}
+
 void rlsq_engine_free(rlsq_engine* engine) { delete engine; }
+
+rlsq_result* rlsq_engine_watch(rlsq_engine* engine, uint32_t interval_ms) {
+  return Guard([&]() -> rlsq_result* {
+    if (!engine) return Error(RLSQ_ERR_ARGUMENT, "engine is NULL");
+    if (interval_ms == 0) return Error(RLSQ_ERR_ARGUMENT, "interval_ms must be positive");
+    absl::Status s = engine->engine->Watch(std::chrono::milliseconds(interval_ms));
+    if (s.code() == absl::StatusCode::kFailedPrecondition) return Error(RLSQ_ERR_POLICY, std::string(rlsq::ToStd(s.message())));
+    if (!s.ok()) return FromStatus(s);
+    return NewResult();
+  });
+}
+
+uint64_t rlsq_engine_watch_failures(const rlsq_engine* engine) {
+  return engine ? engine->engine->watch_status().failures : 0;
+}
+
+const char* rlsq_engine_watch_last_error(const rlsq_engine* engine) {
+  thread_local std::string last;
+  last = engine ? engine->engine->watch_status().last_error : std::string();
+  return last.c_str();
+}
 
 rlsq_result* rlsq_engine_reload_json(rlsq_engine* engine, const char* json, size_t json_len) {
   return Guard([&]() -> rlsq_result* {

@@ -390,11 +390,20 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::FromPolicyFile(const std::string
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::FromSource(const sources::SourceOptions& options,
                                                           const Dialect& dialect) {
-  RLSQ_ASSIGN_OR_RETURN(std::unique_ptr<sources::PolicySource> source, sources::OpenPolicySource(options, dialect));
+  // A source that cannot be reached is a policy that cannot be loaded (the error kinds of DescribeError).
+  auto policy_error = [](const absl::Status& s) {
+    return s.code() == absl::StatusCode::kUnavailable
+               ? absl::FailedPreconditionError(Cat("bad policy: cannot load: ", ToStd(s.message())))
+               : s;
+  };
+  auto opened = sources::OpenPolicySource(options, dialect);
+  if (!opened.ok()) return policy_error(opened.status());
+  std::unique_ptr<sources::PolicySource> source = std::move(*opened);
   // The fingerprint before the load: a change during the load is seen at the first poll of Watch().
   auto fingerprint = source->Fingerprint();
-  RLSQ_ASSIGN_OR_RETURN(auto policy, source->Load());
-  auto engine = std::make_unique<Engine>(std::move(policy));
+  auto policy = source->Load();
+  if (!policy.ok()) return policy_error(policy.status());
+  auto engine = std::make_unique<Engine>(std::move(*policy));
   engine->source_ = std::make_unique<sources::SourceOptions>(options);
   engine->source_fingerprint_ = fingerprint.ok() ? *fingerprint : std::string();
   engine->source_warnings_ = source->warnings();
@@ -409,7 +418,7 @@ absl::Status Engine::Watch(std::chrono::milliseconds interval) {
   RLSQ_ASSIGN_OR_RETURN(std::unique_ptr<sources::PolicySource> source,
                         sources::OpenPolicySource(*source_, policy()->dialect()));
   watcher_ = std::make_unique<sources::PolicyWatcher>(
-      std::move(source), source_fingerprint_, [this](std::shared_ptr<const policy::Policy> p) { Reload(std::move(p)); },
+      std::move(source), source_fingerprint_, policy()->digest(), [this](std::shared_ptr<const policy::Policy> p) { Reload(std::move(p)); },
       nullptr, sources::PolicyWatcher::Options{interval});
   return absl::OkStatus();
 }

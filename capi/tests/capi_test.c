@@ -1,9 +1,12 @@
 /* The C API from a program compiled as C99 (capi/CMakeLists.txt: -std=c99 -pedantic -Werror), against librlsq.so.
- * Usage: capi_test examples/policy.json. Exit 0 when every check passed; each failure prints its line. */
+ * Usage: capi_test examples/policy.json [SUPERSET_METADATA.db]. Exit 0 when every check passed; each failure prints its line. */
+#define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "rlsq/rlsq.h"
 
@@ -62,8 +65,8 @@ int main(int argc, char** argv) {
   rlsq_result* err = NULL;
   rlsq_engine* e;
   rlsq_result* r;
-  if (argc != 2) {
-    fprintf(stderr, "usage: capi_test POLICY.json\n");
+  if (argc != 2 && argc != 3) {
+    fprintf(stderr, "usage: capi_test POLICY.json [SUPERSET_METADATA.db]\n");
     return 2;
   }
   CHECK(strcmp(rlsq_version(), "0.1.0") == 0);
@@ -261,6 +264,99 @@ int main(int argc, char** argv) {
                "SELECT n_name FROM nation WHERE (nation.n_regionkey IN (3, 4))");
   }
   rlsq_engine_free(e);
+
+  /* Superset's metadata database (tests/sources/write_superset_fixture writes one). */
+  if (argc == 3) {
+    char uri[4096];
+    rlsq_engine* m;
+    snprintf(uri, sizeof uri, "sqlite:///%s", argv[2]);
+    m = rlsq_engine_from_policy_db(uri, "{\"default_database\": \"staging\"}", NULL, &err);
+    CHECK(m != NULL && err == NULL);
+    if (m) {
+      expect_sql(m, "alice", "SELECT count(*) FROM orders", "SELECT count(*) FROM orders WHERE (orders.o_custkey < 500)");
+      r = rewrite_as(m, "erin", "SELECT 1"); /* inactive in Superset: unknown */
+      CHECK(rlsq_result_error_code(r) == RLSQ_ERR_UNKNOWN_USER);
+      rlsq_result_free(r);
+      rlsq_engine_free(m);
+    }
+    CHECK(rlsq_engine_from_policy_db(uri, "{\"roles\": []}", NULL, &err) == NULL);
+    CHECK(rlsq_result_error_code(err) == RLSQ_ERR_POLICY && contains(rlsq_result_error_message(err), "comes from the Superset"));
+    rlsq_result_free(err);
+    CHECK(rlsq_engine_from_policy_db("sqlite:////nonexistent/superset.db", NULL, NULL, &err) == NULL);
+    CHECK(rlsq_result_error_code(err) == RLSQ_ERR_POLICY && contains(rlsq_result_error_message(err), "no database file"));
+    rlsq_result_free(err);
+    CHECK(rlsq_engine_from_policy_db(NULL, NULL, NULL, &err) == NULL);
+    CHECK(rlsq_result_error_code(err) == RLSQ_ERR_ARGUMENT);
+    rlsq_result_free(err);
+  }
+
+  /* Watching a policy file: a new file renamed over it is swapped in. */
+  {
+    const char* a = "{\"default_database\": \"db\", \"roles\": [{\"name\": \"R\", \"permissions\": "
+                    "[[\"schema_access\", \"[db].[public]\"]]}], \"users\": [{\"username\": \"u\", \"roles\": "
+                    "[\"R\"]}], \"rls_filters\": [{\"name\": \"f\", \"filter_type\": \"Regular\", \"tables\": "
+                    "[\"t\"], \"roles\": [\"R\"], \"clause\": \"a = 1\"}]}";
+    char path[512], tmp[600];
+    FILE* f;
+    rlsq_engine* w;
+    int waited = 0;
+    snprintf(path, sizeof path, "%s/rlsq-capi-watch-%ld.json", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+             (long)getpid());
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+      fputs(a, f);
+      fclose(f);
+    }
+    w = rlsq_engine_from_file(path, NULL, &err);
+    CHECK(w != NULL);
+    if (w) {
+      expect_sql(w, "u", "SELECT * FROM t", "SELECT * FROM t WHERE (t.a = 1)");
+      r = rlsq_engine_watch(w, 10);
+      CHECK(rlsq_result_error_code(r) == RLSQ_OK);
+      rlsq_result_free(r);
+      r = rlsq_engine_watch(w, 10);
+      CHECK(rlsq_result_error_code(r) == RLSQ_ERR_POLICY && contains(rlsq_result_error_message(r), "already watching"));
+      rlsq_result_free(r);
+      f = fopen(tmp, "w");
+      if (f) {
+        fputs(a, f);
+        fclose(f);
+      }
+      /* the same policy with a = 2 */
+      f = fopen(tmp, "w");
+      if (f) {
+        const char* at = strstr(a, "a = 1");
+        fwrite(a, 1, (size_t)(at - a), f);
+        fputs("a = 2", f);
+        fputs(at + 5, f);
+        fclose(f);
+      }
+      CHECK(rename(tmp, path) == 0);
+      for (waited = 0; waited < 1000; ++waited) {
+        rlsq_result* got = rewrite_as(w, "u", "SELECT * FROM t");
+        int done = rlsq_result_sql(got) && strcmp(rlsq_result_sql(got), "SELECT * FROM t WHERE (t.a = 2)") == 0;
+        rlsq_result_free(got);
+        if (done) break;
+        {
+          struct timespec ts = {0, 10 * 1000 * 1000};
+          nanosleep(&ts, NULL);
+        }
+      }
+      CHECK(waited < 1000);
+      CHECK(rlsq_engine_watch_failures(w) == 0 && strcmp(rlsq_engine_watch_last_error(w), "") == 0);
+      rlsq_engine_free(w);
+    }
+    remove(path);
+    w = rlsq_engine_from_json(a, strlen(a), NULL, &err);
+    if (w) {
+      r = rlsq_engine_watch(w, 10);
+      CHECK(rlsq_result_error_code(r) == RLSQ_ERR_POLICY && contains(rlsq_result_error_message(r), "no source to watch"));
+      rlsq_result_free(r);
+      rlsq_engine_free(w);
+    }
+  }
   if (failures) fprintf(stderr, "%d checks failed\n", failures);
   else printf("capi_test: all checks passed\n");
   return failures ? 1 : 0;

@@ -146,10 +146,11 @@ absl::StatusOr<json::Value> ExportSupersetPolicy(const SourceOptions& o, std::ve
   return std::move(snap.document);
 }
 
-PolicyWatcher::PolicyWatcher(std::unique_ptr<PolicySource> source, std::string fingerprint, OnPolicy on_policy,
-                             OnError on_error, Options options)
+PolicyWatcher::PolicyWatcher(std::unique_ptr<PolicySource> source, std::string fingerprint, std::string digest,
+                             OnPolicy on_policy, OnError on_error, Options options)
     : source_(std::move(source)),
       fingerprint_(std::move(fingerprint)),
+      digest_(std::move(digest)),
       on_policy_(std::move(on_policy)),
       on_error_(std::move(on_error)),
       options_(options) {

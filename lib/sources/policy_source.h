@@ -68,9 +68,10 @@ class PolicyWatcher {
   using OnError = std::function<void(const absl::Status&)>;
 
   // Starts watching. `fingerprint` is the one taken before the policy in force was loaded (so a change between that
-  // and the load is seen at the first poll).
-  PolicyWatcher(std::unique_ptr<PolicySource> source, std::string fingerprint, OnPolicy on_policy, OnError on_error,
-                Options options);
+  // and the load is seen at the first poll), `digest` that policy's (a load that gives the same document is not
+  // handed over).
+  PolicyWatcher(std::unique_ptr<PolicySource> source, std::string fingerprint, std::string digest, OnPolicy on_policy,
+                OnError on_error, Options options);
   ~PolicyWatcher();  // stops and joins
   PolicyWatcher(const PolicyWatcher&) = delete;
   PolicyWatcher& operator=(const PolicyWatcher&) = delete;

@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <atomic>
+
 #include "lib/common/status.h"
 #include "lib/common/str_cat.h"
 #include "lib/sources/connection.h"
@@ -12,7 +14,7 @@ namespace {
 
 class SqliteConnection : public Connection {
  public:
-  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  explicit SqliteConnection(sqlite3* db) : db_(db), serial_(next_serial_.fetch_add(1)) {}
   ~SqliteConnection() override { sqlite3_close_v2(db_); }
   Backend backend() const override { return Backend::kSqlite; }
 
@@ -54,15 +56,17 @@ class SqliteConnection : public Connection {
   absl::Status BeginSnapshot() override { return Exec("BEGIN DEFERRED"); }
   absl::Status End() override { return Exec("COMMIT"); }
 
-  // PRAGMA data_version changes when another connection commits to the file; the file's identity and size catch a
-  // file replaced by another (a restore).
+  // PRAGMA data_version changes whenever another connection commits to the file, but its values mean something only
+  // on this connection: the fingerprint names the connection (a process-wide serial), so a new connection's first
+  // fingerprint differs from any earlier one and the watcher loads (an unchanged document is then not swapped).
+  // The file's identity catches a file replaced by another (a restore).
   absl::StatusOr<std::string> ChangeFingerprint(const std::vector<std::string>&) override {
     RLSQ_ASSIGN_OR_RETURN(auto rows, Query("PRAGMA data_version"));
     struct stat st {};
     const char* file = sqlite3_db_filename(db_, "main");
     if (!file || stat(file, &st) != 0) return absl::UnavailableError("sqlite: cannot stat the database file");
-    return Cat(rows.empty() || !rows[0][0] ? "" : *rows[0][0], "/", static_cast<uint64_t>(st.st_dev), "/",
-               static_cast<uint64_t>(st.st_ino));
+    return Cat("connection ", serial_, "/", rows.empty() || !rows[0][0] ? "" : *rows[0][0], "/",
+               static_cast<uint64_t>(st.st_dev), "/", static_cast<uint64_t>(st.st_ino));
   }
 
  private:
@@ -89,6 +93,8 @@ class SqliteConnection : public Connection {
     return absl::UnavailableError(Cat("sqlite ", what, ": ", sqlite3_errmsg(db_)));
   }
   sqlite3* db_;
+  const uint64_t serial_;
+  static inline std::atomic<uint64_t> next_serial_{1};
 };
 
 }  // namespace

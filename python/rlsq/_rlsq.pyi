@@ -25,6 +25,16 @@ class Engine:
     @staticmethod
     def from_json(text: str, dialect: str = "postgres") -> "Engine":
         """Build an engine from a policy document (JSON); PolicyError when it is invalid."""
+    @staticmethod
+    def from_policy_db(
+        uri: str, settings: Optional[Union[Dict[str, Any], str]] = None, dialect: str = "postgres"
+    ) -> "Engine":
+        """Read the policy from Superset's metadata database (SQLALCHEMY_DATABASE_URI); PolicyError on failure."""
+    def watch(self, interval: float = 2.0) -> None:
+        """Follow the engine's policy file or metadata database, reloading it when it changes."""
+    @property
+    def watch_status(self) -> Dict[str, Any]:
+        """{watching, source, polls, reloads, failures, last_error, warnings}."""
     def rewrite(
         self,
         sql: str,

@@ -10,6 +10,8 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 #include <memory>
@@ -24,6 +26,7 @@
 #include "lib/dialect/dialect.h"
 #include "lib/names/resolver.h"
 #include "lib/policy/policy.h"
+#include "lib/sources/policy_source.h"
 #include "rewriter/engine.h"
 
 #ifndef RLSQ_VERSION
@@ -222,6 +225,48 @@ std::unique_ptr<Engine> FromFile(const std::filesystem::path& path, const std::s
   return Load(std::move(engine));
 }
 
+std::unique_ptr<Engine> FromPolicyDb(const std::string& uri, const std::optional<py::object>& settings,
+                                     const std::string& dialect) {
+  const Dialect& d = DialectNamed(dialect);
+  rlsq::sources::SourceOptions o;
+  o.policy_db = uri;
+  if (settings && !settings->is_none()) {
+    if (py::isinstance<py::str>(*settings)) {
+      o.settings_json = settings->cast<std::string>();
+    } else if (py::isinstance<py::dict>(*settings)) {
+      EnsureJson();
+      o.settings_json = py::module_::import("json").attr("dumps")(*settings).cast<std::string>();
+    } else {
+      throw py::type_error("settings must be a dict or a JSON string");
+    }
+  }
+  absl::StatusOr<std::unique_ptr<Engine>> engine;
+  {
+    py::gil_scoped_release release;
+    engine = Engine::FromSource(o, d);
+  }
+  return Load(std::move(engine));
+}
+
+void Watch(Engine& engine, double interval) {
+  if (!(interval > 0) || interval > 86400) throw py::value_error("watch: interval must be between 0 and 86400 seconds");
+  absl::Status s = engine.Watch(std::chrono::milliseconds(std::max<int64_t>(1, static_cast<int64_t>(interval * 1000))));
+  if (!s.ok()) Raise(s, /*loading=*/true);
+}
+
+py::dict WatchStatusOf(const Engine& engine) {
+  rlsq::WatchStatus w = engine.watch_status();
+  py::dict d;
+  d["watching"] = w.watching;
+  d["source"] = w.source;
+  d["polls"] = w.polls;
+  d["reloads"] = w.reloads;
+  d["failures"] = w.failures;
+  d["last_error"] = w.last_error;
+  d["warnings"] = w.warnings;
+  return d;
+}
+
 py::str RewriteSql(const Engine& engine, const py::str& sql_obj, const std::optional<std::string>& user,
                    const std::optional<py::dict>& caller, const std::optional<std::string>& dialect,
                    const std::optional<std::string>& database, const std::optional<py::list>& guest_rules,
@@ -393,6 +438,18 @@ PYBIND11_MODULE(_rlsq, m) {
   py::class_<Engine>(m, "Engine", kEngineDoc)
       .def_static("from_file", &FromFile, py::arg("path"), py::arg("dialect") = "postgres", kFromFileDoc)
       .def_static("from_json", &FromJson, py::arg("text"), py::arg("dialect") = "postgres", kFromJsonDoc)
+      .def_static("from_policy_db", &FromPolicyDb, py::arg("uri"), py::arg("settings") = py::none(),
+                  py::arg("dialect") = "postgres",
+                  "Read the policy from Superset's metadata database: uri as SQLALCHEMY_DATABASE_URI (sqlite:///..., "
+                  "postgresql://..., mysql://...); settings (dict or JSON) the keys the metadata does not hold. "
+                  "PolicyError when it cannot be read or is invalid.")
+      .def("watch", &Watch, py::arg("interval") = 2.0,
+           "Follow the policy file or metadata database this engine was built from: a thread polls it every "
+           "interval seconds (PostgreSQL: also on NOTIFY) and swaps each new policy in; a policy that fails to "
+           "load leaves the current one and is counted in watch_status. PolicyError for an engine built from text "
+           "or already watching.")
+      .def_property_readonly("watch_status", &WatchStatusOf,
+                             "{watching, source, polls, reloads, failures, last_error, warnings} of the watch.")
       .def("rewrite", &RewriteSql, py::arg("sql"), py::arg("user") = py::none(),
            py::arg("caller") = py::none(), py::arg("dialect") = py::none(), py::arg("database") = py::none(),
            py::arg("guest_rules") = py::none(), py::arg("search_path") = py::none(),

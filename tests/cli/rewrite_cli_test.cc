@@ -125,7 +125,7 @@ TEST(RewriteCliTest, ExitCodes) {
 
   r = RunRlsq({"rewrite", "--user", "alice", "--sql", "SELECT 1"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("--policy FILE is required"));
+  EXPECT_THAT(r.err, HasSubstr("give --policy FILE or --policy-db URI"));
 
   // dave (Auditor) may read orders and lineitem only: every other table is listed, nothing is rewritten.
   r = RunRlsq({"rewrite", "--policy", kPolicy, "--user", "dave", "--sql",

@@ -115,7 +115,7 @@ std::unique_ptr<Watched> Watch(sources::SourceOptions options, std::chrono::mill
   Engine* engine = w->engine.get();
   Watched* raw = w.get();
   w->watcher = std::make_unique<sources::PolicyWatcher>(
-      std::move(*source), *fingerprint, [engine](auto p) { engine->Reload(std::move(p)); },
+      std::move(*source), *fingerprint, (*policy)->digest(), [engine](auto p) { engine->Reload(std::move(p)); },
       [raw](const absl::Status&) { raw->errors.fetch_add(1); }, sources::PolicyWatcher::Options{interval});
   return w;
 }

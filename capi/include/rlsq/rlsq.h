@@ -63,7 +63,22 @@ typedef struct rlsq_result rlsq_result;
 RLSQ_API rlsq_engine* rlsq_engine_from_json(const char* json, size_t json_len, const char* dialect,
                                            rlsq_result** error);
 RLSQ_API rlsq_engine* rlsq_engine_from_file(const char* path, const char* dialect, rlsq_result** error);
+/* Superset's metadata database as the policy: `uri` as Superset's SQLALCHEMY_DATABASE_URI (sqlite:///PATH,
+ * postgresql://..., mysql://...); `settings_json` the policy keys the metadata does not hold (search_path,
+ * default_database, placement, ...), or NULL. */
+RLSQ_API rlsq_engine* rlsq_engine_from_policy_db(const char* uri, const char* settings_json, const char* dialect,
+                                                rlsq_result** error);
 RLSQ_API void rlsq_engine_free(rlsq_engine* engine);
+
+/* Follows the source an engine was built from (a file or a metadata database): a thread polls it every
+ * `interval_ms` (PostgreSQL: also wakes on NOTIFY, scripts/superset-notify-trigger.sql) and swaps in each new
+ * policy; one that fails to load leaves the current policy in force and is counted. RLSQ_ERR_POLICY for an engine
+ * built from JSON text or already watching. The thread stops in rlsq_engine_free. */
+RLSQ_API rlsq_result* rlsq_engine_watch(rlsq_engine* engine, uint32_t interval_ms);
+/* Polls and loads of the watch that failed (the old policy stayed), and the last failure's message ("" if none;
+ * valid until the next call on this engine from this thread). */
+RLSQ_API uint64_t rlsq_engine_watch_failures(const rlsq_engine* engine);
+RLSQ_API const char* rlsq_engine_watch_last_error(const rlsq_engine* engine);
 
 /* Replaces the engine's policy; on error the old one stays. Returns a result (RLSQ_OK or the error). */
 RLSQ_API rlsq_result* rlsq_engine_reload_json(rlsq_engine* engine, const char* json, size_t json_len);

@@ -121,6 +121,18 @@ class Engine {
     }
     return Engine(e);
   }
+  // Superset's metadata database (a SQLAlchemy URI); `settings_json` may be empty.
+  static Engine FromPolicyDb(const std::string& uri, const std::string& settings_json = "",
+                             const char* dialect = nullptr) {
+    rlsq_result* err = nullptr;
+    rlsq_engine* e = rlsq_engine_from_policy_db(uri.c_str(), settings_json.empty() ? nullptr : settings_json.c_str(),
+                                                dialect, &err);
+    if (!e) {
+      detail::ResultPtr owned(err);
+      detail::Throw(owned.get());
+    }
+    return Engine(e);
+  }
   Engine(Engine&& o) noexcept : e_(std::exchange(o.e_, nullptr)) {}
   Engine& operator=(Engine&& o) noexcept {
     std::swap(e_, o.e_);
@@ -164,6 +176,13 @@ class Engine {
     detail::Check(r);
   }
   uint64_t reloads() const { return rlsq_engine_reloads(e_); }
+  // Follows the engine's file or metadata database (rlsq_engine_watch).
+  void Watch(uint32_t interval_ms) {
+    detail::ResultPtr r(rlsq_engine_watch(e_, interval_ms));
+    detail::Check(r);
+  }
+  uint64_t watch_failures() const { return rlsq_engine_watch_failures(e_); }
+  std::string watch_last_error() const { return rlsq_engine_watch_last_error(e_); }
   rlsq_engine* get() const { return e_; }
 
  private:
