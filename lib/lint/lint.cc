@@ -92,6 +92,7 @@ class Linter {
   std::vector<Finding> Run() {
     IndexTables();
     IndexSubjects();
+    IndexReadableTables();
     CheckFilterClauses();
     if (subjects_.empty()) {
       Finding f;
@@ -129,10 +130,16 @@ class Linter {
         info.sql = t.ToSql(p_.dialect());
         info.database = t.catalog.empty() ? p_.default_database() : t.catalog;
       }
-    // What every role together can read: a table no role reads is read by no one (the grants only add up).
-    std::vector<uint32_t> all_roles(p_.permissions().role_count());
-    for (uint32_t r = 0; r < all_roles.size(); ++r) all_roles[r] = r;
-    const access::PermissionSet& any = p_.permissions().Resolve(all_roles);
+  }
+
+  // What the roles users hold can read together: a table none of them reads is read by no one (grants only add
+  // up). Roles nobody holds do not count: the presets (Admin reads everything) always exist. Without users, every
+  // role counts.
+  void IndexReadableTables() {
+    std::vector<uint32_t> held;
+    for (uint32_t r = 0; r < holders_.size(); ++r)
+      if (subjects_.empty() || !holders_[r].empty()) held.push_back(r);
+    const access::PermissionSet& any = p_.permissions().Resolve(held);
     for (TableInfo& t : tables_)
       if (t.name && !t.database.empty()) t.readable_by_any = CanRead(any, t);
   }
@@ -492,7 +499,7 @@ class Linter {
       out.code = "unreadable_table";
       out.table = t.sql;
       for (uint32_t fi : p_.table_filters(id)) out.filters.push_back(p_.filters()[fi].name);
-      out.message = Cat("no role can read ", t.sql, " in database \"", t.database, "\", so its filters ",
+      out.message = Cat("no user's roles can read ", t.sql, " in database \"", t.database, "\", so its filters ",
                         Quoted(out.filters), " never apply (a misspelled table, or a missing grant?)");
       out_.push_back(std::move(out));
     }

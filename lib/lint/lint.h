@@ -9,7 +9,7 @@
 //   warning  filter_applies_to_no_user     a Regular filter none of whose roles any user holds
 //   warning  filter_applies_to_no_reader   the users a filter applies to can read none of its tables
 //   warning  base_filter_exempts_everyone  every user holds one of a Base filter's roles
-//   warning  unreadable_table              no role can read a filtered table
+//   warning  unreadable_table              none of the roles users hold can read a filtered table
 //   warning  group_key_lookalike           group keys on one table that differ only in case or spaces (Superset
 //                                          ORs identical keys only, so these are ANDed)
 //   error    unknown_column                a clause reads a column its table does not have (needs a schema)
