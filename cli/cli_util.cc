@@ -112,14 +112,19 @@ std::string PolicyInput::UsageProblem() const {
   return "";
 }
 
-absl::StatusOr<std::shared_ptr<const policy::Policy>> PolicyInput::Load(const Dialect& dialect) const {
+absl::StatusOr<std::shared_ptr<const policy::Policy>> PolicyInput::Load(const Dialect& dialect,
+                                                                        std::vector<std::string>* warnings) const {
   sources::SourceOptions o;
   o.policy_file = file;
   o.policy_db = db;
   o.settings_file = settings;
   RLSQ_ASSIGN_OR_RETURN(auto source, sources::OpenPolicySource(o, dialect));
   RLSQ_ASSIGN_OR_RETURN(auto policy, source->Load());
-  for (const std::string& w : source->warnings()) PrintError(rlsq::Cat("warning: ", w));
+  if (warnings) {
+    *warnings = source->warnings();
+  } else {
+    for (const std::string& w : source->warnings()) PrintError(rlsq::Cat("warning: ", w));
+  }
   return policy;
 }
 

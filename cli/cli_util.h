@@ -98,8 +98,10 @@ struct PolicyInput {
   void Register(OptionParser& parser);
   // "" when the options are consistent, else the usage error.
   std::string UsageProblem() const;
-  // Loads the policy; the metadata's warnings (what it left out) go to stderr as `rlsq: warning: ...`.
-  absl::StatusOr<std::shared_ptr<const policy::Policy>> Load(const Dialect& dialect) const;
+  // Loads the policy. The metadata's warnings (what it left out) go to `*warnings`, or without it to stderr as
+  // `rlsq: warning: ...`.
+  absl::StatusOr<std::shared_ptr<const policy::Policy>> Load(const Dialect& dialect,
+                                                             std::vector<std::string>* warnings = nullptr) const;
 };
 
 // Writes `rlsq: <message>` to stderr.

@@ -65,15 +65,23 @@ absl::StatusOr<std::string> StringMember(const Value& obj, std::string_view key,
   return v ? v->text.str() : std::string();
 }
 
-// Counts the column references a clause template must qualify: unqualified, non-star, outside subqueries.
-size_t CountQualifiable(const ast::Node& n) {
+void VisitTableColumns(const ast::Node& n, const std::function<void(const ast::ColumnRef&)>& f) {
   if (n.Is<ast::SubqueryExpr>()) {
     const auto& s = n.Cast<ast::SubqueryExpr>();
-    return s.lhs ? CountQualifiable(*s.lhs) : 0;
+    if (s.lhs) VisitTableColumns(*s.lhs, f);
+    return;
   }
-  if (const auto* c = n.As<ast::ColumnRef>()) return c->parts.size() == 1 && !c->star ? 1 : 0;
+  if (const auto* c = n.As<ast::ColumnRef>()) {
+    if (c->parts.size() == 1 && !c->star) f(*c);
+    return;
+  }
+  ast::EnumerateChildren(const_cast<ast::Node&>(n), [&](ast::Node& child) { VisitTableColumns(child, f); });
+}
+
+// Counts the column references a clause template must qualify (ForEachTableColumn).
+size_t CountQualifiable(const ast::Expr& n) {
   size_t count = 0;
-  ast::EnumerateChildren(const_cast<ast::Node&>(n), [&](ast::Node& child) { count += CountQualifiable(child); });
+  ForEachTableColumn(n, [&](const ast::ColumnRef&) { ++count; });
   return count;
 }
 
@@ -89,6 +97,10 @@ const ast::ColumnRef* FindQualified(const ast::Node& n) {
 }
 
 }  // namespace
+
+void ForEachTableColumn(const ast::Expr& clause, const std::function<void(const ast::ColumnRef&)>& f) {
+  VisitTableColumns(clause, f);
+}
 
 int64_t ParseDatasetId(std::string_view text) {
   if (text.empty() || text.size() > 18) return -1;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -168,6 +169,11 @@ int64_t ParseDatasetId(std::string_view text);
 // relation is refused (filters apply to datasets).
 absl::StatusOr<TableName> ResolvePolicyTable(const NameResolver& resolver, std::string_view text);
 
+// The column references of a clause that belong to the filtered table: unqualified, not `*`, outside subqueries
+// (the left side of `x IN (SELECT ...)` included). These are the ones the printed clause qualifies with the table's
+// alias; the linter checks them against the table's columns.
+void ForEachTableColumn(const ast::Expr& clause, const std::function<void(const ast::ColumnRef&)>& f);
+
 class Policy {
  public:
   // Parses and validates a policy document. Errors are FailedPrecondition statuses naming the offending entry.
@@ -225,6 +231,9 @@ class Policy {
   // The filters of `table_key` for a query against `database`: those naming that database and those naming none.
   int32_t TableId(std::string_view database, std::string_view table_key) const;
   size_t filtered_table_count() const { return filters_by_table_.size(); }
+  // The filters of a table id (indexes into filters(), in order; with a database's own filters and those naming no
+  // database merged), for tools that walk every filtered table (the linter).
+  const std::vector<uint32_t>& table_filters(int32_t table_id) const { return filters_by_table_[table_id]; }
 
   // The predicate of role set `role_set` on table `table_id`, or null when no filter applies. Cached per
   // (role set, table) without locks; no allocation on a hit. When the cache is full the predicate is computed per

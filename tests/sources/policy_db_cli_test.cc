@@ -69,6 +69,26 @@ TEST_F(PolicyDbCliTest, BadSourcesAndOptions) {
   EXPECT_THAT(r.err, HasSubstr("\"users\" comes from the Superset metadata database"));
 }
 
+// rlsq lint on the metadata database: Superset's own documentation warns that two filters of one role can leave its
+// users an empty table; here an administrator added "o_custkey > 600" to the staging orders that "o_custkey < 500"
+// already filters for the same role.
+TEST_F(PolicyDbCliTest, LintReadsTheMetadataDatabase) {
+  const std::string uri = "sqlite:///" + db_;
+  Result clean = RunRlsq({"lint", "--policy-db", uri, "--json"});
+  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_THAT(clean.out, HasSubstr("\"code\": \"metadata_left_out\""));
+  EXPECT_THAT(clean.out, HasSubstr("\"errors\": 0"));
+  testing::ExecSqliteOrDie(db_, {"INSERT INTO row_level_security_filters (id, name, filter_type, clause) VALUES "
+                                 "(12, 'big keys', 'Regular', 'o_custkey > 600')",
+                                 "INSERT INTO rls_filter_tables (table_id, rls_filter_id) VALUES (11, 12)",
+                                 "INSERT INTO rls_filter_roles (role_id, rls_filter_id) VALUES (2, 12)"});
+  Result r = RunRlsq({"lint", "--policy-db", uri});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("error unsatisfiable_predicate"));
+  EXPECT_THAT(r.out, HasSubstr("staging orders, big keys"));
+  EXPECT_THAT(r.out, HasSubstr("alice"));
+}
+
 TEST_F(PolicyDbCliTest, YamlPolicyFile) {
   std::ofstream(dir_ + "/p.yml") << "default_database: tpch\nroles:\n  - name: R\n    permissions:\n"
                                     "      - [schema_access, \"[tpch].[public]\"]\nusers:\n  - {username: u, roles: [R]}\n"
