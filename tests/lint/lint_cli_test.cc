@@ -110,14 +110,14 @@ TEST(LintCliTest, UnreadablePolicyOrSchemaExitTwo) {
 TEST(LintCliTest, UsageErrors) {
   Result r = RunRlsq({"lint"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("--policy FILE is required"));
+  EXPECT_THAT(r.err, HasSubstr("give --policy FILE or --policy-db URI"));
   r = RunRlsq({"lint", "--policy", kExample, "--bogus"});
   EXPECT_EQ(r.exit_code, 1);
   r = RunRlsq({"lint", "--policy", kExample, "--dialect", "oracle"});
   EXPECT_EQ(r.exit_code, 1);
   r = RunRlsq({"lint", "--help"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_THAT(r.out, HasSubstr("rlsq lint --policy FILE"));
+  EXPECT_THAT(r.out, HasSubstr("rlsq lint (--policy FILE | --policy-db URI"));
   r = RunRlsq({"--help"});
   EXPECT_THAT(r.out, HasSubstr("lint"));
 }
