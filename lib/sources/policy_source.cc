@@ -143,7 +143,7 @@ absl::StatusOr<json::Value> ExportSupersetPolicy(const SourceOptions& o, std::ve
   SupersetSource source(std::move(uri), std::move(settings), o.notify_channel, Dialect::Postgres());
   RLSQ_ASSIGN_OR_RETURN(SupersetSnapshot snap, source.Read());
   if (warnings) *warnings = std::move(snap.warnings);
-  return std::move(snap.document);
+  return json::Value(snap.document);  // a copy owns its strings (the snapshot's go with it)
 }
 
 PolicyWatcher::PolicyWatcher(std::unique_ptr<PolicySource> source, std::string fingerprint, std::string digest,

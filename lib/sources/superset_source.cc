@@ -235,51 +235,68 @@ absl::StatusOr<SupersetSnapshot> ReadSupersetMetadata(Connection& conn, const Va
     if (!r[1] || r[1]->empty()) return BadRow(Cat("role ", id, " has no name"));
     role_names[id] = *r[1];
   }
-  RLSQ_ASSIGN_OR_RETURN(auto grant_rows,
-                        conn.Query(Cat("SELECT pvr.", q("role_id"), ", p.", q("name"), ", v.", q("name"), " FROM ",
-                                       q("ab_permission_view_role"), " pvr JOIN ", q("ab_permission_view"), " pv ON pv.",
-                                       q("id"), " = pvr.", q("permission_view_id"), " JOIN ", q("ab_permission"),
-                                       " p ON p.", q("id"), " = pv.", q("permission_id"), " JOIN ", q("ab_view_menu"),
-                                       " v ON v.", q("id"), " = pv.", q("view_menu_id"))));
-  std::map<int64_t, std::vector<std::pair<std::string, std::string>>> grants;
-  std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> translated;  // memo
-  for (const Row& r : grant_rows) {
-    if (!r[0] || !r[1] || !r[2]) continue;  // a dangling permission_view: grants nothing
-    RLSQ_ASSIGN_OR_RETURN(int64_t role, Int(r[0], "ab_permission_view_role.role_id"));
-    if (!role_names.contains(role)) continue;
+  // Each (permission, view menu) pair once, translated to what the policy grants; then the roles' pairs by id (a
+  // million rows of two integers at 10k roles).
+  RLSQ_ASSIGN_OR_RETURN(auto pv_rows,
+                        conn.Query(Cat("SELECT pv.", q("id"), ", p.", q("name"), ", v.", q("name"), " FROM ",
+                                       q("ab_permission_view"), " pv JOIN ", q("ab_permission"), " p ON p.", q("id"),
+                                       " = pv.", q("permission_id"), " JOIN ", q("ab_view_menu"), " v ON v.", q("id"),
+                                       " = pv.", q("view_menu_id"), " ORDER BY pv.", q("id"))));
+  std::vector<std::pair<std::string, std::string>>& granted = out.strings.grants;  // what each pair grants
+  absl::flat_hash_map<int64_t, uint32_t> pair_of_pv;  // permission_view id -> index into `granted`
+  std::map<std::pair<std::string, std::string>, uint32_t> pair_index;
+  for (const Row& r : pv_rows) {
+    if (!r[0] || !r[1] || !r[2]) continue;
+    RLSQ_ASSIGN_OR_RETURN(int64_t pv, Int(r[0], "ab_permission_view.id"));
     const std::string& perm = *r[1];
     const std::string& view = *r[2];
-    auto key = std::make_pair(perm, view);
-    auto memo = translated.find(key);
-    if (memo == translated.end()) {
-      std::pair<std::string, std::string> t;  // empty first: grants nothing
-      if (perm == "datasource_access") {
-        auto ds = dataset_perms.find(view);
-        if (ds == dataset_perms.end()) {
-          warn.Add("datasource_access on no dataset",
-                   Cat("datasource_access on \"", view, "\" names no dataset (renamed or deleted): it grants nothing"));
-        } else if (datasets[ds->second].is_virtual) {
-          warn.Add("datasource_access on virtual datasets",
-                   Cat("datasource_access on \"", view, "\" is a virtual dataset's: it grants no table"));
-        } else {
-          const Dataset& d = datasets[ds->second];
-          t = {perm, Bracketed({d.database, d.table}, static_cast<uint64_t>(ds->second))};
-        }
-      } else if (perm == "database_access") {
-        auto db = database_perms.find(view);
-        if (db == database_perms.end())
-          warn.Add("database_access on no database",
-                   Cat("database_access on \"", view, "\" names no database (renamed or deleted): it grants nothing"));
-        else
-          t = {perm, db->second};
-      } else if (access::IsKnownPermissionName("superset", perm) && access::ParseResource(view).ok()) {
-        t = {perm, view};
+    std::pair<std::string, std::string> t;  // empty first: grants nothing
+    if (perm == "datasource_access") {
+      auto ds = dataset_perms.find(view);
+      if (ds == dataset_perms.end()) {
+        warn.Add("datasource_access on no dataset",
+                 Cat("datasource_access on \"", view, "\" names no dataset (renamed or deleted): it grants nothing"));
+      } else if (datasets[ds->second].is_virtual) {
+        warn.Add("datasource_access on virtual datasets",
+                 Cat("datasource_access on \"", view, "\" is a virtual dataset's: it grants no table"));
       } else {
-        warn.Add("unknown permissions", Cat("permission \"", perm, "\" on \"", view, "\" is not one rlsq models: left out"));
+        const Dataset& d = datasets[ds->second];
+        t = {perm, Bracketed({d.database, d.table}, static_cast<uint64_t>(ds->second))};
       }
-      memo = translated.emplace(std::move(key), std::move(t)).first;
+    } else if (perm == "database_access") {
+      auto db = database_perms.find(view);
+      if (db == database_perms.end())
+        warn.Add("database_access on no database",
+                 Cat("database_access on \"", view, "\" names no database (renamed or deleted): it grants nothing"));
+      else
+        t = {perm, db->second};
+    } else if (access::IsKnownPermissionName("superset", perm) && access::ParseResource(view).ok()) {
+      t = {perm, view};
+    } else {
+      warn.Add("unknown permissions", Cat("permission \"", perm, "\" on \"", view, "\" is not one rlsq models: left out"));
     }
-    if (!memo->second.first.empty()) grants[role].push_back(memo->second);
+    if (t.first.empty()) continue;
+    auto [it, added] = pair_index.emplace(t, static_cast<uint32_t>(granted.size()));
+    if (added) granted.push_back(std::move(t));
+    pair_of_pv[pv] = it->second;
+  }
+  RLSQ_ASSIGN_OR_RETURN(auto grant_rows, conn.Query(Cat("SELECT ", q("role_id"), ", ", q("permission_view_id"),
+                                                        " FROM ", q("ab_permission_view_role"))));
+  absl::flat_hash_map<int64_t, std::vector<uint32_t>> grants;
+  for (const Row& r : grant_rows) {
+    if (!r[0] || !r[1]) continue;
+    RLSQ_ASSIGN_OR_RETURN(int64_t role, Int(r[0], "ab_permission_view_role.role_id"));
+    RLSQ_ASSIGN_OR_RETURN(int64_t pv, Int(r[1], "ab_permission_view_role.permission_view_id"));
+    auto p = pair_of_pv.find(pv);
+    if (p == pair_of_pv.end() || !role_names.contains(role)) continue;  // dangling, or grants nothing
+    grants[role].push_back(p->second);
+  }
+  // Ordered by the pairs' text, so that equal metadata gives an equal document (and digest). The strings are
+  // borrowed from the snapshot, which keeps them as long as the document.
+  std::vector<uint32_t> rank(granted.size());
+  {
+    uint32_t k = 0;
+    for (const auto& [pair, index] : pair_index) rank[index] = k++;
   }
   Value roles_doc = Array();
   for (const auto& [id, name] : role_names) {
@@ -288,12 +305,16 @@ absl::StatusOr<SupersetSnapshot> ReadSupersetMetadata(Connection& conn, const Va
     Value perms = Array();
     auto g = grants.find(id);
     if (g != grants.end()) {
-      std::sort(g->second.begin(), g->second.end());
-      g->second.erase(std::unique(g->second.begin(), g->second.end()), g->second.end());
-      for (const auto& [p, v] : g->second) {
+      std::vector<uint32_t>& list = g->second;
+      std::sort(list.begin(), list.end(), [&](uint32_t a, uint32_t b) { return rank[a] < rank[b]; });
+      list.erase(std::unique(list.begin(), list.end()), list.end());
+      perms.items.reserve(list.size());
+      for (uint32_t i : list) {
         Value pair = Array();
-        pair.items.push_back(Str(p));
-        pair.items.push_back(Str(v));
+        pair.items.resize(2);
+        pair.items[0].type = pair.items[1].type = Value::Type::kString;
+        pair.items[0].text = json::Text::Borrow(granted[i].first);
+        pair.items[1].text = json::Text::Borrow(granted[i].second);
         perms.items.push_back(std::move(pair));
       }
     }

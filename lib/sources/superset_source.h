@@ -36,6 +36,12 @@
 namespace rlsq::sources {
 
 struct SupersetSnapshot {
+  // Strings the document borrows (json::Text::Borrow): kept here, so the document is valid as long as the snapshot
+  // (a copy of the document owns its strings). Moving the snapshot keeps them where they are.
+  struct Strings {
+    std::vector<std::pair<std::string, std::string>> grants;
+  };
+  Strings strings;
   json::Value document;               // the policy document
   std::vector<std::string> warnings;  // what was left out, and why
   std::string schema;                 // what was detected: "catalog column, groups, junction ids: no", ...
