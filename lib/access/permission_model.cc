@@ -179,32 +179,48 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
   std::vector<Resource> data_resource;  // parsed view menu of each data pair (others: default)
   std::vector<uint32_t> data_pairs;
   std::vector<char> pair_is_data;
+  std::string_view last_perm;  // the fast path's memo of the permission id
+  uint32_t last_perm_id = kNoPair;
   for (size_t d = 0; d < defs.size(); ++d) {
     for (const auto& [perm, view] : defs[d].grants) {
       // A pair already interned was validated when first seen: two lookups (most grants repeat a pair: every role
       // that reads a dataset names the same view menu).
       if (auto known_view = m->resource_ids_.find(AV(view)); known_view != m->resource_ids_.end()) {
-        if (auto known_perm = m->permission_ids_.find(AV(perm)); known_perm != m->permission_ids_.end()) {
-          auto q = m->pair_ids_.find((uint64_t{known_perm->second} << 32) | known_view->second);
+        if (perm != last_perm) {  // grants mostly repeat one permission name: look it up when it changes
+          auto known_perm = m->permission_ids_.find(AV(perm));
+          last_perm = perm;
+          last_perm_id = known_perm == m->permission_ids_.end() ? kNoPair : known_perm->second;
+        }
+        if (last_perm_id != kNoPair) {
+          auto q = m->pair_ids_.find((uint64_t{last_perm_id} << 32) | known_view->second);
           if (q != m->pair_ids_.end()) {
             direct[d].push_back(q->second);
             continue;
           }
         }
       }
+      last_perm = {};  // the slow path may add the permission
+      std::string translated;
+      if (options.translate_view) {
+        auto t = options.translate_view(perm, view);
+        if (!t.ok()) return RoleError(defs[d].name, std::string_view(t.status().message().data(), t.status().message().size()));
+        translated = std::move(*t);
+      }
+      const std::string_view written = view;
+      const std::string_view interned = translated.empty() ? view : std::string_view(translated);
       if (perm.empty() || !IsKnownPermissionName(options.family, perm))
         return RoleError(defs[d].name, Cat("unknown permission \"", perm, "\" (on \"", view, "\")"));
       // A view menu already interned (by its canonical text) was validated before; data permissions always parse
       // theirs, since their shape depends on the permission.
       const bool data = IsDataObjectPermission(perm) || perm.substr(0, 4) == "all_";
-      auto rit = m->resource_ids_.find(AV(view));
+      auto rit = m->resource_ids_.find(AV(interned));
       absl::StatusOr<Resource> r = Resource{};
       if (rit == m->resource_ids_.end() || data) {
-        r = ParseResource(view);
+        r = ParseResource(interned);
         if (!r.ok())
           return RoleError(defs[d].name, Cat("permission \"", perm, "\": ", std::string_view(r.status().message().data(), r.status().message().size())));
         if (std::string_view problem = DataShapeProblem(perm, *r); !problem.empty())
-          return RoleError(defs[d].name, Cat("permission \"", perm, "\" on \"", view, "\": ", problem));
+          return RoleError(defs[d].name, Cat("permission \"", perm, "\" on \"", interned, "\": ", problem));
         if (rit == m->resource_ids_.end()) {
           std::string canonical = r->ToString();
           rit = m->resource_ids_.find(canonical);
@@ -212,10 +228,12 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
             rit = m->resource_ids_.emplace(std::move(canonical), static_cast<uint32_t>(m->resource_ids_.size())).first;
         }
       }
+      const uint32_t resource_id = rit->second;  // before the emplace below, which may rehash
+      if (interned != written) m->resource_ids_.emplace(std::string(written), resource_id);  // the other spelling
       auto pit = m->permission_ids_.find(AV(perm));
       if (pit == m->permission_ids_.end())
         pit = m->permission_ids_.emplace(std::string(perm), static_cast<uint32_t>(m->permission_ids_.size())).first;
-      uint64_t key = (uint64_t{pit->second} << 32) | rit->second;
+      uint64_t key = (uint64_t{pit->second} << 32) | resource_id;
       auto [qit, qnew] = m->pair_ids_.try_emplace(key, static_cast<uint32_t>(m->pair_ids_.size()));
       if (qnew) {
         perm_of_pair.push_back(pit->second);

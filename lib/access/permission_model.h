@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -50,6 +51,10 @@ struct ModelOptions {
   std::string family = "superset";   // presets: "superset" (Admin, Alpha, Gamma, sql_lab, Public) or "airflow"
   std::string public_role = "Public";  // AUTH_ROLE_PUBLIC: the role an anonymous caller gets
   std::string public_role_like;        // PUBLIC_ROLE_LIKE: when set, the public role also gets this role's grants
+  // Another spelling of a view menu: called once per (permission, view menu) pair not seen before, it returns the
+  // view menu to intern instead (the policy's [db].[table](id:N) -> [db].[schema].[table](id:N)), or "" for the view
+  // as written; an error is the role's. The written view then names the same resource (PairId, Can accept it).
+  std::function<absl::StatusOr<std::string>(std::string_view permission, std::string_view view)> translate_view;
 };
 
 // The effective permissions of one distinct set of roles. Immutable; owned by the model's cache.

@@ -2,6 +2,7 @@
 // JSON output. Numbers keep their source text; objects keep member order and reject duplicate keys.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,34 +19,30 @@ namespace rlsq::json {
 class Text {
  public:
   Text() = default;
-  Text(std::string s) : owned_(std::move(s)) {}  // NOLINT: a Text is a string
-  Text(const char* s) : owned_(s) {}              // NOLINT
-  Text(std::string_view s) : owned_(s) {}         // NOLINT
+  Text(std::string s) : owned_(std::make_unique<std::string>(std::move(s))) {}  // NOLINT: a Text is a string
+  Text(const char* s) : Text(std::string(s)) {}                                  // NOLINT
+  Text(std::string_view s) : Text(std::string(s)) {}                             // NOLINT
   static Text Borrow(std::string_view s) {
     Text t;
-    t.data_ = s.data() ? s.data() : "";
+    t.data_ = s.data();
     t.size_ = s.size();
     return t;
   }
-  Text(const Text& o) : owned_(o.view()) {}
+  Text(const Text& o) : Text(std::string(o.view())) {}
   Text(Text&& o) noexcept = default;
   Text& operator=(const Text& o) {
-    if (this != &o) {
-      owned_.assign(o.view());
-      data_ = nullptr;
-      size_ = 0;
-    }
+    if (this != &o) *this = Text(o);
     return *this;
   }
   Text& operator=(Text&& o) noexcept = default;
 
-  std::string_view view() const { return data_ ? std::string_view(data_, size_) : std::string_view(owned_); }
+  std::string_view view() const { return owned_ ? std::string_view(*owned_) : std::string_view(data_, size_); }
   operator std::string_view() const { return view(); }  // NOLINT
   std::string str() const { return std::string(view()); }
   // Owned text, to append to while parsing.
   std::string* mutable_owned() {
-    data_ = nullptr;
-    return &owned_;
+    if (!owned_) owned_ = std::make_unique<std::string>();
+    return owned_.get();
   }
 
   const char* data() const { return view().data(); }
@@ -67,19 +64,21 @@ class Text {
   friend bool operator==(const Text& a, const std::string& b) { return a.view() == b; }
 
  private:
-  std::string owned_;
-  const char* data_ = nullptr;  // borrowed when not null
+  // 24 bytes: a policy document has millions of values. Owned text lives on the heap, so moving a Text never
+  // moves its bytes; borrowed text is data_/size_.
+  const char* data_ = nullptr;
   size_t size_ = 0;
+  std::unique_ptr<std::string> owned_;
 };
 
 struct Value {
-  enum class Type { kNull, kBool, kNumber, kString, kArray, kObject };
+  enum class Type : uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
   Type type = Type::kNull;
   bool boolean = false;
+  uint32_t line = 1, column = 1;                       // where the value starts
   Text text;  // string value, or number source text
   std::vector<Value> items;                            // array
   std::vector<std::pair<std::string, Value>> members;  // object, in source order
-  uint32_t line = 1, column = 1;                       // where the value starts
 
   // Special members out of line: clang (with libstdc++) needs Value complete before vector<pair<string, Value>>'s
   // destructor is instantiated (the libFuzzer build uses clang-14).

@@ -397,7 +397,6 @@ absl::Status Policy::LoadRoles(const Value& doc) {
 
   std::vector<access::RoleSpec> specs;
   absl::flat_hash_set<std::string_view> names;
-  absl::flat_hash_map<std::string_view, std::string_view> by_dataset;  // [db].[table](id:N) -> qualified_perm
   RLSQ_ASSIGN_OR_RETURN(const Value* roles, Member(doc, "roles", Value::Type::kArray, "document", false));
   if (roles) {
     specs.reserve(roles->items.size());
@@ -415,11 +414,7 @@ absl::Status Policy::LoadRoles(const Value& doc) {
         for (const Value& p : perms->items) {
           if (!p.is_array() || p.items.size() != 2 || !p.items[0].is_string() || !p.items[1].is_string())
             return Bad(where, Cat("each permission must be a [permission, view_menu] pair of strings", At(p)));
-          std::string_view view = p.items[1].text;
-          if (p.items[0].text == "datasource_access") {
-            RLSQ_ASSIGN_OR_RETURN(view, DatasetPermission(view, where, At(p), &by_dataset));
-          }
-          role.permission_views.emplace_back(p.items[0].text, view);  // the document outlives Build
+          role.permission_views.emplace_back(p.items[0].text, p.items[1].text);  // the document outlives Build
         }
       }
       RLSQ_ASSIGN_OR_RETURN(const Value* extends, Member(r, "extends", Value::Type::kArray, where, false));
@@ -432,6 +427,12 @@ absl::Status Policy::LoadRoles(const Value& doc) {
       specs.push_back(std::move(role));
     }
   }
+  // Datasets named by id ([db].[table](id:N)): translated once per distinct view menu, while the model interns it.
+  options.translate_view = [this](std::string_view perm, std::string_view view) -> absl::StatusOr<std::string> {
+    if (perm != "datasource_access") return std::string();
+    RLSQ_ASSIGN_OR_RETURN(std::string_view qualified, DatasetPermission(view));
+    return qualified == view ? std::string() : std::string(qualified);
+  };
   auto model = access::PermissionModel::Build(specs, options);
   if (!model.ok()) return Bad("roles", ToStd(model.status().message()));
   permissions_ = std::move(*model);
@@ -519,21 +520,17 @@ absl::Status Policy::LoadDatasets(const Value& doc) {
 // [db].[table](id:N). The datasets key says which table that is; the permission model interns it as
 // [db].[schema].[table](id:N). The view must be exactly the dataset's (Superset compares the strings): one that
 // names another database or table, or an undeclared id, is an error rather than a grant of nothing.
-absl::StatusOr<std::string_view> Policy::DatasetPermission(
-    std::string_view view, std::string_view where, std::string_view at,
-    absl::flat_hash_map<std::string_view, std::string_view>* memo) const {
+absl::StatusOr<std::string_view> Policy::DatasetPermission(std::string_view view) const {
   if (view.size() < 2 || view.front() != '[' || view.back() != ')') return view;
-  if (auto it = memo->find(view); it != memo->end()) return it->second;
   auto r = access::ParseResource(view);
   if (!r.ok() || !r->bracketed() || r->parts.size() != 2 || !r->id) return view;  // the model reports the shape
   const Dataset* ds = FindDataset(static_cast<int64_t>(*r->id));
   if (!ds)
-    return Bad(where, Cat("permission datasource_access on \"", view, "\" names dataset id ", *r->id,
-                          ", which \"datasets\" does not declare", at));
+    return absl::FailedPreconditionError(Cat("permission datasource_access on \"", view, "\" names dataset id ", *r->id,
+                                             ", which \"datasets\" does not declare"));
   if (view != ds->perm)
-    return Bad(where, Cat("permission datasource_access on \"", view, "\": dataset ", ds->id, " is \"", ds->perm,
-                          "\"", at));
-  memo->emplace(view, std::string_view(ds->qualified_perm));
+    return absl::FailedPreconditionError(
+        Cat("permission datasource_access on \"", view, "\": dataset ", ds->id, " is \"", ds->perm, "\""));
   return std::string_view(ds->qualified_perm);
 }
 

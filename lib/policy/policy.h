@@ -280,9 +280,7 @@ class Policy {
   absl::Status CheckClauseCycles() const;
 
   absl::Status LoadDatasets(const json::Value& doc);
-  absl::StatusOr<std::string_view> DatasetPermission(
-      std::string_view view, std::string_view where, std::string_view at,
-      absl::flat_hash_map<std::string_view, std::string_view>* memo) const;
+  absl::StatusOr<std::string_view> DatasetPermission(std::string_view view) const;
 
   const Dialect* dialect_ = nullptr;
   std::string digest_;
