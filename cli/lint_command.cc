@@ -7,6 +7,7 @@
 
 #include "cli/cli_util.h"
 #include "lib/common/str_cat.h"
+#include "lib/lint/catalog.h"
 #include "lib/lint/lint.h"
 #include "lib/policy/policy.h"
 
@@ -25,19 +26,24 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 
 int RunLint(const std::vector<std::string>& args) {
   OptionParser parser(
-      "rlsq lint (--policy FILE | --policy-db URI [--policy-settings FILE]) [--schema DDL.sql] [--json] "
-      "[--dialect NAME]");
+      "rlsq lint (--policy FILE | --policy-db URI [--policy-settings FILE]) [--schema DDL.sql | --schema-db URI] "
+      "[--json] [--dialect NAME]");
   PolicyInput source;
-  std::string schema_path, dialect_name = "postgres";
-  bool has_schema = false, json = false;
+  std::string schema_path, schema_db, dialect_name = "postgres";
+  bool has_schema = false, has_schema_db = false, json = false;
   source.Register(parser);
   parser.AddValue("schema", "DDL.sql",
                   "the database's CREATE TABLE statements: check that clauses read only columns their tables have",
                   &schema_path, &has_schema);
+  parser.AddValue("schema-db", "URI",
+                  "or read the tables and columns from the live database the queries run on (its catalog): "
+                  "postgresql://...",
+                  &schema_db, &has_schema_db);
   parser.AddFlag("json", "print the findings as JSON", &json);
   parser.AddValue("dialect", "NAME", "SQL dialect (default postgres)", &dialect_name);
   if (int rc = ParseOptionsOrExit(parser, args, "lint"); rc >= 0) return rc;
   if (std::string problem = source.UsageProblem(); !problem.empty()) return UsageError(problem, "lint");
+  if (has_schema && has_schema_db) return UsageError("give --schema FILE or --schema-db URI, not both", "lint");
   const Dialect* dialect = Dialect::Find(dialect_name);
   if (!dialect) return UsageError(Cat("unknown dialect '", dialect_name, "' (known: postgres)"), "lint");
 
@@ -58,6 +64,14 @@ int RunLint(const std::vector<std::string>& args) {
       return kExitRefused;
     }
     schema = std::move(*parsed);
+    options.schema = &schema;
+  } else if (has_schema_db) {
+    auto read = lint::SchemaFromDatabase(schema_db);
+    if (!read.ok()) {
+      PrintError(Cat("schema database: ", ToStd(read.status().message())));
+      return kExitRefused;
+    }
+    schema = std::move(*read);
     options.schema = &schema;
   }
   std::vector<lint::Finding> findings = lint::Lint(**policy, options);

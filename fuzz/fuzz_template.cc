@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,18 +89,19 @@ struct Matcher {
   }
 
   // The caller's value of a string-valued macro, when it has one.
-  const std::string* StringValue(const rlsq::policy::Macro& m) const {
+  std::optional<std::string_view> StringValue(const rlsq::policy::Macro& m) const {
     switch (m.kind) {
       case rlsq::policy::MacroKind::kUsername:
-        return &caller.username;
+        return caller.username;
       case rlsq::policy::MacroKind::kEmail:
-        return caller.email ? &*caller.email : nullptr;
+        if (caller.email) return *caller.email;
+        return std::nullopt;
       case rlsq::policy::MacroKind::kAttr:
         for (const auto& [k, v] : caller.attributes)
-          if (k == m.key) return v.is_string() ? &v.text : nullptr;
-        return nullptr;
+          if (k == m.key) return v.is_string() ? std::optional<std::string_view>(v.text.view()) : std::nullopt;
+        return std::nullopt;
       default:
-        return nullptr;
+        return std::nullopt;
     }
   }
 
@@ -107,10 +109,10 @@ struct Matcher {
     if (!IsValue(o)) Fail("a template region produced a non-value", rlsq::ast::ToJson(o), clause, out);
     const rlsq::policy::Macro* m = MacroOf(p);
     if (!m) Fail("a parameter marker that is not a template region", std::to_string(p.index), clause, out);
-    if (const std::string* want = StringValue(*m)) {
+    if (std::optional<std::string_view> want = StringValue(*m)) {
       auto* lit = StripParens(o)->As<rlsq::ast::Literal>();
       if (!lit || lit->literal_kind != rlsq::ast::LiteralKind::kString || lit->value != *want)
-        Fail("a string value was not reproduced exactly", *want, clause, out);
+        Fail("a string value was not reproduced exactly", std::string(*want), clause, out);
     }
   }
 

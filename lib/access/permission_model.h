@@ -44,7 +44,7 @@ struct RoleSpec {
   std::vector<std::pair<std::string, std::string>> permissions;  // (permission, view menu)
   std::vector<std::string> extends;  // preset or other role names whose permissions are included
   // More grants, as views of text the caller keeps alive during Build (a policy document): no copies.
-  std::vector<std::pair<std::string_view, std::string_view>> permission_views;
+  std::vector<std::pair<std::string_view, std::string_view>> permission_views = {};
 };
 
 struct ModelOptions {

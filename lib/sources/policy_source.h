@@ -47,8 +47,8 @@ class PolicySource {
 struct SourceOptions {
   std::string policy_file;    // a JSON or YAML policy
   std::string policy_db;      // or a metadata database URI (sqlite:///..., postgresql://..., mysql://...)
-  std::string settings_file;  // with policy_db: the keys the metadata does not hold (JSON or YAML), optional
-  std::string settings_json;  // or the same as JSON text
+  std::string settings_file = {};  // with policy_db: the keys the metadata does not hold (JSON or YAML), optional
+  std::string settings_json = {};  // or the same as JSON text
   std::string notify_channel = "rlsq_policy";  // PostgreSQL LISTEN channel
 };
 
