@@ -125,7 +125,8 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
   };
   std::vector<Def> defs;
   absl::flat_hash_map<std::string, size_t> def_index;
-  const std::vector<Preset>& presets = PresetsFor(options.family);
+  static const std::vector<Preset> kNoPresets;
+  const std::vector<Preset>& presets = options.presets ? PresetsFor(options.family) : kNoPresets;
   const Preset* shadowed_public_preset = nullptr;  // the "Public" preset when the anonymous role is named Public
   for (const Preset& p : presets) {
     Def d{std::string(p.name), {}, {}, p.all_pairs};

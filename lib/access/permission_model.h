@@ -51,6 +51,10 @@ struct ModelOptions {
   std::string family = "superset";   // presets: "superset" (Admin, Alpha, Gamma, sql_lab, Public) or "airflow"
   std::string public_role = "Public";  // AUTH_ROLE_PUBLIC: the role an anonymous caller gets
   std::string public_role_like;        // PUBLIC_ROLE_LIKE: when set, the public role also gets this role's grants
+  // The family's built-in roles (Admin, Alpha, Gamma, ...) with their standard grants. Off when the roles come from a
+  // metadata database: each role then has exactly the grants listed for it, an empty one none (Superset honours the
+  // database, whatever `superset init` once wrote there).
+  bool presets = true;
   // Another spelling of a view menu: called once per (permission, view menu) pair not seen before, it returns the
   // view menu to intern instead (the policy's [db].[table](id:N) -> [db].[schema].[table](id:N)), or "" for the view
   // as written; an error is the role's. The written view then names the same resource (PairId, Can accept it).

@@ -297,7 +297,7 @@ absl::Status Policy::Load(const Value& doc) {
   RLSQ_RETURN_IF_ERROR(CheckKeys(doc, "document",
                                  {"default_schema", "search_path", "relations", "allow_relations", "allow_functions",
                                   "functions", "operators", "types", "allow_types",
-                                  "placement", "default_database", "role_family", "public_role", "public_role_like",
+                                  "placement", "default_database", "role_family", "presets", "public_role", "public_role_like",
                                   "roles", "users", "rls_filters", "datasets"}));
   RLSQ_ASSIGN_OR_RETURN(default_database_, StringMember(doc, "default_database", "document", false));
   RLSQ_RETURN_IF_ERROR(LoadDatabaseModel(doc));
@@ -394,6 +394,8 @@ absl::Status Policy::LoadRoles(const Value& doc) {
   RLSQ_ASSIGN_OR_RETURN(std::string public_role, StringMember(doc, "public_role", "document", false));
   if (!public_role.empty()) options.public_role = public_role;
   RLSQ_ASSIGN_OR_RETURN(options.public_role_like, StringMember(doc, "public_role_like", "document", false));
+  RLSQ_ASSIGN_OR_RETURN(const Value* presets, Member(doc, "presets", Value::Type::kBool, "document", false));
+  if (presets) options.presets = presets->boolean;
 
   std::vector<access::RoleSpec> specs;
   absl::flat_hash_set<std::string_view> names;

@@ -116,7 +116,7 @@ absl::StatusOr<SupersetSnapshot> ReadSupersetMetadata(Connection& conn, const Va
   // The settings: every policy key the metadata does not hold.
   if (!settings.is_null() && !settings.is_object()) return BadRow("the settings must be an object");
   for (const auto& [key, unused] : settings.members)
-    if (key == "roles" || key == "users" || key == "datasets" || key == "rls_filters")
+    if (key == "roles" || key == "users" || key == "datasets" || key == "rls_filters" || key == "presets")
       return absl::FailedPreconditionError(
           Cat("bad policy: settings: \"", key, "\" comes from the Superset metadata database, not the settings"));
 
@@ -440,6 +440,11 @@ absl::StatusOr<SupersetSnapshot> ReadSupersetMetadata(Connection& conn, const Va
                                           "must name its database"));
     }
   }
+  // The roles are the database's, grants and all: no built-in role adds grants the database does not hold (an
+  // Alpha role emptied by an administrator grants nothing, as in Superset).
+  Put(&doc, "presets", Value());
+  doc.members.back().second.type = Value::Type::kBool;
+  doc.members.back().second.boolean = false;
   Put(&doc, "datasets", std::move(datasets_doc));
   Put(&doc, "roles", std::move(roles_doc));
   Put(&doc, "users", std::move(users_doc));

@@ -283,7 +283,7 @@ std::string SupersetFixtureJson(const SupersetFixtureOptions& o) {
       if (r.id == id) return r.name;
     std::abort();
   };
-  std::string doc = R"({"datasets": [)";
+  std::string doc = R"({"presets": false, "datasets": [)";
   bool first = true;
   for (const Dataset& d : kDatasets) {
     if (d.sql) continue;  // virtual: not a table

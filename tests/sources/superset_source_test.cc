@@ -156,6 +156,36 @@ TEST(SupersetSqliteTest, SupersetSemantics) {
   EXPECT_THAT(all, HasSubstr("2 databases"));
 }
 
+// A built-in role name grants only what the database holds for it: an emptied Alpha grants nothing (the preset Alpha
+// of a file policy holds all_datasource_access).
+TEST(SupersetSqliteTest, BuiltInRoleNamesGrantOnlyWhatTheDatabaseHolds) {
+  const std::string uri = MakeSqlite("alpha.db", {});
+  testing::ExecSqliteOrDie(uri.substr(10), {"INSERT INTO ab_role VALUES (8, 'Alpha')",
+                                            "INSERT INTO ab_user (id, first_name, last_name, username, active, email) "
+                                            "VALUES (9, 'A', 'L', 'alf', TRUE, 'alf@example.com')",
+                                            "INSERT INTO ab_user_role VALUES (99, 9, 8)"});
+  auto e = EngineFromSource(uri);
+  ASSERT_TRUE(e);
+  EXPECT_THAT(Outcome(*e, "SELECT 1 FROM orders", "alf", "tpch"), HasSubstr("ERROR 7"));
+  auto can = e->can(Caller{"alf"}, "all_datasource_access", "all_datasource_access");
+  ASSERT_TRUE(can.ok());
+  EXPECT_FALSE(*can);
+  // The settings cannot turn the presets back on.
+  sources::SourceOptions o;
+  o.policy_db = uri;
+  o.settings_json = R"({"presets": true})";
+  RLSQ_ASSERT_OK_AND_ASSIGN(auto source, sources::OpenPolicySource(o, Dialect::Postgres()));
+  EXPECT_THAT(source->Load().status(), StatusIs(absl::StatusCode::kFailedPrecondition, "\"presets\" comes from"));
+  // A file policy keeps them unless it says otherwise.
+  auto file = Engine::FromPolicyJson(R"j({"default_database": "tpch", "users": [{"username": "alf", "roles": ["Alpha"]}]})j");
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(Outcome(**file, "SELECT 1 FROM orders", "alf", "tpch"), "SELECT 1 FROM orders");
+  auto exact = Engine::FromPolicyJson(
+      R"j({"presets": false, "default_database": "tpch", "users": [{"username": "alf", "roles": ["Alpha"]}]})j");
+  ASSERT_FALSE(exact.ok());  // without presets, Alpha is not a role until the policy defines it
+  EXPECT_THAT(exact.status(), StatusIs(absl::StatusCode::kFailedPrecondition, "unknown role \"Alpha\""));
+}
+
 TEST(SupersetSqliteTest, BadMetadataIsRefusedWithWhatIsWrong) {
   auto load = [](const std::string& uri) {
     sources::SourceOptions o;
