@@ -115,6 +115,7 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
   if (options.public_role.empty()) return absl::FailedPreconditionError("the public role name is empty");
   std::shared_ptr<PermissionModel> m(new PermissionModel());
   m->options_ = options;
+  m->options_.translate_view = nullptr;  // used during Build only (it may point into the caller)
 
   // 1. Role definitions: presets, then the policy's roles (replacing or naming presets), then the public role.
   struct Def {
