@@ -383,7 +383,7 @@ std::unique_ptr<PermissionSet> PermissionModel::ComputeUncached(std::span<const 
   for (uint32_t id : role_ids) {
     if (id >= n) continue;
     words += role_words_begin_[id + 1] - role_words_begin_[id];
-    __builtin_prefetch(&role_words_[role_words_begin_[id]]);  // the roles' bitmaps are far apart: overlap the misses
+    __builtin_prefetch(role_words_.data() + role_words_begin_[id]);  // the roles' bitmaps are far apart: overlap the misses
   }
   const size_t cap = std::bit_ceil(std::max<size_t>(2, words * 2));
   set->slots_.reset(new PermissionSet::Slot[cap]);
