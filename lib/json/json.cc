@@ -310,16 +310,20 @@ class Reader {
 
 }  // namespace
 
-absl::StatusOr<Value> Parse(std::string_view text) {
-  // JSON text is UTF-8 (RFC 8259); policy values end up in SQL, which must be valid UTF-8 too.
+absl::Status CheckDocumentText(std::string_view text) {
   if (size_t bad = FindInvalidUtf8(text); bad != text.size())
     return SqlErrorAt(text, static_cast<uint32_t>(bad), InvalidUtf8Message(text, bad));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Value> Parse(std::string_view text) {
+  // JSON text is UTF-8 (RFC 8259); policy values end up in SQL, which must be valid UTF-8 too.
+  RLSQ_RETURN_IF_ERROR(CheckDocumentText(text));
   return Reader(text, /*borrow=*/false).Document();
 }
 
 absl::StatusOr<Value> ParseBorrowing(std::string_view text) {
-  if (size_t bad = FindInvalidUtf8(text); bad != text.size())
-    return SqlErrorAt(text, static_cast<uint32_t>(bad), InvalidUtf8Message(text, bad));
+  RLSQ_RETURN_IF_ERROR(CheckDocumentText(text));
   return Reader(text, /*borrow=*/true).Document();
 }
 

@@ -99,6 +99,10 @@ struct Value {
 
 const char* TypeName(Value::Type t);
 
+// A document's text (JSON or YAML) must be strict UTF-8 without NUL bytes: InvalidArgument "line:column: ..." at
+// the first bad byte.
+absl::Status CheckDocumentText(std::string_view text);
+
 // Parses one JSON document, which must be strict UTF-8 without NUL bytes. Errors: InvalidArgument
 // "line:column: message".
 absl::StatusOr<Value> Parse(std::string_view text);

@@ -7,7 +7,6 @@
 
 #include "lib/common/status.h"
 #include "lib/common/str_cat.h"
-#include "lib/common/utf8.h"
 #include "yaml-cpp/eventhandler.h"
 #include "yaml-cpp/exceptions.h"
 #include "yaml-cpp/mark.h"
@@ -221,8 +220,7 @@ class Builder : public YAML::EventHandler {
 
 absl::StatusOr<Value> ParseYaml(std::string_view text) {
   // Policy values end up in SQL: UTF-8 only (yaml-cpp would also accept UTF-16 and UTF-32 with a byte-order mark).
-  if (size_t bad = FindInvalidUtf8(text); bad != text.size())
-    return SqlErrorAt(text, static_cast<uint32_t>(bad), InvalidUtf8Message(text, bad));
+  RLSQ_RETURN_IF_ERROR(CheckDocumentText(text));
   std::istringstream in{std::string(text)};
   try {
     YAML::Parser parser(in);

@@ -248,11 +248,7 @@ absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromJson(std::string_view 
 absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromYaml(std::string_view text, const Dialect& dialect) {
   auto doc = json::ParseYaml(text);
   if (!doc.ok()) return Bad("YAML", ToStd(doc.status().message()));
-  std::shared_ptr<Policy> p(new Policy());
-  p->dialect_ = &dialect;
-  RLSQ_RETURN_IF_ERROR(p->Load(*doc));
-  p->digest_ = Sha256Hex({"rlsq policy", dialect.name(), text});
-  return std::shared_ptr<const Policy>(std::move(p));
+  return FromDocument(*doc, Sha256Hex({"rlsq policy", dialect.name(), text}), dialect);
 }
 
 absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromDocument(const json::Value& doc, std::string digest,
