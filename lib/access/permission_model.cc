@@ -5,6 +5,7 @@
 #include <cstring>
 #include <functional>
 #include <mutex>
+#include <span>
 #include <tuple>
 
 #include "absl/container/flat_hash_set.h"
@@ -121,6 +122,8 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
   struct Def {
     std::string name;
     std::vector<std::pair<std::string_view, std::string_view>> grants;  // into the specs or the static presets
+    // A spec's permission_views, read in place (a million grants at full scale are not copied).
+    const std::vector<std::pair<std::string_view, std::string_view>>* spec_views = nullptr;
     std::vector<std::string> extends;
     bool all_pairs = false;
   };
@@ -130,7 +133,7 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
   const std::vector<Preset>& presets = options.presets ? PresetsFor(options.family) : kNoPresets;
   const Preset* shadowed_public_preset = nullptr;  // the "Public" preset when the anonymous role is named Public
   for (const Preset& p : presets) {
-    Def d{std::string(p.name), {}, {}, p.all_pairs};
+    Def d{std::string(p.name), {}, nullptr, {}, p.all_pairs};
     if (p.name == options.public_role && p.name == "Public") {
       shadowed_public_preset = &p;  // applies only through PUBLIC_ROLE_LIKE = "Public"
     } else {
@@ -139,6 +142,15 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
     def_index[d.name] = defs.size();
     defs.push_back(std::move(d));
   }
+  auto SpecDef = [](const RoleSpec& s) {
+    Def d{s.name, {}, nullptr, s.extends, false};
+    if (s.permissions.empty()) {
+      d.spec_views = &s.permission_views;
+    } else {
+      d.grants = Views(s);
+    }
+    return d;
+  };
   absl::flat_hash_set<std::string> spec_names;
   for (size_t i = 0; i < specs.size(); ++i) {
     const RoleSpec& s = specs[i];
@@ -147,15 +159,15 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
     auto it = def_index.find(s.name);
     if (it != def_index.end()) {
       if (s.permissions.empty() && s.permission_views.empty() && s.extends.empty()) continue;  // names the preset
-      defs[it->second] = Def{s.name, Views(s), s.extends, false};
+      defs[it->second] = SpecDef(s);
       continue;
     }
     def_index[s.name] = defs.size();
-    defs.push_back(Def{s.name, Views(s), s.extends, false});
+    defs.push_back(SpecDef(s));
   }
   if (!def_index.contains(options.public_role)) {
     def_index[options.public_role] = defs.size();
-    defs.push_back(Def{options.public_role, {}, {}, false});
+    defs.push_back(Def{options.public_role, {}, nullptr, {}, false});
   }
   if (!options.public_role_like.empty()) {
     Def& pub = defs[def_index[options.public_role]];
@@ -172,10 +184,8 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
   }
 
   // 2. Validate and intern every grant. Pair ids are assigned in role order, so a role's pairs cluster.
-  size_t total_grants = 0;
-  for (const Def& d : defs) total_grants += d.grants.size();
-  m->resource_ids_.reserve(total_grants);  // no rehashing: Build time stays linear in the policy size
-  m->pair_ids_.reserve(total_grants);
+  // The tables grow with the distinct pairs (amortized linear), not with the grants: most grants repeat a pair, and
+  // a table sized for every grant (1M at full scale) would make each probe a cache miss.
   std::vector<std::vector<uint32_t>> direct(defs.size());
   std::vector<uint32_t> perm_of_pair;
   std::vector<Resource> data_resource;  // parsed view menu of each data pair (others: default)
@@ -184,7 +194,10 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
   std::string_view last_perm;  // the fast path's memo of the permission id
   uint32_t last_perm_id = kNoPair;
   for (size_t d = 0; d < defs.size(); ++d) {
-    for (const auto& [perm, view] : defs[d].grants) {
+    using Views = std::span<const std::pair<std::string_view, std::string_view>>;
+    const Views lists[2] = {defs[d].grants, defs[d].spec_views ? Views(*defs[d].spec_views) : Views()};
+    for (const Views list : lists)
+    for (const auto& [perm, view] : list) {
       // A pair already interned was validated when first seen: two lookups (most grants repeat a pair: every role
       // that reads a dataset names the same view menu).
       if (auto known_view = m->resource_ids_.find(AV(view)); known_view != m->resource_ids_.end()) {
