@@ -51,13 +51,22 @@ done
 echo "[bench] suite: $((SECONDS - start)) s; results in $OUT"
 if ! "$B/bench/budget/bench_budget" bench/budget.json "$OUT" "$OUT/summary.md"; then
   # The 2-thread checks measure the host as much as the code: a host busy for the whole measurement (a shared VM)
-  # lowers both speedups while the code is fine. Repeat that one measurement once, alone, before it counts; every
-  # other check reads the same results again, so only a scaling figure can change, and a real regression fails both
-  # times.
-  echo "[bench] budget failed; repeating scaling_bench once (the 2-thread figures depend on the host's load)"
-  cp "$OUT/scaling_bench.json" "$OUT/scaling_bench.json.first-run"  # not *.json: bench_budget reads every one
-  "$B/bench/scaling/scaling_bench" --benchmark_out="$OUT/scaling_bench.json" --benchmark_out_format=json \
-    --benchmark_min_time="$min_time" >"$OUT/scaling_bench.txt" 2>&1 || status=1
-  "$B/bench/budget/bench_budget" bench/budget.json "$OUT" "$OUT/summary.md" || status=1
+  # lowers both speedups while the code is fine. Repeat that one measurement, alone, up to twice before it counts;
+  # every other check reads the same results again, so only a scaling figure can change, and a real regression fails
+  # every time.
+  passed=0
+  for attempt in 1 2; do
+    echo "[bench] budget failed; repeating scaling_bench ($attempt of 2; the 2-thread figures depend on the host's load)"
+    cp "$OUT/scaling_bench.json" "$OUT/scaling_bench.json.run-$attempt"  # not *.json: bench_budget reads every one
+    if ! "$B/bench/scaling/scaling_bench" --benchmark_out="$OUT/scaling_bench.json" --benchmark_out_format=json       --benchmark_min_time="$min_time" >"$OUT/scaling_bench.txt" 2>&1; then
+      echo "[bench] scaling_bench FAILED: see $OUT/scaling_bench.txt"
+      break
+    fi
+    if "$B/bench/budget/bench_budget" bench/budget.json "$OUT" "$OUT/summary.md"; then
+      passed=1
+      break
+    fi
+  done
+  ((passed)) || status=1
 fi
 exit $status
