@@ -58,7 +58,8 @@ if ! "$B/bench/budget/bench_budget" bench/budget.json "$OUT" "$OUT/summary.md"; 
   for attempt in 1 2; do
     echo "[bench] budget failed; repeating scaling_bench ($attempt of 2; the 2-thread figures depend on the host's load)"
     cp "$OUT/scaling_bench.json" "$OUT/scaling_bench.json.run-$attempt"  # not *.json: bench_budget reads every one
-    if ! "$B/bench/scaling/scaling_bench" --benchmark_out="$OUT/scaling_bench.json" --benchmark_out_format=json       --benchmark_min_time="$min_time" >"$OUT/scaling_bench.txt" 2>&1; then
+    if ! "$B/bench/scaling/scaling_bench" --benchmark_out="$OUT/scaling_bench.json" --benchmark_out_format=json \
+      --benchmark_min_time="$min_time" >"$OUT/scaling_bench.txt" 2>&1; then
       echo "[bench] scaling_bench FAILED: see $OUT/scaling_bench.txt"
       break
     fi

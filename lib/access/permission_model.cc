@@ -58,14 +58,6 @@ std::string_view DataShapeProblem(std::string_view perm, const Resource& r) {
   return {};
 }
 
-std::vector<std::pair<std::string_view, std::string_view>> Views(const RoleSpec& spec) {
-  std::vector<std::pair<std::string_view, std::string_view>> out;
-  out.reserve(spec.permissions.size() + spec.permission_views.size());
-  for (const auto& [p, v] : spec.permissions) out.emplace_back(p, v);
-  out.insert(out.end(), spec.permission_views.begin(), spec.permission_views.end());
-  return out;
-}
-
 template <class M>
 size_t MapBytes(const M& m) {
   return m.capacity() * (sizeof(typename M::value_type) + 1);
@@ -122,7 +114,7 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
   struct Def {
     std::string name;
     std::vector<std::pair<std::string_view, std::string_view>> grants;  // into the specs or the static presets
-    // A spec's permission_views, read in place (a million grants at full scale are not copied).
+    // A spec's permission_views, read in place after `grants` (a million grants at full scale are not copied).
     const std::vector<std::pair<std::string_view, std::string_view>>* spec_views = nullptr;
     std::vector<std::string> extends;
     bool all_pairs = false;
@@ -142,13 +134,10 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
     def_index[d.name] = defs.size();
     defs.push_back(std::move(d));
   }
-  auto SpecDef = [](const RoleSpec& s) {
-    Def d{s.name, {}, nullptr, s.extends, false};
-    if (s.permissions.empty()) {
-      d.spec_views = &s.permission_views;
-    } else {
-      d.grants = Views(s);
-    }
+  auto SpecDef = [](const RoleSpec& s) {  // its permissions, then its permission_views read in place
+    Def d{s.name, {}, &s.permission_views, s.extends, false};
+    d.grants.reserve(s.permissions.size());
+    for (const auto& [p, v] : s.permissions) d.grants.emplace_back(p, v);
     return d;
   };
   absl::flat_hash_set<std::string> spec_names;
@@ -194,72 +183,74 @@ absl::StatusOr<std::shared_ptr<const PermissionModel>> PermissionModel::Build(co
   std::string_view last_perm;  // the fast path's memo of the permission id
   uint32_t last_perm_id = kNoPair;
   for (size_t d = 0; d < defs.size(); ++d) {
-    using Views = std::span<const std::pair<std::string_view, std::string_view>>;
-    const Views lists[2] = {defs[d].grants, defs[d].spec_views ? Views(*defs[d].spec_views) : Views()};
-    for (const Views list : lists)
-    for (const auto& [perm, view] : list) {
-      // A pair already interned was validated when first seen: two lookups (most grants repeat a pair: every role
-      // that reads a dataset names the same view menu).
-      if (auto known_view = m->resource_ids_.find(AV(view)); known_view != m->resource_ids_.end()) {
-        if (perm != last_perm) {  // grants mostly repeat one permission name: look it up when it changes
-          auto known_perm = m->permission_ids_.find(AV(perm));
-          last_perm = perm;
-          last_perm_id = known_perm == m->permission_ids_.end() ? kNoPair : known_perm->second;
-        }
-        if (last_perm_id != kNoPair) {
-          auto q = m->pair_ids_.find((uint64_t{last_perm_id} << 32) | known_view->second);
-          if (q != m->pair_ids_.end()) {
-            direct[d].push_back(q->second);
-            continue;
+    using GrantList = std::span<const std::pair<std::string_view, std::string_view>>;
+    const GrantList lists[2] = {defs[d].grants, defs[d].spec_views ? GrantList(*defs[d].spec_views) : GrantList()};
+    for (const GrantList list : lists) {
+      for (const auto& [perm, view] : list) {
+        // A pair already interned was validated when first seen: two lookups (most grants repeat a pair: every role
+        // that reads a dataset names the same view menu).
+        if (auto known_view = m->resource_ids_.find(AV(view)); known_view != m->resource_ids_.end()) {
+          if (perm != last_perm) {  // grants mostly repeat one permission name: look it up when it changes
+            auto known_perm = m->permission_ids_.find(AV(perm));
+            last_perm = perm;
+            last_perm_id = known_perm == m->permission_ids_.end() ? kNoPair : known_perm->second;
+          }
+          if (last_perm_id != kNoPair) {
+            auto q = m->pair_ids_.find((uint64_t{last_perm_id} << 32) | known_view->second);
+            if (q != m->pair_ids_.end()) {
+              direct[d].push_back(q->second);
+              continue;
+            }
           }
         }
-      }
-      last_perm = {};  // the slow path may add the permission
-      std::string translated;
-      if (options.translate_view) {
-        auto t = options.translate_view(perm, view);
-        if (!t.ok()) return RoleError(defs[d].name, std::string_view(t.status().message().data(), t.status().message().size()));
-        translated = std::move(*t);
-      }
-      const std::string_view written = view;
-      const std::string_view interned = translated.empty() ? view : std::string_view(translated);
-      if (perm.empty() || !IsKnownPermissionName(options.family, perm))
-        return RoleError(defs[d].name, Cat("unknown permission \"", perm, "\" (on \"", view, "\")"));
-      // A view menu already interned (by its canonical text) was validated before; data permissions always parse
-      // theirs, since their shape depends on the permission.
-      const bool data = IsDataObjectPermission(perm) || perm.substr(0, 4) == "all_";
-      auto rit = m->resource_ids_.find(AV(interned));
-      absl::StatusOr<Resource> r = Resource{};
-      if (rit == m->resource_ids_.end() || data) {
-        r = ParseResource(interned);
-        if (!r.ok())
-          return RoleError(defs[d].name, Cat("permission \"", perm, "\": ", std::string_view(r.status().message().data(), r.status().message().size())));
-        if (std::string_view problem = DataShapeProblem(perm, *r); !problem.empty())
-          return RoleError(defs[d].name, Cat("permission \"", perm, "\" on \"", interned, "\": ", problem));
-        if (rit == m->resource_ids_.end()) {
-          std::string canonical = r->ToString();
-          rit = m->resource_ids_.find(canonical);
-          if (rit == m->resource_ids_.end())
-            rit = m->resource_ids_.emplace(std::move(canonical), static_cast<uint32_t>(m->resource_ids_.size())).first;
+        last_perm = {};  // the slow path may add the permission
+        std::string translated;
+        if (options.translate_view) {
+          auto t = options.translate_view(perm, view);
+          if (!t.ok()) return RoleError(defs[d].name, ToStd(t.status().message()));
+          translated = std::move(*t);
         }
-      }
-      const uint32_t resource_id = rit->second;  // before the emplace below, which may rehash
-      if (interned != written) m->resource_ids_.emplace(std::string(written), resource_id);  // the other spelling
-      auto pit = m->permission_ids_.find(AV(perm));
-      if (pit == m->permission_ids_.end())
-        pit = m->permission_ids_.emplace(std::string(perm), static_cast<uint32_t>(m->permission_ids_.size())).first;
-      uint64_t key = (uint64_t{pit->second} << 32) | resource_id;
-      auto [qit, qnew] = m->pair_ids_.try_emplace(key, static_cast<uint32_t>(m->pair_ids_.size()));
-      if (qnew) {
-        perm_of_pair.push_back(pit->second);
-        pair_is_data.push_back(IsDataObjectPermission(perm));
-        if (pair_is_data.back()) {
-          data_pairs.push_back(qit->second);
-          data_resource.resize(m->pair_ids_.size());
-          data_resource[qit->second] = std::move(*r);
+        const std::string_view written = view;
+        const std::string_view interned = translated.empty() ? view : std::string_view(translated);
+        if (perm.empty() || !IsKnownPermissionName(options.family, perm))
+          return RoleError(defs[d].name, Cat("unknown permission \"", perm, "\" (on \"", view, "\")"));
+        // A view menu already interned (by its canonical text) was validated before; data permissions always parse
+        // theirs, since their shape depends on the permission.
+        const bool data = IsDataObjectPermission(perm) || perm.substr(0, 4) == "all_";
+        auto rit = m->resource_ids_.find(AV(interned));
+        absl::StatusOr<Resource> r = Resource{};
+        if (rit == m->resource_ids_.end() || data) {
+          r = ParseResource(interned);
+          if (!r.ok())
+            return RoleError(defs[d].name, Cat("permission \"", perm, "\": ", ToStd(r.status().message())));
+          if (std::string_view problem = DataShapeProblem(perm, *r); !problem.empty())
+            return RoleError(defs[d].name, Cat("permission \"", perm, "\" on \"", interned, "\": ", problem));
+          if (rit == m->resource_ids_.end()) {
+            std::string canonical = r->ToString();
+            rit = m->resource_ids_.find(canonical);
+            if (rit == m->resource_ids_.end())
+              rit = m->resource_ids_.emplace(std::move(canonical), static_cast<uint32_t>(m->resource_ids_.size()))
+                        .first;
+          }
         }
+        const uint32_t resource_id = rit->second;  // before the emplace below, which may rehash
+        if (interned != written) m->resource_ids_.emplace(std::string(written), resource_id);  // the other spelling
+        auto pit = m->permission_ids_.find(AV(perm));
+        if (pit == m->permission_ids_.end())
+          pit = m->permission_ids_.emplace(std::string(perm), static_cast<uint32_t>(m->permission_ids_.size())).first;
+        uint64_t key = (uint64_t{pit->second} << 32) | resource_id;
+        auto [qit, qnew] = m->pair_ids_.try_emplace(key, static_cast<uint32_t>(m->pair_ids_.size()));
+        if (qnew) {
+          perm_of_pair.push_back(pit->second);
+          pair_is_data.push_back(IsDataObjectPermission(perm));
+          if (pair_is_data.back()) {
+            data_pairs.push_back(qit->second);
+            data_resource.resize(m->pair_ids_.size());
+            data_resource[qit->second] = std::move(*r);
+          }
+        }
+        direct[d].push_back(qit->second);
       }
-      direct[d].push_back(qit->second);
     }
   }
   // Exact-size tables for the lookups done at check time.
