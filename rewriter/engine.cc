@@ -251,36 +251,36 @@ absl::StatusOr<CallerIdentity> ParseCallerJson(std::string_view text) {
   if (!doc.ok()) return BadInput("bad caller JSON: ", doc.status());
   if (!doc->is_object()) return absl::InvalidArgumentError("bad caller JSON: must be an object");
   CallerIdentity id;
-  for (const auto& [key, v] : doc->members) {
+  for (const auto& [key, v] : doc->members()) {
     auto type_error = [&key = key](const char* want) {  // clang 14 cannot capture a structured binding implicitly
       return absl::InvalidArgumentError(Cat("bad caller JSON: \"", key, "\" must be ", want));
     };
     if (key == "username") {
       if (!v.is_string()) return type_error("a string");
-      id.username = v.text;
+      id.username = v.text();
     } else if (key == "id") {
       if (v.is_null()) continue;
-      if (v.type != json::Value::Type::kNumber) return type_error("an integer");
+      if (v.type() != json::Value::Type::kNumber) return type_error("an integer");
       try {
         size_t used = 0;
-        id.id = std::stoll(v.text.str(), &used);
-        if (used != v.text.size()) return type_error("an integer");
+        id.id = std::stoll(std::string(v.text()), &used);
+        if (used != v.text().size()) return type_error("an integer");
       } catch (const std::exception&) {
         return type_error("an integer");
       }
     } else if (key == "email") {
       if (v.is_null()) continue;
       if (!v.is_string()) return type_error("a string");
-      id.email = v.text;
+      id.email = v.text();
     } else if (key == "roles") {
       if (!v.is_array()) return type_error("an array of role names");
-      for (const json::Value& r : v.items) {
+      for (const json::Value& r : v.items()) {
         if (!r.is_string()) return type_error("an array of role names");
-        id.roles.push_back(r.text.str());
+        id.roles.push_back(std::string(r.text()));
       }
     } else if (key == "attributes") {
       if (!v.is_object()) return type_error("an object");
-      id.attributes = v.members;
+      for (const auto& [name, value] : v.members()) id.attributes.emplace_back(std::string(name), value);
     } else {
       return absl::InvalidArgumentError(
           Cat("bad caller JSON: unknown key \"", key, "\"; expected username, id, email, roles, attributes"));
@@ -294,27 +294,27 @@ absl::StatusOr<std::vector<GuestRule>> ParseGuestRules(std::string_view text) {
   if (!doc.ok()) return BadInput("bad guest rules: ", doc.status());
   if (!doc->is_array()) return absl::InvalidArgumentError("bad guest rules: must be an array of rules");
   std::vector<GuestRule> rules;
-  for (const json::Value& r : doc->items) {
+  for (const json::Value& r : doc->items()) {
     std::string where = Cat("bad guest rules: rule ", rules.size() + 1, ": ");
     if (!r.is_object()) return absl::InvalidArgumentError(Cat(where, "must be an object"));
     GuestRule rule;
     bool has_clause = false;
-    for (const auto& [key, v] : r.members) {
+    for (const auto& [key, v] : r.members()) {
       if (key == "dataset") {
         // A table name, or a Superset dataset id (a number or a string of digits); null is no dataset (a global
         // rule), as in Superset.
         if (v.is_null()) continue;
-        if (v.is_number() && policy::ParseDatasetId(v.text) >= 0) {
-          rule.dataset = v.text;
+        if (v.is_number() && policy::ParseDatasetId(v.text()) >= 0) {
+          rule.dataset = v.text();
           continue;
         }
-        if (!v.is_string() || v.text.empty())
+        if (!v.is_string() || v.text().empty())
           return absl::InvalidArgumentError(
               Cat(where, "\"dataset\" must be a non-empty table name or a dataset id (a non-negative integer)"));
-        rule.dataset = v.text;
+        rule.dataset = v.text();
       } else if (key == "clause") {
         if (!v.is_string()) return absl::InvalidArgumentError(Cat(where, "\"clause\" must be a string"));
-        rule.clause = v.text;
+        rule.clause = v.text();
         has_clause = true;
       } else {
         return absl::InvalidArgumentError(Cat(where, "unknown key \"", key,

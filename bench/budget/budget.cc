@@ -40,8 +40,8 @@ absl::Status Bad(std::string_view where, std::string_view what) {
 }
 
 absl::StatusOr<double> NumberOf(const json::Value& v, std::string_view where) {
-  if (v.type != json::Value::Type::kNumber) return Bad(where, "must be a number");
-  const std::string text = v.text.str();
+  if (v.type() != json::Value::Type::kNumber) return Bad(where, "must be a number");
+  const std::string text = std::string(v.text());
   char* end = nullptr;
   double d = std::strtod(text.c_str(), &end);
   if (end != text.c_str() + text.size()) return Bad(where, "must be a number");
@@ -49,15 +49,15 @@ absl::StatusOr<double> NumberOf(const json::Value& v, std::string_view where) {
 }
 
 absl::StatusOr<std::string> StringOf(const json::Value& v, std::string_view where) {
-  if (!v.is_string() || v.text.empty()) return Bad(where, "must be a non-empty string");
-  return v.text.str();
+  if (!v.is_string() || v.text().empty()) return Bad(where, "must be a non-empty string");
+  return std::string(v.text());
 }
 
 absl::StatusOr<Metric> ParseMetric(const json::Value& v, std::string_view where) {
   if (!v.is_object()) return Bad(where, "must be an object {\"program\", \"name\"[, \"field\"]}");
   Metric m;
   bool has_program = false, has_name = false;
-  for (const auto& [k, val] : v.members) {
+  for (const auto& [k, val] : v.members()) {
     std::string w = Cat(where, ".", k);
     if (k == "program") {
       RLSQ_ASSIGN_OR_RETURN(m.program, StringOf(val, w));
@@ -96,18 +96,18 @@ absl::StatusOr<Budget> ParseBudget(std::string_view text) {
   if (!doc.ok()) return Bad("file", ToStd(doc.status().message()));
   if (!doc->is_object()) return Bad("file", "must be an object");
   Budget budget;
-  for (const auto& [k, v] : doc->members) {
+  for (const auto& [k, v] : doc->members()) {
     if (k == "note") continue;
     if (k != "checks") return Bad(k, "unknown key");
     if (!v.is_array()) return Bad("checks", "must be an array");
     std::set<std::string> names;
-    for (size_t i = 0; i < v.items.size(); ++i) {
-      const json::Value& c = v.items[i];
+    for (size_t i = 0; i < v.items().size(); ++i) {
+      const json::Value& c = v.items()[i];
       std::string where = Cat("checks[", i, "]");
       if (!c.is_object()) return Bad(where, "must be an object");
       Check check;
       bool has_num = false;
-      for (const auto& [ck, cv] : c.members) {
+      for (const auto& [ck, cv] : c.members()) {
         std::string w = Cat(where, ".", ck);
         if (ck == "name") {
           RLSQ_ASSIGN_OR_RETURN(check.name, StringOf(cv, w));
@@ -149,35 +149,35 @@ absl::StatusOr<ProgramResults> ParseResults(std::string_view text) {
     const json::Value* host = ctx->Find("host_name");
     const json::Value* cpus = ctx->Find("num_cpus");
     const json::Value* mhz = ctx->Find("mhz_per_cpu");
-    if (host && host->is_string()) out.context = host->text;
-    if (cpus) Append(&out.context, ", ", cpus->text, " CPUs");
-    if (mhz) Append(&out.context, " at ", mhz->text, " MHz");
+    if (host && host->is_string()) out.context = host->text();
+    if (cpus) Append(&out.context, ", ", cpus->text(), " CPUs");
+    if (mhz) Append(&out.context, " at ", mhz->text(), " MHz");
   }
   // Per benchmark: iteration runs (one per repetition) and the median aggregate when reported.
   std::map<std::string, std::vector<std::map<std::string, double>>> runs;
   std::map<std::string, std::map<std::string, double>> medians;
-  for (const json::Value& b : benchmarks->items) {
+  for (const json::Value& b : benchmarks->items()) {
     const json::Value* name = b.Find("run_name");
     if (!name) name = b.Find("name");
     if (!name || !name->is_string()) continue;
-    if (const json::Value* err = b.Find("error_occurred"); err && err->boolean) continue;
+    if (const json::Value* err = b.Find("error_occurred"); err && err->boolean()) continue;
     const json::Value* type = b.Find("run_type");
     std::string aggregate;
-    if (type && type->is_string() && type->text == "aggregate") {
+    if (type && type->is_string() && type->text() == "aggregate") {
       const json::Value* agg = b.Find("aggregate_name");
-      aggregate = agg && agg->is_string() ? agg->text : "";
+      aggregate = agg && agg->is_string() ? agg->text() : "";
       if (aggregate != "median") continue;
     }
     const json::Value* unit = b.Find("time_unit");
-    double scale = TimeScaleToNs(unit && unit->is_string() ? std::string_view(unit->text) : "ns");
+    double scale = TimeScaleToNs(unit && unit->is_string() ? std::string_view(unit->text()) : "ns");
     std::map<std::string, double> fields;
-    for (const auto& [k, v] : b.members) {
-      if (v.type != json::Value::Type::kNumber) continue;
-      double d = std::strtod(v.text.str().c_str(), nullptr);
-      fields[k] = IsTimeField(k) ? d * scale : d;
+    for (const auto& [k, v] : b.members()) {
+      if (v.type() != json::Value::Type::kNumber) continue;
+      double d = std::strtod(std::string(v.text()).c_str(), nullptr);
+      fields[std::string(k)] = IsTimeField(k) ? d * scale : d;
     }
-    if (aggregate == "median") medians[name->text.str()] = std::move(fields);
-    else runs[name->text.str()].push_back(std::move(fields));
+    if (aggregate == "median") medians[std::string(name->text())] = std::move(fields);
+    else runs[std::string(name->text())].push_back(std::move(fields));
   }
   for (auto& [name, reps] : runs) {
     if (medians.count(name)) continue;

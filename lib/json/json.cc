@@ -1,24 +1,198 @@
 #include "lib/json/json.h"
 
 #include <algorithm>
+#include <bit>
+#include <memory>
+#include <vector>
 #include <cstdio>
 #include <cstring>
 
+#include "absl/container/flat_hash_set.h"
 #include "lib/common/str_cat.h"
 #include "lib/common/status.h"
 #include "lib/common/utf8.h"
 
 namespace rlsq::json {
 
-Value::Value() = default;
-Value::~Value() = default;
-Value::Value(const Value&) = default;
-Value::Value(Value&&) noexcept = default;
-Value& Value::operator=(const Value&) = default;
-Value& Value::operator=(Value&&) noexcept = default;
+static_assert(sizeof(Value) == 24, "a policy document has millions of values");
+
+// The parser's access to a value's representation.
+class ValueBuilder {
+ public:
+  static void SetText(Value* v, Value::Type type, std::string_view text, bool borrow) {
+    v->Release();
+    v->type_ = type;
+    if (borrow || text.empty()) {
+      v->str_ = text.data();
+    } else {
+      char* p = new char[text.size()];
+      std::memcpy(p, text.data(), text.size());
+      v->str_ = p;
+      v->flags_ = Value::kOwnsText;
+    }
+    v->size_ = static_cast<uint32_t>(text.size());
+  }
+  static void SetBool(Value* v, bool b) {
+    v->Release();
+    v->type_ = Value::Type::kBool;
+    v->boolean_ = b;
+  }
+  static void SetNull(Value* v) { v->Release(); }
+  // An array or object of the values stack[first..]: moved into one block of exactly their number.
+  static void SetChildren(Value* v, Value::Type type, std::vector<Value>* stack, size_t first) {
+    v->Release();
+    v->type_ = type;
+    const size_t n = stack->size() - first;
+    if (n == 0) return;
+    v->kids_ = Value::Allocate(n);
+    for (size_t k = 0; k < n; ++k) new (v->kids_ + k) Value(std::move((*stack)[first + k]));
+    v->size_ = static_cast<uint32_t>(n);
+    stack->resize(first);
+  }
+};
+
+Value Value::Bool(bool b) {
+  Value v;
+  ValueBuilder::SetBool(&v, b);
+  return v;
+}
+Value Value::Number(std::string_view source_text) {
+  Value v;
+  ValueBuilder::SetText(&v, Type::kNumber, source_text, false);
+  return v;
+}
+Value Value::String(std::string_view s) {
+  Value v;
+  ValueBuilder::SetText(&v, Type::kString, s, false);
+  return v;
+}
+Value Value::BorrowedString(std::string_view s) {
+  Value v;
+  ValueBuilder::SetText(&v, Type::kString, s, true);
+  return v;
+}
+Value Value::Array() {
+  Value v;
+  v.type_ = Type::kArray;
+  return v;
+}
+Value Value::Object() {
+  Value v;
+  v.type_ = Type::kObject;
+  return v;
+}
+
+Value::~Value() { Release(); }
+
+void Value::Release() {
+  if (is_array() || is_object()) {
+    if (size_ > 0) {
+      std::destroy_n(kids_, size_);
+      ::operator delete(kids_);
+    }
+  } else if (flags_ & kOwnsText) {
+    delete[] str_;
+  }
+  str_ = nullptr;
+  size_ = 0;
+  type_ = Type::kNull;
+  boolean_ = false;
+  flags_ = 0;
+}
+
+Value* Value::Allocate(size_t n) { return static_cast<Value*>(::operator new(n * sizeof(Value))); }
+
+size_t Value::capacity() const {
+  if (size_ == 0) return 0;
+  return (flags_ & kGrown) ? std::bit_ceil(size_) : size_;
+}
+
+Value::Value(const Value& o) : str_(nullptr), line_(o.line_), column_(o.column_) {
+  if (o.is_array() || o.is_object()) {
+    type_ = o.type_;
+    if (o.size_ > 0) {
+      kids_ = Allocate(o.size_);
+      std::uninitialized_copy_n(o.kids_, o.size_, kids_);
+      size_ = o.size_;
+    }
+  } else if (o.is_string() || o.is_number()) {
+    ValueBuilder::SetText(this, o.type_, o.text(), false);
+  } else {
+    type_ = o.type_;
+    boolean_ = o.boolean_;
+  }
+}
+
+Value::Value(Value&& o) noexcept
+    : str_(o.str_), size_(o.size_), line_(o.line_), column_(o.column_), type_(o.type_), boolean_(o.boolean_),
+      flags_(o.flags_) {
+  o.str_ = nullptr;
+  o.size_ = 0;
+  o.type_ = Type::kNull;
+  o.flags_ = 0;
+}
+
+Value& Value::operator=(const Value& o) {
+  if (this != &o) *this = Value(o);
+  return *this;
+}
+
+Value& Value::operator=(Value&& o) noexcept {
+  if (this != &o) {
+    Release();
+    str_ = o.str_;
+    size_ = o.size_;
+    line_ = o.line_;
+    column_ = o.column_;
+    type_ = o.type_;
+    boolean_ = o.boolean_;
+    flags_ = o.flags_;
+    o.str_ = nullptr;
+    o.size_ = 0;
+    o.type_ = Type::kNull;
+    o.flags_ = 0;
+  }
+  return *this;
+}
+
+void Value::Reserve(size_t n) {
+  if (n <= capacity()) return;
+  // bit_ceil(n): capacity() = bit_ceil(size_) then never exceeds the block (it is smaller while fewer than n/2
+  // elements are in, which only makes a later append grow early).
+  const size_t cap = std::bit_ceil(n);
+  Value* block = Allocate(cap);
+  if (size_ > 0) {
+    for (size_t k = 0; k < size_; ++k) new (block + k) Value(std::move(kids_[k]));
+    std::destroy_n(kids_, size_);
+    ::operator delete(kids_);
+  }
+  kids_ = block;
+  flags_ |= kGrown;
+}
+
+void Value::ReserveItems(size_t n) {
+  if (is_array()) Reserve(n);
+  if (is_object()) Reserve(2 * n);
+}
+
+void Value::Append(Value item) {
+  if (!is_array()) *this = Array();
+  // Growing to a power of two keeps capacity() = bit_ceil(size_) true for every size a grown block holds.
+  if (size_ == capacity()) Reserve(size_ + 1);
+  new (kids_ + size_) Value(std::move(item));
+  ++size_;
+}
+
+void Value::Add(std::string_view key, Value value) {
+  if (!is_object()) *this = Object();
+  if (size_ + 2 > capacity()) Reserve(size_ + 2);
+  new (kids_ + size_) Value(String(key));
+  new (kids_ + size_ + 1) Value(std::move(value));
+  size_ += 2;
+}
 
 const Value* Value::Find(std::string_view key) const {
-  for (const auto& [k, v] : members)
+  for (const auto& [k, v] : members())
     if (k == key) return &v;
   return nullptr;
 }
@@ -63,52 +237,61 @@ class Reader {
     SkipWs();
     if (i_ >= s_.size()) return Error("unexpected end of JSON input");
     Advance();
-    v->line = line_;
-    v->column = column_;
+    v->set_position(line_, column_);
     char c = s_[i_];
     if (c == '{') return ParseObject(v, depth);
     if (c == '[') return ParseArray(v, depth);
-    if (c == '"') {
-      v->type = Value::Type::kString;
-      return ParseStringValue(&v->text);
-    }
+    if (c == '"') return ParseStringValue(v);
     if (c == '-' || (c >= '0' && c <= '9')) return ParseNumber(v);
     if (s_.substr(i_, 4) == "true") {
-      v->type = Value::Type::kBool;
-      v->boolean = true;
+      ValueBuilder::SetBool(v, true);
       i_ += 4;
       return absl::OkStatus();
     }
     if (s_.substr(i_, 5) == "false") {
-      v->type = Value::Type::kBool;
+      ValueBuilder::SetBool(v, false);
       i_ += 5;
       return absl::OkStatus();
     }
     if (s_.substr(i_, 4) == "null") {
-      v->type = Value::Type::kNull;
+      ValueBuilder::SetNull(v);
       i_ += 4;
       return absl::OkStatus();
     }
     return Error("invalid JSON value");
   }
 
+  // Members go on the stack shared by every open array and object as key, value, key, value.
   absl::Status ParseObject(Value* v, int depth) {
-    v->type = Value::Type::kObject;
     ++i_;
     SkipWs();
+    const size_t first = stack_.size();
     if (i_ < s_.size() && s_[i_] == '}') {
       ++i_;
+      ValueBuilder::SetChildren(v, Value::Type::kObject, &stack_, first);
       return absl::OkStatus();
     }
-    const size_t first = member_stack_.size();
+    // Duplicate keys: a scan of the keys so far, or a hash set once the object is large (a hostile document of
+    // 100k keys must not take 5G comparisons).
+    constexpr size_t kScanLimit = 16;
+    absl::flat_hash_set<std::string_view> keys;
     for (;;) {
       SkipWs();
       if (i_ >= s_.size() || s_[i_] != '"') return Error("expected a string key in JSON object");
-      size_t key_at = i_;
-      std::string key;
-      RLSQ_RETURN_IF_ERROR(ParseString(&key));
+      const size_t key_at = i_;
+      // Values are parsed into locals and pushed when done: a nested array or object grows the stack meanwhile.
+      Value key_value;
+      RLSQ_RETURN_IF_ERROR(ParseStringValue(&key_value));
+      const std::string_view key = key_value.text();  // owned text is on the heap, borrowed in the document
+      const size_t members = (stack_.size() - first) / 2;
       bool duplicate = false;
-      for (size_t k = first; k < member_stack_.size() && !duplicate; ++k) duplicate = member_stack_[k].first == key;
+      if (members < kScanLimit) {
+        for (size_t k = first; k < stack_.size() && !duplicate; k += 2) duplicate = stack_[k].text() == key;
+      } else {
+        if (keys.empty())
+          for (size_t k = first; k < stack_.size(); k += 2) keys.insert(stack_[k].text());
+        duplicate = !keys.insert(key).second;
+      }
       if (duplicate) {
         i_ = key_at;
         return Error(Cat("duplicate key \"", key, "\" in JSON object"));
@@ -118,7 +301,8 @@ class Reader {
       ++i_;
       Value member;
       RLSQ_RETURN_IF_ERROR(ParseValue(&member, depth + 1));
-      member_stack_.emplace_back(std::move(key), std::move(member));
+      stack_.push_back(std::move(key_value));
+      stack_.push_back(std::move(member));
       SkipWs();
       if (i_ < s_.size() && s_[i_] == ',') {
         ++i_;
@@ -126,7 +310,8 @@ class Reader {
       }
       if (i_ < s_.size() && s_[i_] == '}') {
         ++i_;
-        TakeFrom(&member_stack_, first, &v->members);
+        RLSQ_RETURN_IF_ERROR(CheckCount(stack_.size() - first));
+        ValueBuilder::SetChildren(v, Value::Type::kObject, &stack_, first);
         return absl::OkStatus();
       }
       return Error("expected ',' or '}' in JSON object");
@@ -134,18 +319,18 @@ class Reader {
   }
 
   absl::Status ParseArray(Value* v, int depth) {
-    v->type = Value::Type::kArray;
     ++i_;
     SkipWs();
+    const size_t first = stack_.size();
     if (i_ < s_.size() && s_[i_] == ']') {
       ++i_;
+      ValueBuilder::SetChildren(v, Value::Type::kArray, &stack_, first);
       return absl::OkStatus();
     }
-    const size_t first = item_stack_.size();
     for (;;) {
       Value item;
       RLSQ_RETURN_IF_ERROR(ParseValue(&item, depth + 1));
-      item_stack_.push_back(std::move(item));
+      stack_.push_back(std::move(item));
       SkipWs();
       if (i_ < s_.size() && s_[i_] == ',') {
         ++i_;
@@ -153,11 +338,18 @@ class Reader {
       }
       if (i_ < s_.size() && s_[i_] == ']') {
         ++i_;
-        TakeFrom(&item_stack_, first, &v->items);
+        RLSQ_RETURN_IF_ERROR(CheckCount(stack_.size() - first));
+        ValueBuilder::SetChildren(v, Value::Type::kArray, &stack_, first);
         return absl::OkStatus();
       }
       return Error("expected ',' or ']' in JSON array");
     }
+  }
+
+  // A value holds a 32-bit count of its elements and of its text's bytes.
+  absl::Status CheckCount(size_t n) const {
+    if (n > UINT32_MAX) return Error("JSON array or object too large");
+    return absl::OkStatus();
   }
 
   absl::Status ParseNumber(Value* v) {
@@ -182,8 +374,8 @@ class Reader {
       if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
       if (digits() == 0) return Error("invalid JSON number");
     }
-    v->type = Value::Type::kNumber;
-    v->text = borrow_ ? Text::Borrow(s_.substr(start, i_ - start)) : Text(s_.substr(start, i_ - start));
+    if (i_ - start > UINT32_MAX) return Error("JSON number too long");
+    ValueBuilder::SetText(v, Value::Type::kNumber, s_.substr(start, i_ - start), borrow_);
     return absl::OkStatus();
   }
 
@@ -204,18 +396,23 @@ class Reader {
   }
 
   // A string value: borrowed from the document when it has no escape (and borrowing is on), else decoded.
-  absl::Status ParseStringValue(Text* out) {
+  absl::Status ParseStringValue(Value* v) {
     if (borrow_) {
       size_t end = i_ + 1;
       while (end < s_.size() && s_[end] != '"' && s_[end] != '\\' && static_cast<unsigned char>(s_[end]) >= 0x20)
         ++end;
       if (end < s_.size() && s_[end] == '"') {
-        *out = Text::Borrow(s_.substr(i_ + 1, end - i_ - 1));
+        if (end - i_ - 1 > UINT32_MAX) return Error("JSON string too long");
+        ValueBuilder::SetText(v, Value::Type::kString, s_.substr(i_ + 1, end - i_ - 1), true);
         i_ = end + 1;
         return absl::OkStatus();
       }
     }
-    return ParseString(out->mutable_owned());
+    scratch_.clear();
+    RLSQ_RETURN_IF_ERROR(ParseString(&scratch_));
+    if (scratch_.size() > UINT32_MAX) return Error("JSON string too long");
+    ValueBuilder::SetText(v, Value::Type::kString, scratch_, false);
+    return absl::OkStatus();
   }
 
   absl::Status ParseString(std::string* out) {
@@ -290,17 +487,10 @@ class Reader {
     pos_ = i_;
   }
 
-  // Elements are collected on a stack shared by every open array (object), then moved into a vector of exactly
+  // Elements are collected on a stack shared by every open array and object, then moved into a block of exactly
   // their number: one allocation per array instead of one per doubling (a policy has millions of small arrays).
-  template <class T>
-  static void TakeFrom(std::vector<T>* stack, size_t first, std::vector<T>* out) {
-    out->reserve(stack->size() - first);
-    for (size_t k = first; k < stack->size(); ++k) out->push_back(std::move((*stack)[k]));
-    stack->resize(first);
-  }
-
-  std::vector<Value> item_stack_;
-  std::vector<std::pair<std::string, Value>> member_stack_;
+  std::vector<Value> stack_;
+  std::string scratch_;  // a string with escapes, decoded
   std::string_view s_;
   bool borrow_ = false;
   size_t i_ = 0;
@@ -350,34 +540,36 @@ void AppendString(std::string_view s, std::string* out) {
 }
 
 void AppendValue(const Value& v, std::string* out) {
-  switch (v.type) {
+  switch (v.type()) {
     case Value::Type::kNull:
       *out += "null";
       return;
     case Value::Type::kBool:
-      *out += v.boolean ? "true" : "false";
+      *out += v.boolean() ? "true" : "false";
       return;
     case Value::Type::kNumber:
-      *out += v.text;
+      *out += v.text();
       return;
     case Value::Type::kString:
-      AppendString(v.text, out);
+      AppendString(v.text(), out);
       return;
     case Value::Type::kArray:
       *out += '[';
-      for (size_t i = 0; i < v.items.size(); ++i) {
+      for (size_t i = 0; i < v.items().size(); ++i) {
         if (i) *out += ',';
-        AppendValue(v.items[i], out);
+        AppendValue(v.items()[i], out);
       }
       *out += ']';
       return;
     case Value::Type::kObject:
       *out += '{';
-      for (size_t i = 0; i < v.members.size(); ++i) {
-        if (i) *out += ',';
-        AppendString(v.members[i].first, out);
+      bool first = true;
+      for (const auto& [key, value] : v.members()) {
+        if (!first) *out += ',';
+        first = false;
+        AppendString(key, out);
         *out += ':';
-        AppendValue(v.members[i].second, out);
+        AppendValue(value, out);
       }
       *out += '}';
       return;

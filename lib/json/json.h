@@ -3,99 +3,130 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
 
 #include "absl/status/statusor.h"
 
 namespace rlsq::json {
 
-// The text of a string or number value. Parse() gives values that own their text; ParseBorrowing() gives values whose
-// text, when written without escapes, is a view of the document (no allocation: a policy has millions of strings).
-// A copy always owns its text, so a value copied out of a borrowing document stays valid after it.
-class Text {
+class Value;
+
+// One member of an object, as iterating Value::members() yields it.
+struct Member {
+  std::string_view first;  // the key
+  const Value& second;     // the value
+};
+
+// A JSON value in 24 bytes: a policy document has millions of them (100k filters and 10k roles of 100 grants are
+// about 4M values), and the memory a parse touches is most of its time. A string or number holds its text, owned
+// or, from ParseBorrowing(), a view of the document; an array or object holds its elements in one heap block of
+// exactly their number (an object as key, value, key, value, ...). Copies are deep and always own their text, so a
+// value copied out of a borrowing document stays valid after it.
+class Value {
  public:
-  Text() = default;
-  Text(std::string s) : owned_(std::make_unique<std::string>(std::move(s))) {}  // NOLINT: a Text is a string
-  Text(const char* s) : Text(std::string(s)) {}                                  // NOLINT
-  Text(std::string_view s) : Text(std::string(s)) {}                             // NOLINT
-  static Text Borrow(std::string_view s) {
-    Text t;
-    t.data_ = s.data();
-    t.size_ = s.size();
-    return t;
-  }
-  Text(const Text& o) : Text(std::string(o.view())) {}
-  Text(Text&& o) noexcept = default;
-  Text& operator=(const Text& o) {
-    if (this != &o) *this = Text(o);
-    return *this;
-  }
-  Text& operator=(Text&& o) noexcept = default;
+  enum class Type : uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
 
-  std::string_view view() const { return owned_ ? std::string_view(*owned_) : std::string_view(data_, size_); }
-  operator std::string_view() const { return view(); }  // NOLINT
-  std::string str() const { return std::string(view()); }
-  // Owned text, to append to while parsing.
-  std::string* mutable_owned() {
-    if (!owned_) owned_ = std::make_unique<std::string>();
-    return owned_.get();
+  class Members {
+   public:
+    class iterator {
+     public:
+      explicit iterator(const Value* p) : p_(p) {}
+      Member operator*() const;
+      iterator& operator++() {
+        p_ += 2;
+        return *this;
+      }
+      friend bool operator==(iterator a, iterator b) { return a.p_ == b.p_; }
+
+     private:
+      const Value* p_;
+    };
+    Members(const Value* kv, size_t n) : kv_(kv), n_(n) {}
+    iterator begin() const { return iterator(kv_); }
+    iterator end() const { return iterator(kv_ + 2 * n_); }
+    size_t size() const { return n_; }
+    bool empty() const { return n_ == 0; }
+    Member operator[](size_t i) const;
+
+   private:
+    const Value* kv_;
+    size_t n_;
+  };
+
+  Value() : str_(nullptr) {}  // null
+  static Value Bool(bool b);
+  static Value Number(std::string_view source_text);  // the text must be a JSON number (not checked)
+  static Value String(std::string_view s);            // owns a copy of s
+  static Value BorrowedString(std::string_view s);    // a view of s: s must outlive the value and its moves
+  static Value Array();
+  static Value Object();
+  ~Value();
+  Value(const Value& o);
+  Value(Value&& o) noexcept;
+  Value& operator=(const Value& o);
+  Value& operator=(Value&& o) noexcept;
+
+  Type type() const { return type_; }
+  bool boolean() const { return boolean_; }
+  // A string's value or a number's source text; empty for the other types.
+  std::string_view text() const {
+    return is_string() || is_number() ? std::string_view(str_, size_) : std::string_view();
+  }
+  // An array's elements; empty for the other types.
+  std::span<const Value> items() const {
+    return is_array() ? std::span<const Value>(kids_, size_) : std::span<const Value>();
+  }
+  // An object's members in source order; empty for the other types.
+  Members members() const { return is_object() ? Members(kids_, size_ / 2) : Members(nullptr, 0); }
+  const Value* Find(std::string_view key) const;
+
+  // Where the value starts in its document (1:1 for built values).
+  uint32_t line() const { return line_; }
+  uint32_t column() const { return column_; }
+  void set_position(uint32_t line, uint32_t column) {
+    line_ = line;
+    column_ = column;
   }
 
-  const char* data() const { return view().data(); }
-  size_t size() const { return view().size(); }
-  bool empty() const { return view().empty(); }
-  char front() const { return view().front(); }
-  char back() const { return view().back(); }
-  char operator[](size_t i) const { return view()[i]; }
-  size_t find(std::string_view s, size_t pos = 0) const { return view().find(s, pos); }
-  size_t find(char c, size_t pos = 0) const { return view().find(c, pos); }
-  size_t rfind(char c, size_t pos = std::string_view::npos) const { return view().rfind(c, pos); }
-  size_t find_first_not_of(std::string_view s, size_t pos = 0) const { return view().find_first_not_of(s, pos); }
-  std::string_view substr(size_t pos, size_t n = std::string_view::npos) const { return view().substr(pos, n); }
-  auto begin() const { return view().begin(); }
-  auto end() const { return view().end(); }
-  friend bool operator==(const Text& a, const Text& b) { return a.view() == b.view(); }
-  friend bool operator==(const Text& a, std::string_view b) { return a.view() == b; }
-  friend bool operator==(const Text& a, const char* b) { return a.view() == b; }
-  friend bool operator==(const Text& a, const std::string& b) { return a.view() == b; }
+  // Building: an element at the end of an array, a member at the end of an object (the key is copied; the caller
+  // keeps keys unique).
+  void Append(Value item);
+  void Add(std::string_view key, Value value);
+  // Room for n elements (members of an object) before appending them.
+  void ReserveItems(size_t n);
+
+  bool is_string() const { return type_ == Type::kString; }
+  bool is_array() const { return type_ == Type::kArray; }
+  bool is_object() const { return type_ == Type::kObject; }
+  bool is_null() const { return type_ == Type::kNull; }
+  bool is_number() const { return type_ == Type::kNumber; }
+  bool is_bool() const { return type_ == Type::kBool; }
 
  private:
-  // 24 bytes: a policy document has millions of values. Owned text lives on the heap, so moving a Text never
-  // moves its bytes; borrowed text is data_/size_.
-  const char* data_ = nullptr;
-  size_t size_ = 0;
-  std::unique_ptr<std::string> owned_;
+  friend class ValueBuilder;  // json.cc: the parser fills values in place
+  enum Flags : uint8_t { kOwnsText = 1, kGrown = 2 };
+
+  static Value* Allocate(size_t n);  // raw room for n values; freed by the unsized ::operator delete
+  size_t capacity() const;           // values the kids_ block holds at least
+  void Reserve(size_t n);            // room for n values in kids_
+  void Release();           // frees what the value owns; leaves it null
+
+  union {
+    const char* str_;  // string or number text (owned when kOwnsText)
+    Value* kids_;      // array elements, or object keys and values alternating
+  };
+  uint32_t size_ = 0;  // bytes of text, or values in kids_
+  uint32_t line_ = 1, column_ = 1;
+  Type type_ = Type::kNull;
+  bool boolean_ = false;
+  uint8_t flags_ = 0;  // kids_ is always owned: exactly size_ values, or (kGrown) at least std::bit_ceil(size_)
 };
 
-struct Value {
-  enum class Type : uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
-  Type type = Type::kNull;
-  bool boolean = false;
-  uint32_t line = 1, column = 1;                       // where the value starts
-  Text text;  // string value, or number source text
-  std::vector<Value> items;                            // array
-  std::vector<std::pair<std::string, Value>> members;  // object, in source order
-
-  // Special members out of line: clang (with libstdc++) needs Value complete before vector<pair<string, Value>>'s
-  // destructor is instantiated (the libFuzzer build uses clang-14).
-  Value();
-  ~Value();
-  Value(const Value&);
-  Value(Value&&) noexcept;
-  Value& operator=(const Value&);
-  Value& operator=(Value&&) noexcept;
-
-  const Value* Find(std::string_view key) const;
-  bool is_string() const { return type == Type::kString; }
-  bool is_array() const { return type == Type::kArray; }
-  bool is_object() const { return type == Type::kObject; }
-  bool is_null() const { return type == Type::kNull; }
-  bool is_number() const { return type == Type::kNumber; }
-};
+inline Member Value::Members::iterator::operator*() const { return Member{p_[0].text(), p_[1]}; }
+inline Member Value::Members::operator[](size_t i) const { return Member{kv_[2 * i].text(), kv_[2 * i + 1]}; }
 
 const char* TypeName(Value::Type t);
 
@@ -106,7 +137,7 @@ absl::Status CheckDocumentText(std::string_view text);
 // Parses one JSON document, which must be strict UTF-8 without NUL bytes. Errors: InvalidArgument
 // "line:column: message".
 absl::StatusOr<Value> Parse(std::string_view text);
-// The same, with string and number values that are views of `text` where they can be (see Text): `text` must
+// The same, with string and number values that are views of `text` where they have no escape: `text` must
 // outlive the result and every value moved out of it.
 absl::StatusOr<Value> ParseBorrowing(std::string_view text);
 

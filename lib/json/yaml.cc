@@ -91,9 +91,7 @@ class Builder : public YAML::EventHandler {
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     NoAnchor(mark, anchor);
-    Value v = At(mark);
-    v.type = Value::Type::kNull;
-    Add(mark, std::move(v), std::nullopt);
+    Add(mark, At(mark, Value()), std::nullopt);
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
@@ -107,12 +105,11 @@ class Builder : public YAML::EventHandler {
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
     NoAnchor(mark, anchor);
-    Value v = At(mark);
+    Value v;
     if (tag == "?") {
-      Resolve(mark, value, &v);  // a plain scalar: typed by the core schema
+      v = At(mark, Resolve(mark, value));  // a plain scalar: typed by the core schema
     } else if (tag == "!" || tag == kStrTag) {
-      v.type = Value::Type::kString;  // quoted, literal, folded, or !!str
-      v.text = value;
+      v = At(mark, Value::String(value));  // quoted, literal, folded, or !!str
     } else {
       Fail(mark, Cat("unsupported YAML tag \"", tag, "\""));
     }
@@ -144,29 +141,20 @@ class Builder : public YAML::EventHandler {
   static void NoAnchor(const YAML::Mark& mark, YAML::anchor_t anchor) {
     if (anchor != YAML::NullAnchor) Fail(mark, "YAML anchors (&name) are not supported in policies: write the value out");
   }
-  static Value At(const YAML::Mark& mark) {
-    Value v;
-    v.line = static_cast<uint32_t>(mark.line + 1);
-    v.column = static_cast<uint32_t>(mark.column + 1);
+  static Value At(const YAML::Mark& mark, Value v) {
+    v.set_position(static_cast<uint32_t>(mark.line + 1), static_cast<uint32_t>(mark.column + 1));
     return v;
   }
 
-  static void Resolve(const YAML::Mark& mark, const std::string& s, Value* v) {
-    if (s == "null" || s == "Null" || s == "NULL" || s == "~" || s.empty()) {
-      v->type = Value::Type::kNull;
-    } else if (s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE") {
-      v->type = Value::Type::kBool;
-      v->boolean = s[0] == 't' || s[0] == 'T';
-    } else if (IsJsonNumber(s)) {
-      v->type = Value::Type::kNumber;
-      v->text = s;
-    } else if (IsYamlNumber(s)) {
+  static Value Resolve(const YAML::Mark& mark, const std::string& s) {
+    if (s == "null" || s == "Null" || s == "NULL" || s == "~" || s.empty()) return Value();
+    if (s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE")
+      return Value::Bool(s[0] == 't' || s[0] == 'T');
+    if (IsJsonNumber(s)) return Value::Number(s);
+    if (IsYamlNumber(s))
       Fail(mark, Cat("YAML reads ", s, " as a number that JSON cannot write: write it as a decimal number, or "
                                        "quote it for a string"));
-    } else {
-      v->type = Value::Type::kString;
-      v->text = s;
-    }
+    return Value::String(s);
   }
 
   void Open(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, Value::Type type) {
@@ -176,8 +164,7 @@ class Builder : public YAML::EventHandler {
       Fail(mark, "a mapping key must be a scalar");
     if (stack_.size() >= kMaxDepth) Fail(mark, "YAML nested too deeply");
     Frame f;
-    f.value = At(mark);
-    f.value.type = type;
+    f.value = At(mark, type == Value::Type::kArray ? Value::Array() : Value::Object());
     stack_.push_back(std::move(f));
   }
 
@@ -185,8 +172,8 @@ class Builder : public YAML::EventHandler {
     Frame f = std::move(stack_.back());
     stack_.pop_back();
     YAML::Mark mark;
-    mark.line = static_cast<int>(f.value.line) - 1;
-    mark.column = static_cast<int>(f.value.column) - 1;
+    mark.line = static_cast<int>(f.value.line()) - 1;
+    mark.column = static_cast<int>(f.value.column()) - 1;
     Add(mark, std::move(f.value), std::nullopt);
   }
 
@@ -199,17 +186,17 @@ class Builder : public YAML::EventHandler {
     }
     Frame& top = stack_.back();
     if (top.value.is_array()) {
-      top.value.items.push_back(std::move(v));
+      top.value.Append(std::move(v));
       return;
     }
     if (!top.key) {
       if (!scalar || v.is_null()) Fail(mark, "a mapping key must be a non-null scalar");
-      for (const auto& [k, unused] : top.value.members)
+      for (const auto& [k, unused] : top.value.members())
         if (k == *scalar) Fail(mark, Cat("duplicate key \"", *scalar, "\" in YAML mapping"));
       top.key = *scalar;
       return;
     }
-    top.value.members.emplace_back(std::move(*top.key), std::move(v));
+    top.value.Add(*top.key, std::move(v));
     top.key.reset();
   }
 

@@ -27,11 +27,11 @@ using json::Value;
 absl::Status Bad(std::string_view where, std::string_view what) {
   return absl::FailedPreconditionError(Cat("bad policy: ", where, ": ", what));
 }
-std::string At(const Value& v) { return Cat(" (line ", v.line, ", column ", v.column, ")"); }
+std::string At(const Value& v) { return Cat(" (line ", v.line(), ", column ", v.column(), ")"); }
 
 // Rejects members other than `allowed`: a misspelled key would otherwise silently change what is enforced.
 absl::Status CheckKeys(const Value& obj, std::string_view where, std::initializer_list<std::string_view> allowed) {
-  for (const auto& [key, value] : obj.members) {
+  for (const auto& [key, value] : obj.members()) {
     bool ok = false;
     for (auto a : allowed) ok = ok || a == key;
     if (!ok)
@@ -53,16 +53,16 @@ absl::StatusOr<const Value*> Member(const Value& obj, std::string_view key, Valu
     if (required) return Bad(where, Cat("missing field \"", key, "\"", At(obj)));
     return nullptr;
   }
-  if (v->type != type)
+  if (v->type() != type)
     return Bad(where, Cat("field \"", key, "\" must be ", Article(type), json::TypeName(type), ", not ",
-                          Article(v->type), json::TypeName(v->type), At(*v)));
+                          Article(v->type()), json::TypeName(v->type()), At(*v)));
   return v;
 }
 
 absl::StatusOr<std::string> StringMember(const Value& obj, std::string_view key, std::string_view where,
                                          bool required) {
   RLSQ_ASSIGN_OR_RETURN(const Value* v, Member(obj, key, Value::Type::kString, where, required));
-  return v ? v->text.str() : std::string();
+  return v ? std::string(v->text()) : std::string();
 }
 
 void VisitTableColumns(const ast::Node& n, const std::function<void(const ast::ColumnRef&)>& f) {
@@ -324,9 +324,9 @@ absl::Status Policy::LoadDatabaseModel(const Value& doc) {
   }
   if (path) {
     model_.search_path.clear();
-    for (const Value& e : path->items) {
+    for (const Value& e : path->items()) {
       if (!e.is_string()) return Bad("search_path", Cat("entries must be schema names (strings)", At(e)));
-      auto parsed = ParseSearchPathEntry(e.text, *dialect_);
+      auto parsed = ParseSearchPathEntry(e.text(), *dialect_);
       if (!parsed.ok()) return Bad("search_path", Cat(ToStd(parsed.status().message()), At(e)));
       model_.search_path.push_back(*parsed);
     }
@@ -336,11 +336,11 @@ absl::Status Policy::LoadDatabaseModel(const Value& doc) {
   auto names = [&](std::string_view key, absl::flat_hash_set<std::string>* out) -> absl::Status {
     RLSQ_ASSIGN_OR_RETURN(const Value* list, Member(doc, key, Value::Type::kArray, "document", false));
     if (!list) return absl::OkStatus();
-    for (const Value& e : list->items) {
+    for (const Value& e : list->items()) {
       if (!e.is_string()) return Bad(key, Cat("entries must be qualified names (strings)", At(e)));
-      auto parts = ParseNameParts(e.text, *dialect_);
+      auto parts = ParseNameParts(e.text(), *dialect_);
       if (!parts.ok()) return Bad(key, Cat(ToStd(parts.status().message()), At(e)));
-      if (parts->size() != 2) return Bad(key, Cat("\"", e.text, "\" must be written as schema.name", At(e)));
+      if (parts->size() != 2) return Bad(key, Cat("\"", e.text(), "\" must be written as schema.name", At(e)));
       out->insert(SystemCatalog::Key((*parts)[0], (*parts)[1]));
     }
     return absl::OkStatus();
@@ -361,14 +361,14 @@ absl::Status Policy::LoadDatabaseModel(const Value& doc) {
   RLSQ_ASSIGN_OR_RETURN(const Value* operators, Member(doc, "operators", Value::Type::kArray, "document", false));
   model_.operators_known = operators != nullptr;
   if (operators) {
-    for (const Value& e : operators->items) {
-      size_t dot = e.is_string() ? e.text.rfind('.') : std::string::npos;
-      std::string_view symbol = dot == std::string::npos ? std::string_view() : std::string_view(e.text).substr(dot + 1);
+    for (const Value& e : operators->items()) {
+      size_t dot = e.is_string() ? e.text().rfind('.') : std::string::npos;
+      std::string_view symbol = dot == std::string::npos ? std::string_view() : std::string_view(e.text()).substr(dot + 1);
       if (symbol.empty() || symbol.find_first_not_of("+-*/<>=~!@#%^&|`?") != std::string_view::npos)
         return Bad("operators", Cat("entries must be written as schema.symbol, e.g. \"public.+\"", At(e)));
-      auto parts = ParseNameParts(std::string_view(e.text).substr(0, dot), *dialect_);
+      auto parts = ParseNameParts(std::string_view(e.text()).substr(0, dot), *dialect_);
       if (!parts.ok() || parts->size() != 1)
-        return Bad("operators", Cat("\"", e.text, "\" must be written as schema.symbol", At(e)));
+        return Bad("operators", Cat("\"", e.text(), "\" must be written as schema.symbol", At(e)));
       model_.operators.insert(SystemCatalog::Key((*parts)[0], symbol));
     }
   }
@@ -391,35 +391,35 @@ absl::Status Policy::LoadRoles(const Value& doc) {
   if (!public_role.empty()) options.public_role = public_role;
   RLSQ_ASSIGN_OR_RETURN(options.public_role_like, StringMember(doc, "public_role_like", "document", false));
   RLSQ_ASSIGN_OR_RETURN(const Value* presets, Member(doc, "presets", Value::Type::kBool, "document", false));
-  if (presets) options.presets = presets->boolean;
+  if (presets) options.presets = presets->boolean();
 
   std::vector<access::RoleSpec> specs;
   absl::flat_hash_set<std::string_view> names;
   RLSQ_ASSIGN_OR_RETURN(const Value* roles, Member(doc, "roles", Value::Type::kArray, "document", false));
   if (roles) {
-    specs.reserve(roles->items.size());
-    for (const Value& r : roles->items) {
+    specs.reserve(roles->items().size());
+    for (const Value& r : roles->items()) {
       if (!r.is_object()) return Bad("roles", Cat("each role must be an object", At(r)));
       RLSQ_RETURN_IF_ERROR(CheckKeys(r, "role", {"name", "permissions", "extends"}));
       access::RoleSpec role;
       RLSQ_ASSIGN_OR_RETURN(role.name, StringMember(r, "name", "role", true));
       std::string where = Cat("role \"", role.name, "\"");
       if (role.name.empty()) return Bad("role", Cat("empty name", At(r)));
-      if (!names.insert(r.Find("name")->text).second) return Bad(where, "defined twice");
+      if (!names.insert(r.Find("name")->text()).second) return Bad(where, "defined twice");
       RLSQ_ASSIGN_OR_RETURN(const Value* perms, Member(r, "permissions", Value::Type::kArray, where, false));
       if (perms) {
-        role.permission_views.reserve(perms->items.size());
-        for (const Value& p : perms->items) {
-          if (!p.is_array() || p.items.size() != 2 || !p.items[0].is_string() || !p.items[1].is_string())
+        role.permission_views.reserve(perms->items().size());
+        for (const Value& p : perms->items()) {
+          if (!p.is_array() || p.items().size() != 2 || !p.items()[0].is_string() || !p.items()[1].is_string())
             return Bad(where, Cat("each permission must be a [permission, view_menu] pair of strings", At(p)));
-          role.permission_views.emplace_back(p.items[0].text, p.items[1].text);  // the document outlives Build
+          role.permission_views.emplace_back(p.items()[0].text(), p.items()[1].text());  // the document outlives Build
         }
       }
       RLSQ_ASSIGN_OR_RETURN(const Value* extends, Member(r, "extends", Value::Type::kArray, where, false));
       if (extends) {
-        for (const Value& e : extends->items) {
+        for (const Value& e : extends->items()) {
           if (!e.is_string()) return Bad(where, Cat("extends must list role names", At(e)));
-          role.extends.push_back(e.text.str());
+          role.extends.push_back(std::string(e.text()));
         }
       }
       specs.push_back(std::move(role));
@@ -439,10 +439,10 @@ absl::Status Policy::LoadRoles(const Value& doc) {
 
 absl::StatusOr<std::vector<uint32_t>> Policy::RoleIds(const Value& list, std::string_view where) const {
   std::vector<uint32_t> ids;
-  for (const Value& r : list.items) {
+  for (const Value& r : list.items()) {
     if (!r.is_string()) return Bad(where, Cat("roles must be strings", At(r)));
-    std::optional<uint32_t> id = permissions_->RoleId(r.text);
-    if (!id) return Bad(where, Cat("unknown role \"", r.text, "\"", At(r)));
+    std::optional<uint32_t> id = permissions_->RoleId(r.text());
+    if (!id) return Bad(where, Cat("unknown role \"", r.text(), "\"", At(r)));
     ids.push_back(*id);
   }
   std::sort(ids.begin(), ids.end());
@@ -466,12 +466,12 @@ absl::Status Policy::LoadDatasets(const Value& doc) {
   RLSQ_ASSIGN_OR_RETURN(const Value* list, Member(doc, "datasets", Value::Type::kArray, "document", false));
   if (!list) return absl::OkStatus();
   NameResolver resolver(*dialect_, model_);
-  for (const Value& d : list->items) {
+  for (const Value& d : list->items()) {
     if (!d.is_object()) return Bad("datasets", Cat("each dataset must be an object", At(d)));
     RLSQ_RETURN_IF_ERROR(CheckKeys(d, "dataset", {"id", "table", "schema", "database"}));
     RLSQ_ASSIGN_OR_RETURN(const Value* id, Member(d, "id", Value::Type::kNumber, "dataset", true));
     Dataset ds;
-    const int64_t n = ParseDatasetId(id->text);
+    const int64_t n = ParseDatasetId(id->text());
     if (n < 0) return Bad("dataset", Cat("\"id\" must be a non-negative integer", At(*id)));
     ds.id = n;
     const std::string where = Cat("dataset ", n);
@@ -484,8 +484,8 @@ absl::Status Policy::LoadDatasets(const Value& doc) {
       if (table.empty()) return Bad(where, Cat("empty table name", At(d)));
       std::vector<std::string_view> parts;
       if (schema) {
-        if (schema->text.empty()) return Bad(where, Cat("empty schema name", At(*schema)));
-        parts.push_back(schema->text);
+        if (schema->text().empty()) return Bad(where, Cat("empty schema name", At(*schema)));
+        parts.push_back(schema->text());
       }
       parts.push_back(table);
       name = resolver.ResolveName(parts);
@@ -540,7 +540,7 @@ const Policy::Dataset* Policy::FindDataset(int64_t id) const {
 absl::Status Policy::LoadUsers(const Value& doc) {
   RLSQ_ASSIGN_OR_RETURN(const Value* users, Member(doc, "users", Value::Type::kArray, "document", false));
   if (!users) return absl::OkStatus();
-  for (const Value& u : users->items) {
+  for (const Value& u : users->items()) {
     if (!u.is_object()) return Bad("users", Cat("each user must be an object", At(u)));
     RLSQ_RETURN_IF_ERROR(CheckKeys(u, "user", {"username", "id", "email", "roles", "attributes"}));
     User user;
@@ -552,8 +552,8 @@ absl::Status Policy::LoadUsers(const Value& doc) {
     if (id) {
       try {
         size_t used = 0;
-        user.id = std::stoll(id->text.str(), &used);
-        if (used != id->text.size()) throw std::invalid_argument("not an integer");
+        user.id = std::stoll(std::string(id->text()), &used);
+        if (used != id->text().size()) throw std::invalid_argument("not an integer");
         user.has_id = true;
       } catch (const std::exception&) {
         return Bad(where, Cat("id must be an integer", At(*id)));
@@ -566,7 +566,8 @@ absl::Status Policy::LoadUsers(const Value& doc) {
     }
     user.role_set = InternRoleSet(user.roles);
     RLSQ_ASSIGN_OR_RETURN(const Value* attrs, Member(u, "attributes", Value::Type::kObject, where, false));
-    if (attrs) user.attributes = attrs->members;
+    if (attrs)
+      for (const auto& [key, value] : attrs->members()) user.attributes.emplace_back(std::string(key), value);
     user_index_[user.username] = static_cast<uint32_t>(users_.size());
     users_.push_back(std::move(user));
   }
@@ -579,7 +580,7 @@ absl::Status Policy::LoadFilters(const Value& doc) {
   absl::flat_hash_set<std::string> names;
   absl::flat_hash_map<std::string, size_t> clause_memo;  // clause text -> first filter with it
   const NameResolver resolver(*dialect_, model_);
-  for (const Value& f : filters->items) {
+  for (const Value& f : filters->items()) {
     if (!f.is_object()) return Bad("rls_filters", Cat("each filter must be an object", At(f)));
     RLSQ_RETURN_IF_ERROR(
         CheckKeys(f, "filter", {"name", "filter_type", "tables", "roles", "group_key", "clause", "description"}));
@@ -599,20 +600,20 @@ absl::Status Policy::LoadFilters(const Value& doc) {
     }
 
     RLSQ_ASSIGN_OR_RETURN(const Value* tables, Member(f, "tables", Value::Type::kArray, where, true));
-    if (tables->items.empty()) return Bad(where, "applies to no table (\"tables\" is empty)");
-    for (const Value& t : tables->items) {
+    if (tables->items().empty()) return Bad(where, "applies to no table (\"tables\" is empty)");
+    for (const Value& t : tables->items()) {
       if (t.is_number()) {
         // A dataset id, as Superset attaches filters (rls_filter_tables.table_id): that table of that database.
-        const int64_t id = ParseDatasetId(t.text);
+        const int64_t id = ParseDatasetId(t.text());
         const Dataset* ds = id < 0 ? nullptr : FindDataset(id);
-        if (!ds) return Bad(where, Cat("table ", t.text, " is not a dataset id that \"datasets\" declares", At(t)));
+        if (!ds) return Bad(where, Cat("table ", t.text(), " is not a dataset id that \"datasets\" declares", At(t)));
         TableName name = ds->table;
         name.catalog = ds->database;
         filter.tables.push_back(std::move(name));
         continue;
       }
       if (!t.is_string()) return Bad(where, Cat("tables must be table names (strings) or dataset ids", At(t)));
-      auto name = ResolvePolicyTable(resolver, t.text);
+      auto name = ResolvePolicyTable(resolver, t.text());
       if (!name.ok()) return Bad(where, ToStd(name.status().message()));
       filter.tables.push_back(std::move(*name));
     }

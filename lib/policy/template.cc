@@ -45,35 +45,35 @@ std::string Describe(const Macro& m);
 // One JSON scalar as a SQL literal. Numbers keep their JSON text (the JSON reader validated it).
 absl::Status AppendScalar(const Macro& m, const json::Value& v, const Dialect& d, bool paren_numbers,
                           std::string* out) {
-  switch (v.type) {
+  switch (v.type()) {
     case json::Value::Type::kString:
-      if (NotSqlText(v.text)) return AppendString(Describe(m), v.text, d, out);
-      d.AppendStringLiteral(v.text, out);
+      if (NotSqlText(v.text())) return AppendString(Describe(m), v.text(), d, out);
+      d.AppendStringLiteral(v.text(), out);
       return absl::OkStatus();
     case json::Value::Type::kNumber:
       if (paren_numbers) out->push_back('(');
-      out->append(v.text);
+      out->append(v.text());
       if (paren_numbers) out->push_back(')');
       return absl::OkStatus();
-    case json::Value::Type::kBool: out->append(v.boolean ? "TRUE" : "FALSE"); return absl::OkStatus();
+    case json::Value::Type::kBool: out->append(v.boolean() ? "TRUE" : "FALSE"); return absl::OkStatus();
     default:
       return absl::InvalidArgumentError(
-          Cat(Describe(m), " is a JSON ", json::TypeName(v.type), ", which cannot be a SQL literal here"));
+          Cat(Describe(m), " is a JSON ", json::TypeName(v.type()), ", which cannot be a SQL literal here"));
   }
 }
 
 // The text of a scalar for concatenation inside a string literal.
 absl::Status ScalarText(const Macro& m, const json::Value& v, std::string* out) {
-  switch (v.type) {
+  switch (v.type()) {
     case json::Value::Type::kString:
-      if (NotSqlText(v.text)) return absl::InvalidArgumentError(Cat(Describe(m), kNotSqlText));
-      out->append(v.text);
+      if (NotSqlText(v.text())) return absl::InvalidArgumentError(Cat(Describe(m), kNotSqlText));
+      out->append(v.text());
       return absl::OkStatus();
-    case json::Value::Type::kNumber: out->append(v.text); return absl::OkStatus();
-    case json::Value::Type::kBool: out->append(v.boolean ? "true" : "false"); return absl::OkStatus();
+    case json::Value::Type::kNumber: out->append(v.text()); return absl::OkStatus();
+    case json::Value::Type::kBool: out->append(v.boolean() ? "true" : "false"); return absl::OkStatus();
     default:
       return absl::InvalidArgumentError(
-          Cat(Describe(m), " is a JSON ", json::TypeName(v.type), ", which cannot stand inside a string literal"));
+          Cat(Describe(m), " is a JSON ", json::TypeName(v.type()), ", which cannot stand inside a string literal"));
   }
 }
 
@@ -93,34 +93,25 @@ absl::StatusOr<const json::Value*> Resolve(const Macro& m, const UserContext& us
   switch (m.kind) {
     case MacroKind::kUsername:
       if (!user.username || user.username->empty()) return Missing("current_username()");
-      holder->type = json::Value::Type::kString;
-      holder->text = *user.username;
+      *holder = json::Value::BorrowedString(*user.username);  // the holder dies before the caller
       return holder;
     case MacroKind::kEmail:
       if (!user.email || user.email->empty()) return Missing("current_user_email()");
-      holder->type = json::Value::Type::kString;
-      holder->text = *user.email;
+      *holder = json::Value::BorrowedString(*user.email);
       return holder;
     case MacroKind::kUserId:
       if (!user.id) return Missing("current_user_id()");
-      holder->type = json::Value::Type::kNumber;
-      holder->text = std::to_string(*user.id);
+      *holder = json::Value::Number(std::to_string(*user.id));
       return holder;
     case MacroKind::kRoles:
-      holder->type = json::Value::Type::kArray;
-      holder->items.clear();
-      for (std::string_view r : user.roles) {
-        json::Value item;
-        item.type = json::Value::Type::kString;
-        item.text = std::string(r);
-        holder->items.push_back(std::move(item));
-      }
+      *holder = json::Value::Array();
+      for (std::string_view r : user.roles) holder->Append(json::Value::BorrowedString(r));
       return holder;
     case MacroKind::kAttr: {
       if (const json::Value* v = FindAttr(user, m.key)) return v;
       if (!m.has_default) return Missing(Cat("user_attr('", m.key, "')"));
-      holder->type = m.default_is_number ? json::Value::Type::kNumber : json::Value::Type::kString;
-      holder->text = m.default_value;
+      *holder = m.default_is_number ? json::Value::Number(m.default_value)
+                                    : json::Value::BorrowedString(m.default_value);
       return holder;
     }
   }
@@ -308,13 +299,13 @@ absl::Status RenderValue(const TemplateValue& value, const UserContext& user, co
   if (v->is_array()) {
     if (value.context != TemplateValue::Context::kList)
       return absl::InvalidArgumentError(Cat(Describe(m), " is a list; a list can only be the whole of an IN list"));
-    if (v->items.empty()) {
+    if (v->items().empty()) {
       out->append("NULL");  // x IN (NULL) matches nothing
       return absl::OkStatus();
     }
-    for (size_t i = 0; i < v->items.size(); ++i) {
+    for (size_t i = 0; i < v->items().size(); ++i) {
       if (i) out->append(", ");
-      RLSQ_RETURN_IF_ERROR(AppendScalar(m, v->items[i], dialect, false, out));
+      RLSQ_RETURN_IF_ERROR(AppendScalar(m, v->items()[i], dialect, false, out));
     }
     return absl::OkStatus();
   }

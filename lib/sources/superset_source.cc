@@ -22,30 +22,12 @@ absl::Status BadRow(std::string_view what) {
   return absl::FailedPreconditionError(Cat("bad policy: Superset metadata: ", what));
 }
 
-Value Str(std::string_view s) {
-  Value v;
-  v.type = Value::Type::kString;
-  v.text = s;
-  return v;
-}
-Value Num(int64_t n) {
-  Value v;
-  v.type = Value::Type::kNumber;
-  v.text = Cat(n);
-  return v;
-}
+Value Str(std::string_view s) { return Value::String(s); }
+Value Num(int64_t n) { return Value::Number(Cat(n)); }
 Value Null() { return Value(); }
-Value Array() {
-  Value v;
-  v.type = Value::Type::kArray;
-  return v;
-}
-Value Object() {
-  Value v;
-  v.type = Value::Type::kObject;
-  return v;
-}
-void Put(Value* obj, std::string key, Value v) { obj->members.emplace_back(std::move(key), std::move(v)); }
+Value Array() { return Value::Array(); }
+Value Object() { return Value::Object(); }
+void Put(Value* obj, std::string_view key, Value v) { obj->Add(key, std::move(v)); }
 
 // An integer column (ids): NULL or text that is not a decimal integer is refused.
 absl::StatusOr<int64_t> Int(const std::optional<std::string>& v, std::string_view what) {
@@ -115,7 +97,7 @@ std::vector<std::string> SupersetTables(bool groups) {
 absl::StatusOr<SupersetSnapshot> ReadSupersetMetadata(Connection& conn, const Value& settings) {
   // The settings: every policy key the metadata does not hold.
   if (!settings.is_null() && !settings.is_object()) return BadRow("the settings must be an object");
-  for (const auto& [key, unused] : settings.members)
+  for (const auto& [key, unused] : settings.members())
     if (key == "roles" || key == "users" || key == "datasets" || key == "rls_filters" || key == "presets")
       return absl::FailedPreconditionError(
           Cat("bad policy: settings: \"", key, "\" comes from the Superset metadata database, not the settings"));
@@ -224,7 +206,7 @@ absl::StatusOr<SupersetSnapshot> ReadSupersetMetadata(Connection& conn, const Va
     Put(&e, "database", Str(d.database));
     Put(&e, "schema", d.has_schema ? Str(d.schema) : Null());
     Put(&e, "table", Str(d.table));
-    datasets_doc.items.push_back(std::move(e));
+    datasets_doc.Append(std::move(e));
   }
 
   // 3. Roles and their permissions.
@@ -308,18 +290,17 @@ absl::StatusOr<SupersetSnapshot> ReadSupersetMetadata(Connection& conn, const Va
       std::vector<uint32_t>& list = g->second;
       std::sort(list.begin(), list.end(), [&](uint32_t a, uint32_t b) { return rank[a] < rank[b]; });
       list.erase(std::unique(list.begin(), list.end()), list.end());
-      perms.items.reserve(list.size());
+      perms.ReserveItems(list.size());
       for (uint32_t i : list) {
         Value pair = Array();
-        pair.items.resize(2);
-        pair.items[0].type = pair.items[1].type = Value::Type::kString;
-        pair.items[0].text = json::Text::Borrow(granted[i].first);
-        pair.items[1].text = json::Text::Borrow(granted[i].second);
-        perms.items.push_back(std::move(pair));
+        pair.ReserveItems(2);
+        pair.Append(Value::BorrowedString(granted[i].first));
+        pair.Append(Value::BorrowedString(granted[i].second));
+        perms.Append(std::move(pair));
       }
     }
     Put(&role, "permissions", std::move(perms));
-    roles_doc.items.push_back(std::move(role));
+    roles_doc.Append(std::move(role));
   }
 
   // 4. Users: their own roles and their groups' (FAB's get_user_roles).
@@ -351,9 +332,9 @@ absl::StatusOr<SupersetSnapshot> ReadSupersetMetadata(Connection& conn, const Va
     Put(&u, "id", Num(id));
     if (r[2] && !r[2]->empty()) Put(&u, "email", Str(*r[2]));
     Value roles = Array();
-    for (const std::string& name : user_roles[id]) roles.items.push_back(Str(name));
+    for (const std::string& name : user_roles[id]) roles.Append(Str(name));
     Put(&u, "roles", std::move(roles));
-    users_doc.items.push_back(std::move(u));
+    users_doc.Append(std::move(u));
   }
 
   // 5. RLS filters, attached to datasets by id and to roles.
@@ -400,7 +381,7 @@ absl::StatusOr<SupersetSnapshot> ReadSupersetMetadata(Connection& conn, const Va
       } else if (ds->second.is_virtual) {
         ++virtual_tables;
       } else {
-        tables.items.push_back(Num(t));
+        tables.Append(Num(t));
       }
     }
     if (virtual_tables)
@@ -408,7 +389,7 @@ absl::StatusOr<SupersetSnapshot> ReadSupersetMetadata(Connection& conn, const Va
                Cat("filter \"", name, "\" is on ", virtual_tables, " virtual dataset(s): Superset applies it to their "
                    "charts itself; rlsq filters tables"));
     if (dangling) warn.Add("filters on deleted datasets", Cat("filter \"", name, "\" names ", dangling, " deleted dataset(s)"));
-    if (tables.items.empty()) {
+    if (tables.items().empty()) {
       warn.Add("filters on no table", Cat("filter \"", name, "\" applies to no physical dataset: left out"));
       continue;
     }
@@ -418,7 +399,7 @@ absl::StatusOr<SupersetSnapshot> ReadSupersetMetadata(Connection& conn, const Va
     Put(&f, "filter_type", Str(*r[1]));
     Put(&f, "tables", std::move(tables));
     Value roles = Array();
-    for (const std::string& role : filter_roles[id]) roles.items.push_back(Str(role));
+    for (const std::string& role : filter_roles[id]) roles.Append(Str(role));
     Put(&f, "roles", std::move(roles));
     if (r[4] && !r[4]->empty()) Put(&f, "group_key", Str(*r[4]));
     Put(&f, "clause", Str(*r[2]));
@@ -426,11 +407,11 @@ absl::StatusOr<SupersetSnapshot> ReadSupersetMetadata(Connection& conn, const Va
     filters_by_id.emplace(id, std::move(f));
   }
   Value filters_doc = Array();
-  for (auto& [id, f] : filters_by_id) filters_doc.items.push_back(std::move(f));
+  for (auto& [id, f] : filters_by_id) filters_doc.Append(std::move(f));
 
   // 6. The document: the settings, then what the metadata holds.
   Value doc = Object();
-  for (const auto& m : settings.members) doc.members.push_back(m);
+  for (const auto& [key, value] : settings.members()) doc.Add(key, value);
   if (!settings.Find("default_database")) {
     if (db_names.size() == 1) {
       Put(&doc, "default_database", Str(db_names.begin()->second));
@@ -442,9 +423,7 @@ absl::StatusOr<SupersetSnapshot> ReadSupersetMetadata(Connection& conn, const Va
   }
   // The roles are the database's, grants and all: no built-in role adds grants the database does not hold (an
   // Alpha role emptied by an administrator grants nothing, as in Superset).
-  Put(&doc, "presets", Value());
-  doc.members.back().second.type = Value::Type::kBool;
-  doc.members.back().second.boolean = false;
+  Put(&doc, "presets", Value::Bool(false));
   Put(&doc, "datasets", std::move(datasets_doc));
   Put(&doc, "roles", std::move(roles_doc));
   Put(&doc, "users", std::move(users_doc));

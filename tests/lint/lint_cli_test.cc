@@ -62,23 +62,23 @@ TEST(LintCliTest, JsonShape) {
   auto doc = json::Parse(r.out);
   ASSERT_TRUE(doc.ok()) << doc.status() << "\n" << r.out;
   ASSERT_TRUE(doc->is_object());
-  EXPECT_EQ(doc->Find("errors")->text, "1");
-  EXPECT_EQ(doc->Find("warnings")->text, "1");
+  EXPECT_EQ(doc->Find("errors")->text(), "1");
+  EXPECT_EQ(doc->Find("warnings")->text(), "1");
   const json::Value* findings = doc->Find("findings");
   ASSERT_TRUE(findings && findings->is_array());
-  ASSERT_EQ(findings->items.size(), 2u);
-  const json::Value& first = findings->items[0];
-  EXPECT_EQ(first.Find("severity")->text, "error");
-  EXPECT_EQ(first.Find("code")->text, "unsatisfiable_predicate");
-  EXPECT_EQ(first.Find("table")->text, "public.orders");
-  ASSERT_EQ(first.Find("filters")->items.size(), 2u);
-  EXPECT_EQ(first.Find("filters")->items[1].text, "fb");
-  EXPECT_EQ(first.Find("roles")->items.size(), 2u);
-  ASSERT_EQ(first.Find("users")->items.size(), 1u);
-  EXPECT_EQ(first.Find("users")->items[0].text, "alice");
-  EXPECT_EQ(first.Find("user_count")->text, "1");
-  EXPECT_THAT(first.Find("message")->text, HasSubstr("can never all be true"));
-  EXPECT_EQ(findings->items[1].Find("severity")->text, "warning");
+  ASSERT_EQ(findings->items().size(), 2u);
+  const json::Value& first = findings->items()[0];
+  EXPECT_EQ(first.Find("severity")->text(), "error");
+  EXPECT_EQ(first.Find("code")->text(), "unsatisfiable_predicate");
+  EXPECT_EQ(first.Find("table")->text(), "public.orders");
+  ASSERT_EQ(first.Find("filters")->items().size(), 2u);
+  EXPECT_EQ(first.Find("filters")->items()[1].text(), "fb");
+  EXPECT_EQ(first.Find("roles")->items().size(), 2u);
+  ASSERT_EQ(first.Find("users")->items().size(), 1u);
+  EXPECT_EQ(first.Find("users")->items()[0].text(), "alice");
+  EXPECT_EQ(first.Find("user_count")->text(), "1");
+  EXPECT_THAT(first.Find("message")->text(), HasSubstr("can never all be true"));
+  EXPECT_EQ(findings->items()[1].Find("severity")->text(), "warning");
 }
 
 TEST(LintCliTest, SchemaChecksColumns) {

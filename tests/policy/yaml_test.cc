@@ -72,8 +72,8 @@ TEST(YamlTest, ReadsTheSameTreeAsJson) {
   // Positions are the YAML's.
   const Value* users = yaml.Find("users");
   ASSERT_NE(users, nullptr);
-  EXPECT_EQ(users->items[0].Find("id")->line, 13u);
-  EXPECT_EQ(users->items[0].Find("id")->column, 9u);
+  EXPECT_EQ(users->items()[0].Find("id")->line(), 13u);
+  EXPECT_EQ(users->items()[0].Find("id")->column(), 9u);
 }
 
 TEST(YamlTest, PolicyFromYamlRewritesAsTheJsonPolicy) {
@@ -96,16 +96,16 @@ TEST(YamlTest, ScalarsAreTypedStrictly) {
   RLSQ_ASSERT_OK_AND_ASSIGN(Value v, json::ParseYaml("a: 12\nb: '12'\nc: -1.5e3\nd: ~\ne:\nf: TRUE\ng: yes\n"
                                                     "h: !!str 12\ni: \"x: y\"\nj: 2024-01-01\n"));
   EXPECT_TRUE(v.Find("a")->is_number());
-  EXPECT_EQ(v.Find("a")->text, "12");
+  EXPECT_EQ(v.Find("a")->text(), "12");
   EXPECT_TRUE(v.Find("b")->is_string());
   EXPECT_TRUE(v.Find("c")->is_number());
   EXPECT_TRUE(v.Find("d")->is_null());
   EXPECT_TRUE(v.Find("e")->is_null());
-  EXPECT_EQ(v.Find("f")->type, Value::Type::kBool);
-  EXPECT_TRUE(v.Find("f")->boolean);
+  EXPECT_EQ(v.Find("f")->type(), Value::Type::kBool);
+  EXPECT_TRUE(v.Find("f")->boolean());
   EXPECT_TRUE(v.Find("g")->is_string());  // YAML 1.2: "yes" is a string
   EXPECT_TRUE(v.Find("h")->is_string());
-  EXPECT_EQ(v.Find("i")->text, "x: y");
+  EXPECT_EQ(v.Find("i")->text(), "x: y");
   EXPECT_TRUE(v.Find("j")->is_string());
   // Numbers JSON cannot write are errors, not strings.
   for (const char* bad : {"a: 0x1F", "a: 0o17", "a: +1", "a: .5", "a: .inf", "a: 007", "a: 1."})

@@ -268,8 +268,7 @@ TEST(TemplateTest, NulIsRefused) {
   std::string name("a\0b", 3);
   std::vector<std::pair<std::string, json::Value>> attrs(1);
   attrs[0].first = "v";
-  attrs[0].second.type = json::Value::Type::kString;
-  attrs[0].second.text = name;
+  attrs[0].second = json::Value::String(name);
   policy::UserContext user;
   user.username = &name;
   user.attributes = &attrs;
