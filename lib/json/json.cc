@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <memory>
+#include <stdexcept>
 #include <vector>
 #include <cstdio>
 #include <cstring>
@@ -19,11 +20,15 @@ static_assert(sizeof(Value) == 24, "a policy document has millions of values");
 // The parser's access to a value's representation.
 class ValueBuilder {
  public:
-  static void SetText(Value* v, Value::Type type, std::string_view text, bool borrow) {
+  // Text that is viewed (borrow), copied into `arena`, or else copied to the heap.
+  static void SetText(Value* v, Value::Type type, std::string_view text, bool borrow, Arena* arena = nullptr) {
     v->Release();
     v->type_ = type;
     if (borrow || text.empty()) {
       v->str_ = text.data();
+    } else if (arena) {
+      v->str_ = arena->Intern(text).data();
+      v->flags_ = Value::kInArena;
     } else {
       char* p = new char[text.size()];
       std::memcpy(p, text.data(), text.size());
@@ -38,13 +43,25 @@ class ValueBuilder {
     v->boolean_ = b;
   }
   static void SetNull(Value* v) { v->Release(); }
-  // An array or object of the values stack[first..]: moved into one block of exactly their number.
-  static void SetChildren(Value* v, Value::Type type, std::vector<Value>* stack, size_t first) {
+  static Document MakeDocument(std::unique_ptr<Arena> arena, Value root) {
+    Document d;
+    d.arena_ = std::move(arena);
+    d.root_ = std::move(root);
+    return d;
+  }
+  // An array or object of the values stack[first..]: moved into one block of exactly their number, in `arena`
+  // (whose values are all in it) or on the heap.
+  static void SetChildren(Value* v, Value::Type type, std::vector<Value>* stack, size_t first, Arena* arena) {
     v->Release();
     v->type_ = type;
     const size_t n = stack->size() - first;
     if (n == 0) return;
-    v->kids_ = Value::Allocate(n);
+    if (arena) {
+      v->kids_ = static_cast<Value*>(arena->resource()->allocate(n * sizeof(Value), alignof(Value)));
+      v->flags_ = Value::kInArena;
+    } else {
+      v->kids_ = Value::Allocate(n);
+    }
     for (size_t k = 0; k < n; ++k) new (v->kids_ + k) Value(std::move((*stack)[first + k]));
     v->size_ = static_cast<uint32_t>(n);
     stack->resize(first);
@@ -82,13 +99,13 @@ Value Value::Object() {
   return v;
 }
 
-Value::~Value() { Release(); }
-
 void Value::Release() {
-  if (is_array() || is_object()) {
-    if (size_ > 0) {
+  if (flags_ & kInArena) {
+    // The arena frees it all at once.
+  } else if (is_array() || is_object()) {
+    if (kids_) {  // a reserved block may hold no value yet
       std::destroy_n(kids_, size_);
-      ::operator delete(kids_);
+      Free();
     }
   } else if (flags_ & kOwnsText) {
     delete[] str_;
@@ -100,11 +117,32 @@ void Value::Release() {
   flags_ = 0;
 }
 
+// A grown block keeps its capacity in the word before its first value; an exact block holds size_ values.
+constexpr size_t kCapacityWord = sizeof(size_t);
+static_assert(alignof(Value) <= kCapacityWord);
+
 Value* Value::Allocate(size_t n) { return static_cast<Value*>(::operator new(n * sizeof(Value))); }
 
+Value* Value::AllocateGrown(size_t capacity) {
+  char* p = static_cast<char*>(::operator new(kCapacityWord + capacity * sizeof(Value)));
+  std::memcpy(p, &capacity, sizeof capacity);
+  return reinterpret_cast<Value*>(p + kCapacityWord);
+}
+
+void Value::Free() {
+  if (flags_ & kGrown) {
+    ::operator delete(reinterpret_cast<char*>(kids_) - kCapacityWord);
+  } else {
+    ::operator delete(kids_);
+  }
+}
+
 size_t Value::capacity() const {
-  if (size_ == 0) return 0;
-  return (flags_ & kGrown) ? std::bit_ceil(size_) : size_;
+  if (!kids_ || (flags_ & kInArena)) return (flags_ & kInArena) ? size_ : 0;
+  if (!(flags_ & kGrown)) return size_;
+  size_t cap;
+  std::memcpy(&cap, reinterpret_cast<const char*>(kids_) - kCapacityWord, sizeof cap);
+  return cap;
 }
 
 Value::Value(const Value& o) : str_(nullptr), line_(o.line_), column_(o.column_) {
@@ -156,18 +194,18 @@ Value& Value::operator=(Value&& o) noexcept {
 }
 
 void Value::Reserve(size_t n) {
-  if (n <= capacity()) return;
-  // bit_ceil(n): capacity() = bit_ceil(size_) then never exceeds the block (it is smaller while fewer than n/2
-  // elements are in, which only makes a later append grow early).
-  const size_t cap = std::bit_ceil(n);
-  Value* block = Allocate(cap);
-  if (size_ > 0) {
+  const size_t old = capacity();
+  if (n <= old) return;
+  if (n > UINT32_MAX) throw std::length_error("json::Value: too many elements");
+  const size_t cap = std::max({n, 2 * old, size_t{4}});  // doubling: appends are amortized O(1)
+  Value* block = AllocateGrown(cap);
+  if (kids_) {
     for (size_t k = 0; k < size_; ++k) new (block + k) Value(std::move(kids_[k]));
     std::destroy_n(kids_, size_);
-    ::operator delete(kids_);
+    if (!(flags_ & kInArena)) Free();
   }
   kids_ = block;
-  flags_ |= kGrown;
+  flags_ = kGrown;  // the block is ours now (arena children moved into it own nothing either)
 }
 
 void Value::ReserveItems(size_t n) {
@@ -177,7 +215,6 @@ void Value::ReserveItems(size_t n) {
 
 void Value::Append(Value item) {
   if (!is_array()) *this = Array();
-  // Growing to a power of two keeps capacity() = bit_ceil(size_) true for every size a grown block holds.
   if (size_ == capacity()) Reserve(size_ + 1);
   new (kids_ + size_) Value(std::move(item));
   ++size_;
@@ -215,7 +252,9 @@ constexpr int kMaxDepth = 64;
 
 class Reader {
  public:
-  Reader(std::string_view text, bool borrow) : s_(text), borrow_(borrow) {}
+  // With an arena, values view the text where they can and live in the arena (a Document); without, they own
+  // their memory.
+  Reader(std::string_view text, Arena* arena) : s_(text), arena_(arena), borrow_(arena != nullptr) {}
 
   absl::StatusOr<Value> Document() {
     Value v;
@@ -268,7 +307,7 @@ class Reader {
     const size_t first = stack_.size();
     if (i_ < s_.size() && s_[i_] == '}') {
       ++i_;
-      ValueBuilder::SetChildren(v, Value::Type::kObject, &stack_, first);
+      ValueBuilder::SetChildren(v, Value::Type::kObject, &stack_, first, arena_);
       return absl::OkStatus();
     }
     // Duplicate keys: a scan of the keys so far, or a hash set once the object is large (a hostile document of
@@ -311,7 +350,7 @@ class Reader {
       if (i_ < s_.size() && s_[i_] == '}') {
         ++i_;
         RLSQ_RETURN_IF_ERROR(CheckCount(stack_.size() - first));
-        ValueBuilder::SetChildren(v, Value::Type::kObject, &stack_, first);
+        ValueBuilder::SetChildren(v, Value::Type::kObject, &stack_, first, arena_);
         return absl::OkStatus();
       }
       return Error("expected ',' or '}' in JSON object");
@@ -324,7 +363,7 @@ class Reader {
     const size_t first = stack_.size();
     if (i_ < s_.size() && s_[i_] == ']') {
       ++i_;
-      ValueBuilder::SetChildren(v, Value::Type::kArray, &stack_, first);
+      ValueBuilder::SetChildren(v, Value::Type::kArray, &stack_, first, arena_);
       return absl::OkStatus();
     }
     for (;;) {
@@ -339,7 +378,7 @@ class Reader {
       if (i_ < s_.size() && s_[i_] == ']') {
         ++i_;
         RLSQ_RETURN_IF_ERROR(CheckCount(stack_.size() - first));
-        ValueBuilder::SetChildren(v, Value::Type::kArray, &stack_, first);
+        ValueBuilder::SetChildren(v, Value::Type::kArray, &stack_, first, arena_);
         return absl::OkStatus();
       }
       return Error("expected ',' or ']' in JSON array");
@@ -411,7 +450,7 @@ class Reader {
     scratch_.clear();
     RLSQ_RETURN_IF_ERROR(ParseString(&scratch_));
     if (scratch_.size() > UINT32_MAX) return Error("JSON string too long");
-    ValueBuilder::SetText(v, Value::Type::kString, scratch_, false);
+    ValueBuilder::SetText(v, Value::Type::kString, scratch_, false, arena_);
     return absl::OkStatus();
   }
 
@@ -492,6 +531,7 @@ class Reader {
   std::vector<Value> stack_;
   std::string scratch_;  // a string with escapes, decoded
   std::string_view s_;
+  Arena* arena_ = nullptr;
   bool borrow_ = false;
   size_t i_ = 0;
   size_t pos_ = 0;  // offset that line_ / column_ describe
@@ -509,12 +549,15 @@ absl::Status CheckDocumentText(std::string_view text) {
 absl::StatusOr<Value> Parse(std::string_view text) {
   // JSON text is UTF-8 (RFC 8259); policy values end up in SQL, which must be valid UTF-8 too.
   RLSQ_RETURN_IF_ERROR(CheckDocumentText(text));
-  return Reader(text, /*borrow=*/false).Document();
+  return Reader(text, nullptr).Document();
 }
 
-absl::StatusOr<Value> ParseBorrowing(std::string_view text) {
+absl::StatusOr<Document> ParseBorrowing(std::string_view text) {
   RLSQ_RETURN_IF_ERROR(CheckDocumentText(text));
-  return Reader(text, /*borrow=*/true).Document();
+  // The values take about as many bytes as the text: one or two arena blocks, touched only as they fill.
+  auto arena = std::make_unique<Arena>(text.size() + 4096);
+  RLSQ_ASSIGN_OR_RETURN(Value root, Reader(text, arena.get()).Document());
+  return ValueBuilder::MakeDocument(std::move(arena), std::move(root));
 }
 
 void AppendString(std::string_view s, std::string* out) {

@@ -3,12 +3,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "lib/common/arena.h"
 
 namespace rlsq::json {
 
@@ -21,10 +23,11 @@ struct Member {
 };
 
 // A JSON value in 24 bytes: a policy document has millions of them (100k filters and 10k roles of 100 grants are
-// about 4M values), and the memory a parse touches is most of its time. A string or number holds its text, owned
-// or, from ParseBorrowing(), a view of the document; an array or object holds its elements in one heap block of
-// exactly their number (an object as key, value, key, value, ...). Copies are deep and always own their text, so a
-// value copied out of a borrowing document stays valid after it.
+// about 4M values), and the memory a parse touches is most of its time. A string or number holds its text; an
+// array or object holds its elements in one block of exactly their number (an object as key, value, key, value,
+// ...). Values from Parse() and built values own their memory; the values of a Document (ParseBorrowing()) view
+// its text and live in its arena. Copies are deep and own everything, so a value copied out of a Document stays
+// valid after it.
 class Value {
  public:
   enum class Type : uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
@@ -63,7 +66,9 @@ class Value {
   static Value BorrowedString(std::string_view s);    // a view of s: s must outlive the value and its moves
   static Value Array();
   static Value Object();
-  ~Value();
+  ~Value() {
+    if ((flags_ & kOwnsText) || (type_ >= Type::kArray && kids_ != nullptr && !(flags_ & kInArena))) Release();
+  }
   Value(const Value& o);
   Value(Value&& o) noexcept;
   Value& operator=(const Value& o);
@@ -107,10 +112,13 @@ class Value {
 
  private:
   friend class ValueBuilder;  // json.cc: the parser fills values in place
-  enum Flags : uint8_t { kOwnsText = 1, kGrown = 2 };
+  // kInArena: kids_ (or str_) is in a Document's arena, and so is every value under it: nothing to free.
+  enum Flags : uint8_t { kOwnsText = 1, kGrown = 2, kInArena = 4 };
 
-  static Value* Allocate(size_t n);  // raw room for n values; freed by the unsized ::operator delete
-  size_t capacity() const;           // values the kids_ block holds at least
+  static Value* Allocate(size_t n);              // raw room for exactly n values
+  static Value* AllocateGrown(size_t capacity);  // the same, its capacity recorded (kGrown)
+  void Free();                                   // frees the kids_ block (not in an arena)
+  size_t capacity() const;                       // values the kids_ block has room for
   void Reserve(size_t n);            // room for n values in kids_
   void Release();           // frees what the value owns; leaves it null
 
@@ -122,7 +130,8 @@ class Value {
   uint32_t line_ = 1, column_ = 1;
   Type type_ = Type::kNull;
   bool boolean_ = false;
-  uint8_t flags_ = 0;  // kids_ is always owned: exactly size_ values, or (kGrown) at least std::bit_ceil(size_)
+  // kids_ is owned (unless kInArena): exactly size_ values, or (kGrown) a block that records its capacity.
+  uint8_t flags_ = 0;
 };
 
 inline Member Value::Members::iterator::operator*() const { return Member{p_[0].text(), p_[1]}; }
@@ -137,9 +146,20 @@ absl::Status CheckDocumentText(std::string_view text);
 // Parses one JSON document, which must be strict UTF-8 without NUL bytes. Errors: InvalidArgument
 // "line:column: message".
 absl::StatusOr<Value> Parse(std::string_view text);
-// The same, with string and number values that are views of `text` where they have no escape: `text` must
-// outlive the result and every value moved out of it.
-absl::StatusOr<Value> ParseBorrowing(std::string_view text);
+// A parsed document for reading once (a policy file): its values view the text where they have no escape and live
+// in one arena, so parsing allocates a few large blocks and freeing it walks nothing. The text must outlive it.
+class Document {
+ public:
+  const Value& root() const { return root_; }
+
+ private:
+  friend class ValueBuilder;
+  std::unique_ptr<Arena> arena_;
+  Value root_;  // after arena_: destroyed first
+};
+
+// Parses `text` into a Document, with Parse()'s rules and errors.
+absl::StatusOr<Document> ParseBorrowing(std::string_view text);
 
 // Appends `s` as a JSON string literal (with quotes).
 void AppendString(std::string_view s, std::string* out);

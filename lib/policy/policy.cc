@@ -239,7 +239,7 @@ absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromJson(std::string_view 
   if (!doc.ok()) return Bad("JSON", ToStd(doc.status().message()));
   std::shared_ptr<Policy> p(new Policy());
   p->dialect_ = &dialect;
-  RLSQ_RETURN_IF_ERROR(p->Load(*doc));
+  RLSQ_RETURN_IF_ERROR(p->Load(doc->root()));
   hasher.reset();  // joins
   p->digest_ = std::move(digest);
   return std::shared_ptr<const Policy>(std::move(p));
@@ -580,6 +580,7 @@ absl::Status Policy::LoadFilters(const Value& doc) {
   absl::flat_hash_set<std::string> names;
   absl::flat_hash_map<std::string, size_t> clause_memo;  // clause text -> first filter with it
   const NameResolver resolver(*dialect_, model_);
+  filters_.reserve(filters_.size() + filters->items().size());  // a filter is large: no moves while growing
   for (const Value& f : filters->items()) {
     if (!f.is_object()) return Bad("rls_filters", Cat("each filter must be an object", At(f)));
     RLSQ_RETURN_IF_ERROR(

@@ -79,7 +79,8 @@ TEST(JsonTest, DuplicateKeysInLargeObjectsAreFound) {
 
 TEST(JsonTest, BorrowingViewsTheDocumentUnlessEscaped) {
   const std::string doc = R"(["plain", "esc\"aped", 12])";
-  RLSQ_ASSERT_OK_AND_ASSIGN(Value v, ParseBorrowing(doc));
+  RLSQ_ASSERT_OK_AND_ASSIGN(Document d, ParseBorrowing(doc));
+  const Value& v = d.root();
   auto inside = [&](std::string_view s) { return s.data() >= doc.data() && s.data() < doc.data() + doc.size(); };
   EXPECT_TRUE(inside(v.items()[0].text()));
   EXPECT_FALSE(inside(v.items()[1].text()));
@@ -91,6 +92,23 @@ TEST(JsonTest, BorrowingViewsTheDocumentUnlessEscaped) {
   EXPECT_EQ(Text(copy), Text(v));
   RLSQ_ASSERT_OK_AND_ASSIGN(Value owned, Parse(doc));
   EXPECT_FALSE(inside(owned.items()[0].text()));
+}
+
+TEST(JsonTest, ValuesCopiedOutOfADocumentOutliveIt) {
+  Value copy;
+  {
+    std::string text = R"j({"roles": [["datasource_access", "[db].[t1](id:1)"], ["a\u00e9", "b"]]})j";
+    RLSQ_ASSERT_OK_AND_ASSIGN(Document d, ParseBorrowing(text));
+    copy = *d.root().Find("roles");
+    Document moved = std::move(d);  // the arena moves with it: values stay where they are
+    EXPECT_EQ(moved.root().Find("roles")->items()[1].items()[0].text(), "a\xc3\xa9");
+    text.assign(text.size(), 'x');  // the copy does not view the text
+  }
+  ASSERT_EQ(copy.items().size(), 2u);
+  EXPECT_EQ(copy.items()[0].items()[1].text(), "[db].[t1](id:1)");
+  EXPECT_EQ(copy.items()[1].items()[0].text(), "a\xc3\xa9");
+  copy.Append(Value::String("more"));  // a copy is an ordinary value: it can grow
+  EXPECT_EQ(copy.items().size(), 3u);
 }
 
 TEST(JsonTest, CopiesAreDeepAndMovesLeaveNull) {
@@ -124,6 +142,13 @@ TEST(JsonTest, BuildingArraysAndObjects) {
   for (int i = 0; i < 40; ++i) reserved.Append(Value::String(std::string(20, static_cast<char>('a' + i % 26))));
   for (int i = 40; i < 300; ++i) reserved.Append(Value::Bool(i % 2 == 0));
   ASSERT_EQ(reserved.items().size(), 300u);
+  // Room reserved is used: appending up to it never moves the elements.
+  Value exact = Value::Array();
+  exact.ReserveItems(100);
+  exact.Append(Value());
+  const Value* block = exact.items().data();
+  for (int i = 1; i < 100; ++i) exact.Append(Value::Number("1"));
+  EXPECT_EQ(exact.items().data(), block);
   EXPECT_EQ(reserved.items()[39].text(), std::string(20, 'n'));
   EXPECT_TRUE(reserved.items()[298].boolean());
   // Appending to a parsed array (an exact block) grows it.
