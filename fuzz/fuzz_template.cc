@@ -98,7 +98,7 @@ struct Matcher {
         return std::nullopt;
       case rlsq::policy::MacroKind::kAttr:
         for (const auto& [k, v] : caller.attributes)
-          if (k == m.key) return v.is_string() ? std::optional<std::string_view>(v.text.view()) : std::nullopt;
+          if (k == m.key) return v.is_string() ? std::optional<std::string_view>(v.text()) : std::nullopt;
         return std::nullopt;
       default:
         return std::nullopt;
