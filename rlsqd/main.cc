@@ -1,0 +1,47 @@
+// rlsqd: rlsq's HTTP sidecar (README "rlsqd"). rlsqd --help lists the flags.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "lib/common/str_cat.h"
+#include "lib/dialect/dialect.h"
+#include "rlsqd/config.h"
+#include "rlsqd/server.h"
+#include "rlsqd/service.h"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  bool help = false;
+  auto config = rlsqd::ParseFlags(args, &help);
+  if (help) {
+    std::fputs(rlsqd::HelpText().c_str(), stdout);
+    return 0;
+  }
+  if (!config.ok()) {
+    std::fprintf(stderr, "rlsqd: %s\n", std::string(rlsq::ToStd(config.status().message())).c_str());
+    return 1;
+  }
+  if (!rlsq::Dialect::Find(config->dialect)) {
+    std::fprintf(stderr, "rlsqd: unknown dialect \"%s\"\n", config->dialect.c_str());
+    return 1;
+  }
+  if (config->audit != "off" && config->audit != "stderr") {
+    if (FILE* f = std::fopen(config->audit.c_str(), "a")) {
+      std::fclose(f);
+    } else {
+      std::fprintf(stderr, "rlsqd: --audit: cannot open %s for appending\n", config->audit.c_str());
+      return 1;
+    }
+  }
+  // The server binds first: a port in use is reported before the policy is loaded.
+  rlsqd::Service* service_ptr = nullptr;
+  auto service = std::make_unique<rlsqd::Service>(*config);
+  service_ptr = service.get();
+  rlsqd::Server server(*service_ptr, *config);
+  if (absl::Status s = server.Listen(); !s.ok()) {
+    std::fprintf(stderr, "rlsqd: %s\n", std::string(rlsq::ToStd(s.message())).c_str());
+    return 1;
+  }
+  server.Run();
+  return 0;
+}
