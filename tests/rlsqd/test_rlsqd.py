@@ -35,15 +35,20 @@ pytestmark = pytest.mark.skipif(not RLSQD or not os.access(RLSQD, os.X_OK), reas
 
 
 class Sidecar:
-    """One rlsqd process; its TCP port is read from its log."""
+    """One rlsqd process; its TCP port is read from its log. `policy`: a policy (dict or text) for a file, or
+    ("db", URI, settings file) for Superset's metadata database."""
 
     def __init__(self, tmp: Path, policy, *extra, name="rlsqd", tokens=True):
         self.tmp = tmp
         self.policy_path = tmp / f"{name}-policy.json"
-        self.write_policy(policy)
+        if isinstance(policy, tuple):
+            source = ["--policy-db", policy[1], "--policy-settings", str(policy[2])]
+        else:
+            self.write_policy(policy)
+            source = ["--policy", str(self.policy_path)]
         self.socket_path = tmp / f"{name}.sock"
         self.audit_path = tmp / f"{name}-audit.log"
-        args = [RLSQD, "--policy", str(self.policy_path), "--listen", "127.0.0.1:0",
+        args = [RLSQD, *source, "--listen", "127.0.0.1:0",
                 "--unix-socket", str(self.socket_path), "--threads", "2", "--audit", str(self.audit_path)]
         if tokens:
             (tmp / "api.token").write_text(API_TOKEN + "\n")
@@ -336,6 +341,47 @@ def test_no_policy_is_503_until_one_loads(tmp_path):
         while time.time() < deadline and s.request("GET", "/readyz", token=None)[0] != 200:
             time.sleep(0.05)
         assert s.rewrite("SELECT n_name FROM nation", "alice")[0] == 200
+    finally:
+        assert s.stop() == 0
+
+
+FIXTURE = os.environ.get("RLSQ_SUPERSET_FIXTURE_DB")
+
+
+@pytest.mark.skipif(not FIXTURE or not os.path.exists(FIXTURE), reason="no Superset fixture database")
+def test_policy_from_supersets_metadata_database(tmp_path):
+    """--policy-db: the policy read from Superset's metadata (SQLite here; the sources' own tests cover PostgreSQL
+    and MariaDB), answering as the library does, and following a change in the database."""
+    import shutil
+    import sqlite3
+    db = tmp_path / "superset.db"
+    shutil.copy(FIXTURE, db)
+    settings = tmp_path / "settings.json"
+    settings.write_text(json.dumps({"default_database": "staging"}))
+    uri = f"sqlite:///{db}"
+    s = Sidecar(tmp_path, ("db", uri, settings), "--watch-interval-ms", "50", name="metadata", tokens=False)
+    try:
+        engine = rlsq.Engine.from_policy_db(uri, settings={"default_database": "staging"})
+        for sql, user, database in [("SELECT count(*) FROM orders", "alice", None),
+                                    ("SELECT count(*) FROM orders", "alice", "tpch"),
+                                    ("SELECT 1", "erin", None)]:
+            more = {"database": database} if database else {}
+            try:
+                want = (200, engine.rewrite(sql, user=user, database=database))
+            except rlsq.UnknownUser:
+                want = (404, "28000")
+            status, body = s.rewrite(sql, user, **more)
+            assert http_answer(status, body) == want
+        _, info, _ = s.request("GET", "/v1/policy", token=None)
+        assert info["source"].startswith("superset metadata sqlite:///") and any("old_name" in w for w in info["warnings"])
+        version = info["version"]
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE row_level_security_filters SET clause = 'o_custkey < 7' WHERE id = 5")
+        deadline = time.time() + 10
+        while time.time() < deadline and s.request("GET", "/readyz", token=None)[1]["policy_version"] == version:
+            time.sleep(0.05)
+        status, body = s.rewrite("SELECT count(*) FROM orders", "alice")
+        assert status == 200 and "o_custkey < 7" in body["sql"] and body["policy_version"] != version
     finally:
         assert s.stop() == 0
 
