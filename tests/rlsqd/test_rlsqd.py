@@ -18,7 +18,10 @@ from pathlib import Path
 
 import pytest
 
-import rlsq
+try:  # the library, for the expected answers; the sanitizer build has no Python module: those tests skip there
+    import rlsq
+except ImportError:
+    rlsq = None
 
 RLSQD = os.environ.get("RLSQD", "")
 EXAMPLES = Path(os.environ.get("RLSQ_EXAMPLES_DIR", Path(__file__).resolve().parents[2] / "examples"))
@@ -32,6 +35,9 @@ POLICY_B = json.loads(json.dumps(POLICY_A).replace("o_orderpriority <> '1-URGENT
 assert POLICY_A != POLICY_B
 
 pytestmark = pytest.mark.skipif(not RLSQD or not os.access(RLSQD, os.X_OK), reason="RLSQD is not built")
+needs_library = pytest.mark.skipif(rlsq is None, reason="the rlsq Python module is not built (sanitizer build)")
+# rlsqd built with AddressSanitizer: its quarantine makes resident memory grow by design.
+SANITIZED = os.environ.get("RLSQD_SANITIZED") == "1"
 
 
 class Sidecar:
@@ -148,6 +154,7 @@ def test_probes_need_no_token(sidecar):
     assert status == 200 and body["status"] == "ready" and len(body["policy_version"]) == 16
 
 
+@needs_library
 def test_rewrite_equals_the_library(sidecar):
     engine = rlsq.Engine.from_json(json.dumps(POLICY_A))
     sql = "SELECT o_orderkey FROM orders o JOIN customer c ON c.c_custkey = o.o_custkey WHERE o.o_totalprice > 10"
@@ -163,6 +170,7 @@ def test_rewrite_equals_the_library(sidecar):
     assert (status, body["sql"], body["changed"]) == (200, "SELECT c_name FROM customer", False)
 
 
+@needs_library
 def test_rewrite_inline_caller_guest_rules_and_explain(sidecar):
     engine = rlsq.Engine.from_json(json.dumps(POLICY_A))
     caller = {"username": "embed", "roles": ["Gamma"]}
@@ -191,10 +199,11 @@ def test_rewrite_inline_caller_guest_rules_and_explain(sidecar):
     ("SELECT * FROM lineitem, supplier", 403, "42501"),
 ])
 def test_refusals_and_denials(sidecar, sql, status, sqlstate):
-    engine = rlsq.Engine.from_json(json.dumps(POLICY_A))
     got_status, body = sidecar.rewrite(sql, "dave")
     assert (got_status, body["error"]["sqlstate"]) == (status, sqlstate)
-    assert library_answer(engine, sql, "dave") == (status, sqlstate)
+    if rlsq:
+        engine = rlsq.Engine.from_json(json.dumps(POLICY_A))
+        assert library_answer(engine, sql, "dave") == (status, sqlstate)
     assert set(body["error"]) >= {"code", "sqlstate", "message", "line", "column"}
     assert "sql" not in body  # nothing is ever returned unrewritten
     if status == 422 and sqlstate == "42601" and sql.startswith("SELEC "):
@@ -237,11 +246,14 @@ def test_tokens(sidecar):
 def test_check_policy_and_routes(sidecar):
     status, body, _ = sidecar.request("POST", "/v1/check",
                                       {"user": "alice", "permission": "can_read", "resource": "Dashboard"})
-    engine = rlsq.Engine.from_json(json.dumps(POLICY_A))
-    assert status == 200 and body["allowed"] == engine.can("alice", "can_read", "Dashboard")
+    assert status == 200 and body["allowed"] is True
+    if rlsq:
+        assert body["allowed"] == rlsq.Engine.from_json(json.dumps(POLICY_A)).can("alice", "can_read", "Dashboard")
     status, body, _ = sidecar.request("POST", "/v1/check", {"user": "dave", "permission": "can_write",
                                                             "resource": "Dashboard"})
-    assert status == 200 and body["allowed"] == engine.can("dave", "can_write", "Dashboard")
+    assert status == 200 and isinstance(body["allowed"], bool)
+    if rlsq:
+        assert body["allowed"] == rlsq.Engine.from_json(json.dumps(POLICY_A)).can("dave", "can_write", "Dashboard")
     assert sidecar.request("POST", "/v1/check", {"user": "ghost", "permission": "p", "resource": "r"})[0] == 404
     status, body, _ = sidecar.request("GET", "/v1/policy")
     assert status == 200 and body["loaded"] and body["counts"]["users"] == len(POLICY_A["users"])
@@ -348,6 +360,7 @@ def test_no_policy_is_503_until_one_loads(tmp_path):
 FIXTURE = os.environ.get("RLSQ_SUPERSET_FIXTURE_DB")
 
 
+@needs_library
 @pytest.mark.skipif(not FIXTURE or not os.path.exists(FIXTURE), reason="no Superset fixture database")
 def test_policy_from_supersets_metadata_database(tmp_path):
     """--policy-db: the policy read from Superset's metadata (SQLite here; the sources' own tests cover PostgreSQL
@@ -438,6 +451,7 @@ def run_load(sidecar, connections, per_connection, check, seed):
     return errors
 
 
+@needs_library
 def test_load_64_keep_alive_connections_answers_equal_the_library(sidecar):
     engine = rlsq.Engine.from_json(json.dumps(POLICY_A))
     sidecar.write_policy(POLICY_A)
@@ -476,6 +490,7 @@ def test_load_64_keep_alive_connections_answers_equal_the_library(sidecar):
     assert sidecar.fds() <= fds_before
 
 
+@needs_library
 def test_reload_storm_under_load(sidecar):
     engines = {}
     for policy in (POLICY_A, POLICY_B):
@@ -527,7 +542,8 @@ def test_memory_returns_to_baseline(sidecar):
     first = sidecar.rss_kb()
     for seed in (4, 5):
         run_load(sidecar, 16, 50, lambda *a: None, seed=seed)
-    assert sidecar.rss_kb() - first < 8 * 1024, (first, sidecar.rss_kb())
+    if not SANITIZED:
+        assert sidecar.rss_kb() - first < 8 * 1024, (first, sidecar.rss_kb())
 
 
 # ---------------------------------------------------------------------------------------------------- hostile
