@@ -348,6 +348,21 @@ ErrorInfo DescribeError(const absl::Status& status) {
       break;
   }
   e.message = std::string(ToStd(status.message()));
+  switch (e.kind) {
+    case ErrorInfo::Kind::kQueryRefused: {
+      // Refusals of what rlsq does not model say so in these words (the parser's "... is not supported", the
+      // resolver's "rlsq does not model ..."); every other refusal is the query's own fault.
+      const bool unsupported = e.message.find(" not supported") != std::string::npos ||
+                               e.message.find("unsupported ") != std::string::npos ||
+                               e.message.find("does not model") != std::string::npos;
+      e.sqlstate = unsupported ? "0A000" : "42601";
+      break;
+    }
+    case ErrorInfo::Kind::kAccessDenied: e.sqlstate = "42501"; break;
+    case ErrorInfo::Kind::kUnknownUser: e.sqlstate = "28000"; break;
+    case ErrorInfo::Kind::kPolicyError: e.sqlstate = "F0000"; break;
+    case ErrorInfo::Kind::kInternal: e.sqlstate = "XX000"; break;
+  }
   // SQL errors read "line:column: what" (lib/common/status.h SqlErrorAt, WithLocation).
   if (e.kind == ErrorInfo::Kind::kQueryRefused || e.kind == ErrorInfo::Kind::kAccessDenied) {
     uint64_t numbers[2] = {0, 0};

@@ -122,6 +122,11 @@ struct ErrorInfo {
   Kind kind = Kind::kInternal;
   std::string message;
   uint32_t line = 0, column = 0;    // where in the SQL, when the message starts with "line:column: "; else 0
+  // The SQLSTATE a server would report (the sidecar's and the proxy's errors): 42601 syntax_error for SQL rlsq
+  // refuses, 0A000 feature_not_supported when the refusal is of a construct rlsq does not model, 42501
+  // insufficient_privilege, 28000 invalid_authorization_specification (unknown user), F0000 config_file_error
+  // (a bad policy), XX000 internal_error.
+  std::string sqlstate;
   std::vector<std::string> tables;  // kAccessDenied: the tables lacking access ("schema.table")
 };
 ErrorInfo DescribeError(const absl::Status& status);

@@ -115,28 +115,26 @@ std::string CallerName(const rlsq::Caller& c) {
   return c.anonymous ? std::string("(anonymous)") : c.username;
 }
 
-// An engine error as the HTTP status and JSON error of the contract.
+// An engine error as the HTTP status and JSON error of the contract (the SQLSTATE is the engine's, DescribeError).
 ApiResponse EngineError(const absl::Status& status) {
   const rlsq::ErrorInfo e = rlsq::DescribeError(status);
   ApiResponse r;
   switch (e.kind) {
-    case rlsq::ErrorInfo::Kind::kQueryRefused: {
-      const bool unsupported = e.message.find(" not supported") != std::string::npos;
-      r = ErrorResponse(422, Outcome::kRefused, unsupported ? "unsupported" : "query_refused",
-                        unsupported ? "0A000" : "42601", e.message);
+    case rlsq::ErrorInfo::Kind::kQueryRefused:
+      r = ErrorResponse(422, Outcome::kRefused, e.sqlstate == "0A000" ? "unsupported" : "query_refused", e.sqlstate,
+                        e.message);
       break;
-    }
     case rlsq::ErrorInfo::Kind::kAccessDenied:
-      r = ErrorResponse(403, Outcome::kDenied, "access_denied", "42501", e.message);
+      r = ErrorResponse(403, Outcome::kDenied, "access_denied", e.sqlstate, e.message);
       break;
     case rlsq::ErrorInfo::Kind::kUnknownUser:
-      r = ErrorResponse(404, Outcome::kNotFound, "unknown_user", "28000", e.message);
+      r = ErrorResponse(404, Outcome::kNotFound, "unknown_user", e.sqlstate, e.message);
       break;
     case rlsq::ErrorInfo::Kind::kPolicyError:
-      r = ErrorResponse(500, Outcome::kError, "policy_error", "F0000", e.message);
+      r = ErrorResponse(500, Outcome::kError, "policy_error", e.sqlstate, e.message);
       break;
     case rlsq::ErrorInfo::Kind::kInternal:
-      r = ErrorResponse(500, Outcome::kError, "internal", "XX000", e.message);
+      r = ErrorResponse(500, Outcome::kError, "internal", e.sqlstate, e.message);
       break;
   }
   // line/column and the missing tables replace the generic nulls of ErrorResponse.

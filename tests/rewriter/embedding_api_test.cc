@@ -47,6 +47,16 @@ TEST(DescribeErrorTest, KindsPlacesAndTables) {
   EXPECT_EQ(DescribeError(e->rewrite("SELECT 1", Caller{"nobody"}).status()).kind, ErrorInfo::Kind::kUnknownUser);
   EXPECT_EQ(DescribeError(Engine::FromPolicyJson("{").status()).kind, ErrorInfo::Kind::kPolicyError);
   EXPECT_EQ(DescribeError(absl::InternalError("x")).kind, ErrorInfo::Kind::kInternal);
+  // SQLSTATEs, as the sidecar and the proxy report them.
+  EXPECT_EQ(syntax.sqlstate, "42601");
+  EXPECT_EQ(denied.sqlstate, "42501");
+  EXPECT_EQ(DescribeError(e->rewrite("DELETE FROM nation", Caller{"u"}).status()).sqlstate, "42601");
+  EXPECT_EQ(DescribeError(e->rewrite("SELECT count(*) FROM nation GROUP BY DISTINCT n_name", Caller{"u"}).status())
+                .sqlstate,
+            "0A000");
+  EXPECT_EQ(DescribeError(e->rewrite("SELECT 1", Caller{"nobody"}).status()).sqlstate, "28000");
+  EXPECT_EQ(DescribeError(Engine::FromPolicyJson("{").status()).sqlstate, "F0000");
+  EXPECT_EQ(DescribeError(absl::InternalError("x")).sqlstate, "XX000");
   // A message that merely starts with digits is not a place.
   ErrorInfo odd = DescribeError(absl::InvalidArgumentError("12 tables"));
   EXPECT_EQ(odd.line, 0u);
