@@ -8,12 +8,13 @@
 #   encoding: every query seed behind the selector byte of LATIN1 (fuzz_encoding.cc's input format: one byte picking
 #     the client encoding, then the text), a small query under each listed encoding, hand-made LATIN1 and SJIS texts,
 #     fuzzed-name inputs (0xFF, name, NUL, query) and fuzz/regressions/*.enc;
+#   http: hand-made requests to rlsqd's endpoints (fuzz_http.cc feeds the raw bytes to Beast and the handler);
 #   every target: the kept corpus fuzz/corpus/<target>/ when there is one (minimized campaign finds).
 # Usage: make_seeds.sh CORPUS_DIR SOURCE_DIR OUT
 set -euo pipefail
 corpus=$1 src=$2 out=$3
 rm -rf "$out"
-mkdir -p "$out"/{lexer,parser,rewrite,policy,template,encoding}
+mkdir -p "$out"/{lexer,parser,rewrite,policy,template,encoding,http}
 n=0
 files=()
 for set in ${FUZZ_SEED_SETS:-tpch tpcds charts}; do files+=("$corpus/$set"/*.sql); done
@@ -91,11 +92,34 @@ done
 printf '\377%s' "latin-1" > "$out/encoding/fuzzname_fixed_query"
 e=$((e + 1))
 for f in "$src"/fuzz/regressions/*.enc; do [ -f "$f" ] && cp "$f" "$out/encoding/" && e=$((e + 1)); done
+# rlsqd requests: each endpoint, good and bad bodies, a pipelined pair, chunked and 100-continue.
+h=0
+http_seed() {  # METHOD PATH BODY [extra header line]
+  local body=$3
+  printf '%s %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n%bContent-Length: %d\r\n\r\n%s' \
+    "$1" "$2" "${4:-}" "${#body}" "$body" > "$out/http/req$h"
+  h=$((h + 1))
+}
+http_seed POST /v1/rewrite '{"sql": "SELECT n_name FROM nation", "user": "alice"}'
+http_seed POST /v1/rewrite '{"sql": "SELECT * FROM orders o JOIN customer c ON c.c_custkey = o.o_custkey", "user": "carol", "explain": true}'
+http_seed POST /v1/rewrite '{"sql": "SELECT 1", "caller": {"username": "x", "roles": ["Gamma"], "attributes": {"k": 1}}, "guest_rules": [{"clause": "n_nationkey < 5"}]}'
+http_seed POST /v1/rewrite '{"sql": "SELECT * FROM supplier", "user": "dave", "database": "tpch", "search_path": ["public"]}'
+http_seed POST /v1/rewrite '{"sql": "SELEC 1", "anonymous": true, "dialect": "postgres"}'
+http_seed POST /v1/rewrite '{"sql": "SELECT 1", "user": "nobody"}'
+http_seed POST /v1/check '{"user": "alice", "permission": "can_read", "resource": "Dashboard"}'
+http_seed GET /v1/policy ''
+http_seed POST /v1/reload '' 'Authorization: Bearer abc\r\n'
+http_seed GET /readyz ''
+http_seed GET /metrics ''
+http_seed DELETE /v1/rewrite ''
+printf 'GET /livez HTTP/1.1\r\nHost: x\r\n\r\nPOST /v1/rewrite HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}' > "$out/http/pipelined"
+printf 'POST /v1/rewrite HTTP/1.1\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n9\r\n{"sql": 1\r\n1\r\n}\r\n0\r\n\r\n' > "$out/http/chunked"
+h=$((h + 2))
 # The kept corpora (minimized campaign finds, fuzz/README.md "Campaign").
 kept=0
-for t in lexer parser rewrite policy template encoding; do
+for t in lexer parser rewrite policy template encoding http; do
   [ -d "$src/fuzz/corpus/$t" ] || continue
   for f in "$src/fuzz/corpus/$t"/*; do [ -f "$f" ] && cp "$f" "$out/$t/kept_$(basename "$f")" && kept=$((kept + 1)); done
 done
 echo "fuzz seeds: $n queries, $((m + 2)) policies, $((k + 2)) template clauses, $((n + e)) encoding inputs," \
-  "$kept kept corpus files -> $out"
+  "$h requests, $kept kept corpus files -> $out"
