@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <exception>
 
@@ -36,6 +37,23 @@ std::string Rfc3339(std::chrono::system_clock::time_point t) {
   char frac[8];
   std::snprintf(frac, sizeof frac, ".%03dZ", static_cast<int>(ms % 1000));
   return Cat(buf, frac);
+}
+
+// Request bytes echoed in a message (an unknown path): printable ASCII kept, anything else percent-encoded, so that
+// the answer stays valid UTF-8 JSON whatever the client sent.
+std::string Printable(std::string_view raw) {
+  std::string out;
+  for (unsigned char c : raw.substr(0, 200)) {
+    if (c >= 0x20 && c < 0x7f && c != '%') {
+      out += static_cast<char>(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", c);
+      out += hex;
+    }
+  }
+  if (raw.size() > 200) out += "...";
+  return out;
 }
 
 ApiResponse Json(int status, Outcome outcome, std::string body) {
@@ -331,7 +349,7 @@ ApiResponse Route(Service& service, const ApiRequest& req, Endpoint* endpoint) {
   const Route* route = nullptr;
   for (const Route& r : kRoutes)
     if (r.path == path) route = &r;
-  if (!route) return ErrorResponse(404, Outcome::kNotFound, "not_found", "42704", Cat("no endpoint ", path));
+  if (!route) return ErrorResponse(404, Outcome::kNotFound, "not_found", "42704", Cat("no endpoint ", Printable(path)));
   *endpoint = route->endpoint;
   if (req.method != route->method && !(req.method == "HEAD" && route->method == "GET")) {
     ApiResponse r = ErrorResponse(405, Outcome::kBadRequest, "method_not_allowed", "08P01",
@@ -366,7 +384,7 @@ ApiResponse Route(Service& service, const ApiRequest& req, Endpoint* endpoint) {
     case Endpoint::kOther:
     case Endpoint::kCount: break;
   }
-  return ErrorResponse(404, Outcome::kNotFound, "not_found", "42704", Cat("no endpoint ", path));
+  return ErrorResponse(404, Outcome::kNotFound, "not_found", "42704", Cat("no endpoint ", Printable(path)));
 }
 
 }  // namespace

@@ -44,6 +44,7 @@ for t in "${targets[@]}"; do
   case $t in
     policy) for f in fuzz/regressions/*.json; do [ -f "$f" ] && regs+=("$f"); done ;;
     template) for f in fuzz/regressions/*.clause; do [ -f "$f" ] && regs+=("$f"); done ;;
+    http) for f in fuzz/regressions/*.http; do [ -f "$f" ] && regs+=("$f"); done ;;
     *) for f in fuzz/regressions/*.sql; do [ -f "$f" ] && regs+=("$f"); done ;;
   esac
   if ((${#regs[@]})); then

@@ -572,6 +572,11 @@ def test_garbage_and_truncated_requests(sidecar):
     partial = (b"POST /v1/rewrite HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_TOKEN.encode() +
                b"\r\nContent-Length: 500\r\n\r\n" + body)
     assert raw(sidecar, partial, shutdown=True) == b""
+    # A path that is not UTF-8 is echoed percent-encoded: the answer stays valid JSON (fuzz_http found it).
+    answer = raw(sidecar, b"GET /\x83v1/\xff HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 404")
+    error = json.loads(answer.split(b"\r\n\r\n", 1)[1].decode("utf-8"))["error"]
+    assert error["message"] == "no endpoint /%83v1/%FF"
     assert sidecar.request("GET", "/livez", token=None)[0] == 200
 
 
