@@ -24,6 +24,7 @@
 
 #include "bench/common/bench_corpus.h"
 #include "bench/common/median.h"
+#include "bench/common/reporter.h"
 #include "bench/common/pg_query_ref.h"
 #include "lib/parser/parser.h"
 
@@ -65,16 +66,16 @@ void BM_RlsqWarm(benchmark::State& state, const Query* q) {
 
 void BM_PgQuery(benchmark::State& state, const Query* q) { rlsq::bench::PgQueryParseLoop(state, q->sql); }
 
-// Console output as usual, and keeps each benchmark's time per iteration (microseconds) for the summary.
-class SummaryReporter : public benchmark::ConsoleReporter {
+// Keeps each benchmark's time per iteration (microseconds) for the summary.
+class Summary {
  public:
-  void ReportRuns(const std::vector<Run>& runs) override {
+  using Run = benchmark::BenchmarkReporter::Run;
+  void Collect(const std::vector<Run>& runs) {
     for (const Run& run : runs) {
       if (run.run_type != Run::RT_Iteration || run.error_occurred) continue;
       times_[run.benchmark_name()].push_back(run.GetAdjustedRealTime());
       cpu_times_[run.benchmark_name()].push_back(run.GetAdjustedCPUTime());
     }
-    ConsoleReporter::ReportRuns(runs);
   }
   // Median over the benchmarks whose name starts with `prefix` (each benchmark's mean over repetitions).
   std::vector<double> Times(const std::string& prefix, bool cpu = false) const {
@@ -98,6 +99,8 @@ using rlsq::bench::Median;
 }  // namespace
 
 int main(int argc, char** argv) {
+  Summary summary;
+  rlsq::bench::ForwardingReporter reporter(argc, argv, [&](const auto& runs) { summary.Collect(runs); });
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
 
@@ -135,25 +138,25 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("pg_query/" + suffix).c_str(), BM_PgQuery, &q)->Unit(benchmark::kMicrosecond);
   }
 
-  SummaryReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
+  FILE* out = reporter.summary();
 
   std::vector<double> cold;
   for (const Query& q : queries) cold.push_back(q.cold_us);
-  double warm = Median(reporter.Times("rlsq_warm/"));
-  double pg = Median(reporter.Times("pg_query/"));
-  std::printf("\nqueries %zu (tpch+tpcds), parse failures %d\n", queries.size(), failures);
-  std::printf("cold: first parse in process %.1f us (includes parser initialization), median first parse per query "
+  double warm = Median(summary.Times("rlsq_warm/"));
+  double pg = Median(summary.Times("pg_query/"));
+  std::fprintf(out, "\nqueries %zu (tpch+tpcds), parse failures %d\n", queries.size(), failures);
+  std::fprintf(out, "cold: first parse in process %.1f us (includes parser initialization), median first parse per query "
               "%.1f us, total %.1f ms\n",
               queries.empty() ? 0.0 : queries[0].cold_us, Median(cold),
               [&] { double s = 0; for (double c : cold) s += c; return s / 1000; }());
-  std::printf("median rlsq warm %.1f us, median pg_query %.1f us, ratio %.2f, sll_fallbacks %llu\n", warm, pg,
+  std::fprintf(out, "median rlsq warm %.1f us, median pg_query %.1f us, ratio %.2f, sll_fallbacks %llu\n", warm, pg,
               pg > 0 ? warm / pg : 0.0, static_cast<unsigned long long>(fallbacks_pass));
   // CPU time is the steadier figure when other processes share the machine.
-  double warm_cpu = Median(reporter.Times("rlsq_warm/", true));
-  double pg_cpu = Median(reporter.Times("pg_query/", true));
-  std::printf("cpu time: median rlsq warm %.1f us, median pg_query %.1f us, ratio %.2f\n", warm_cpu, pg_cpu,
+  double warm_cpu = Median(summary.Times("rlsq_warm/", true));
+  double pg_cpu = Median(summary.Times("pg_query/", true));
+  std::fprintf(out, "cpu time: median rlsq warm %.1f us, median pg_query %.1f us, ratio %.2f\n", warm_cpu, pg_cpu,
               pg_cpu > 0 ? warm_cpu / pg_cpu : 0.0);
   return failures ? 1 : 0;
 }

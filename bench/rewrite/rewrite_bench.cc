@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "bench/common/bench_corpus.h"
+#include "bench/common/reporter.h"
 #include "bench/common/median.h"
 #include "bench/common/pg_query_ref.h"
 #include "lib/common/str_cat.h"
@@ -114,9 +115,10 @@ void BM_Rewrite(benchmark::State& state, const Query* q, bool cached) {
 }
 
 // Collects per-benchmark times to print medians after the run.
-class SummaryReporter : public benchmark::ConsoleReporter {
+class Summary {
  public:
-  void ReportRuns(const std::vector<Run>& runs) override {
+  using Run = benchmark::BenchmarkReporter::Run;
+  void Collect(const std::vector<Run>& runs) {
     for (const Run& r : runs) {
       if (r.error_occurred || r.run_type != Run::RT_Iteration) continue;
       std::string name = r.benchmark_name();
@@ -124,7 +126,6 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       times_[kind].push_back(r.GetAdjustedRealTime() * Scale(r.time_unit));
       cpu_times_[kind].push_back(r.GetAdjustedCPUTime() * Scale(r.time_unit));
     }
-    ConsoleReporter::ReportRuns(runs);
   }
   static double Scale(benchmark::TimeUnit u) {
     switch (u) {
@@ -134,16 +135,16 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       default: return 1e6;
     }
   }
-  void PrintSummary() const {
+  void Print(FILE* out) const {
     auto get = [](const std::map<std::string, std::vector<double>>& m, const char* k) {
       auto it = m.find(k);
       return it == m.end() ? std::vector<double>{} : it->second;
     };
-    std::printf("\nsummary over %zu TPC-H+TPC-DS queries (median per query):\n", get(times_, "parse").size());
+    std::fprintf(out, "\nsummary over %zu TPC-H+TPC-DS queries (median per query):\n", get(times_, "parse").size());
     for (const auto* m : {&times_, &cpu_times_}) {
       double parse = Median(get(*m, "parse")), uncached = Median(get(*m, "uncached")),
              cached = Median(get(*m, "cached")), pg = Median(get(*m, "pg_query"));
-      std::printf("  %s time: parse only %.2f us; rewrite uncached %.2f us (%.2fx parse; target <= 1.5x); "
+      std::fprintf(out, "  %s time: parse only %.2f us; rewrite uncached %.2f us (%.2fx parse; target <= 1.5x); "
                   "rewrite on a cache hit %.3f us (target <= 1 us); pg_query_parse %.2f us "
                   "(uncached rewrite %.2fx pg_query_parse)\n",
                   m == &times_ ? "wall" : "CPU", parse, uncached, parse > 0 ? uncached / parse : 0, cached, pg,
@@ -165,11 +166,12 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("cached/" + id).c_str(), BM_Rewrite, &q, true)->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("pg_query/" + id).c_str(), BM_PgQuery, &q)->Unit(benchmark::kMicrosecond);
   }
+  Summary summary;
+  rlsq::bench::ForwardingReporter reporter(argc, argv, [&](const auto& runs) { summary.Collect(runs); });
   benchmark::Initialize(&argc, argv);
   TheEngine();  // build the policy before timing
-  SummaryReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.PrintSummary();
+  summary.Print(reporter.summary());
   benchmark::Shutdown();
   return 0;
 }

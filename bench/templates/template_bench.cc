@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "bench/common/bench_corpus.h"
+#include "bench/common/reporter.h"
 #include "lib/common/str_cat.h"
 #include "rewriter/engine.h"
 
@@ -68,18 +69,14 @@ void BM_Rewrite(benchmark::State& state, const rlsq::Engine* engine, const Query
   }
 }
 
-class Reporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& r : runs) {
+void Collect(const std::vector<benchmark::BenchmarkReporter::Run>& runs) {
+    for (const auto& r : runs) {
       std::string name = r.benchmark_name();
       size_t slash = name.find('/');
       if (slash == std::string::npos || r.error_occurred) continue;
       g_ns[name.substr(0, slash)][name.substr(slash + 1)] = r.GetAdjustedCPUTime() * 1e3;  // us -> ns (CPU time: the machine is shared)
     }
-    ConsoleReporter::ReportRuns(runs);
-  }
-};
+}
 
 double Median(std::vector<double> v) {
   if (v.empty()) return 0;
@@ -111,8 +108,8 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("inline/" + q.name).c_str(), BM_Rewrite, templated->get(), &q, inline_caller,
                                  "inline")->Unit(benchmark::kMicrosecond);
   }
+  rlsq::bench::ForwardingReporter reporter(argc, argv, Collect);
   benchmark::Initialize(&argc, argv);
-  Reporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   std::vector<double> plain_ns, templated_ns, inline_ns, extra_ns;
   for (const auto& [name, ns] : g_ns["plain"]) {
@@ -122,7 +119,7 @@ int main(int argc, char** argv) {
     inline_ns.push_back(g_ns["inline"][name]);
     extra_ns.push_back(g_ns["templated"][name] - ns);
   }
-  std::printf("\n[templates] %zu TPC-H queries, medians per request: plain %.0f ns, templated %.0f ns, inline caller "
+  std::fprintf(reporter.summary(), "\n[templates] %zu TPC-H queries, medians per request: plain %.0f ns, templated %.0f ns, inline caller "
               "%.0f ns; binding adds %.0f ns (median)\n",
               plain_ns.size(), Median(plain_ns), Median(templated_ns), Median(inline_ns), Median(extra_ns));
   return 0;
