@@ -1,7 +1,6 @@
 #include "lib/json/json.h"
 
 #include <algorithm>
-#include <bit>
 #include <memory>
 #include <stdexcept>
 #include <vector>
