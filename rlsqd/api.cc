@@ -134,38 +134,25 @@ std::string CallerName(const rlsq::Caller& c) {
 }
 
 // An engine error as the HTTP status and JSON error of the contract (the SQLSTATE is the engine's, DescribeError).
-ApiResponse EngineError(const absl::Status& status) {
-  const rlsq::ErrorInfo e = rlsq::DescribeError(status);
-  ApiResponse r;
+ApiResponse EngineError(const rlsq::ErrorInfo& e) {
   switch (e.kind) {
     case rlsq::ErrorInfo::Kind::kQueryRefused:
-      r = ErrorResponse(422, Outcome::kRefused, e.sqlstate == "0A000" ? "unsupported" : "query_refused", e.sqlstate,
-                        e.message);
-      break;
+      return ErrorResponse(422, Outcome::kRefused, e.sqlstate == "0A000" ? "unsupported" : "query_refused", e.sqlstate,
+                           e.message, &e);
     case rlsq::ErrorInfo::Kind::kAccessDenied:
-      r = ErrorResponse(403, Outcome::kDenied, "access_denied", e.sqlstate, e.message);
-      break;
+      return ErrorResponse(403, Outcome::kDenied, "access_denied", e.sqlstate, e.message, &e);
     case rlsq::ErrorInfo::Kind::kUnknownUser:
-      r = ErrorResponse(404, Outcome::kNotFound, "unknown_user", e.sqlstate, e.message);
-      break;
+      return ErrorResponse(404, Outcome::kNotFound, "unknown_user", e.sqlstate, e.message, &e);
     case rlsq::ErrorInfo::Kind::kPolicyError:
-      r = ErrorResponse(500, Outcome::kError, "policy_error", e.sqlstate, e.message);
-      break;
+      return ErrorResponse(500, Outcome::kError, "policy_error", e.sqlstate, e.message, &e);
     case rlsq::ErrorInfo::Kind::kInternal:
-      r = ErrorResponse(500, Outcome::kError, "internal", e.sqlstate, e.message);
       break;
   }
-  // line/column and the missing tables replace the generic nulls of ErrorResponse.
-  std::string extra;
-  Append(&extra, ",\"line\":", e.line ? Cat(e.line) : "null", ",\"column\":", e.column ? Cat(e.column) : "null");
-  if (!e.tables.empty()) {
-    extra += ",\"tables\":[";
-    for (size_t i = 0; i < e.tables.size(); ++i) Append(&extra, i ? "," : "", Quoted(e.tables[i]));
-    extra += "]";
-  }
-  const size_t at = r.body.find(",\"line\":null,\"column\":null");
-  r.body.replace(at, std::string_view(",\"line\":null,\"column\":null").size(), extra);
-  return r;
+  return ErrorResponse(500, Outcome::kError, "internal", e.sqlstate, e.message, &e);
+}
+
+ApiResponse NoPolicy(std::string_view message = "no policy is loaded") {
+  return ErrorResponse(503, Outcome::kUnavailable, "no_policy", "57P03", message);
 }
 
 void Audit(Service& service, std::string_view endpoint, const rlsq::Caller* caller, std::string_view sql,
@@ -223,7 +210,7 @@ ApiResponse Rewrite(Service& service, const ApiRequest& req) {
   }
 
   std::shared_ptr<const Loaded> loaded = service.current();
-  if (!loaded) return ErrorResponse(503, Outcome::kUnavailable, "no_policy", "57P03", "no policy is loaded");
+  if (!loaded) return NoPolicy();
   auto result = loaded->engine->rewrite(*sql, *caller, options);
   std::vector<std::string> tables, filters;
   ApiResponse r;
@@ -247,8 +234,9 @@ ApiResponse Rewrite(Service& service, const ApiRequest& req) {
     out += "}";
     r = Json(200, Outcome::kOk, std::move(out));
   } else {
-    r = EngineError(result.status());
-    tables = rlsq::DescribeError(result.status()).tables;
+    const rlsq::ErrorInfo e = rlsq::DescribeError(result.status());
+    r = EngineError(e);
+    tables = e.tables;
   }
   Audit(service, "/v1/rewrite", &*caller, *sql, tables, filters, loaded.get(), r, "");
   return r;
@@ -264,13 +252,13 @@ ApiResponse Check(Service& service, const ApiRequest& req) {
   auto resource = StringKey(*body, "resource", true);
   if (!resource.ok()) return BadRequest(rlsq::ToStd(resource.status().message()));
   std::shared_ptr<const Loaded> loaded = service.current();
-  if (!loaded) return ErrorResponse(503, Outcome::kUnavailable, "no_policy", "57P03", "no policy is loaded");
+  if (!loaded) return NoPolicy();
   auto allowed = loaded->engine->can(*caller, *permission, *resource);
   ApiResponse r = allowed.ok() ? Json(200, Outcome::kOk,
                                       Cat("{\"allowed\":", *allowed ? "true" : "false", ",\"permission\":",
                                           Quoted(*permission), ",\"resource\":", Quoted(*resource),
                                           ",\"policy_version\":", Quoted(loaded->version), "}"))
-                               : EngineError(allowed.status());
+                               : EngineError(rlsq::DescribeError(allowed.status()));
   Audit(service, "/v1/check", &*caller, "", {}, {}, loaded.get(), r,
         Cat("\"permission\":", Quoted(*permission), ",\"resource\":", Quoted(*resource),
             allowed.ok() ? Cat(",\"allowed\":", *allowed ? "true" : "false") : ""));
@@ -371,8 +359,7 @@ ApiResponse Route(Service& service, const ApiRequest& req, Endpoint* endpoint) {
     case Endpoint::kLivez: return Json(200, Outcome::kOk, "{\"status\":\"ok\"}");
     case Endpoint::kReadyz: {
       auto loaded = service.current();
-      if (!loaded)
-        return ErrorResponse(503, Outcome::kUnavailable, "no_policy", "57P03", "not ready: no policy is loaded");
+      if (!loaded) return NoPolicy("not ready: no policy is loaded");
       return Json(200, Outcome::kOk, Cat("{\"status\":\"ready\",\"policy_version\":", Quoted(loaded->version), "}"));
     }
     case Endpoint::kMetrics: {
@@ -396,12 +383,20 @@ bool SecretEquals(std::string_view presented, std::string_view expected) {
 }
 
 ApiResponse ErrorResponse(int status, Outcome outcome, std::string_view code, std::string_view sqlstate,
-                          std::string_view message) {
+                          std::string_view message, const rlsq::ErrorInfo* where) {
   ApiResponse r;
   r.status = status;
   r.outcome = outcome;
+  const bool placed = where && where->line > 0;
   r.body = Cat("{\"error\":{\"code\":", Quoted(code), ",\"sqlstate\":", Quoted(sqlstate), ",\"message\":",
-               Quoted(message), ",\"line\":null,\"column\":null}}");
+               Quoted(message), ",\"line\":", placed ? Cat(where->line) : "null", ",\"column\":",
+               placed ? Cat(where->column) : "null");
+  if (where && !where->tables.empty()) {
+    r.body += ",\"tables\":[";
+    for (size_t i = 0; i < where->tables.size(); ++i) Append(&r.body, i ? "," : "", Quoted(where->tables[i]));
+    r.body += "]";
+  }
+  r.body += "}}";
   return r;
 }
 

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "rewriter/engine.h"
 #include "rlsqd/metrics.h"
 #include "rlsqd/service.h"
 
@@ -32,9 +33,10 @@ struct ApiResponse {
 // Answers one request. Never throws; anything unexpected is a 500 with a JSON error.
 ApiResponse Handle(Service& service, const ApiRequest& request);
 
-// The error body every endpoint uses: {"error": {"code", "sqlstate", "message", "line", "column"[, "tables"]}}.
+// The error body every endpoint uses: {"error": {"code", "sqlstate", "message", "line", "column"[, "tables"]}};
+// line, column and tables from `where` (an engine error), else null and absent.
 ApiResponse ErrorResponse(int status, Outcome outcome, std::string_view code, std::string_view sqlstate,
-                          std::string_view message);
+                          std::string_view message, const rlsq::ErrorInfo* where = nullptr);
 
 // Compares a presented secret with the configured one in time independent of where they differ (or of their
 // lengths: both are hashed first).
