@@ -25,8 +25,9 @@ rlsqd::Service& TheService() {
     c.policy_file = RLSQ_SOURCE_DIR "/examples/policy.json";
     c.watch_interval = std::chrono::milliseconds(0);
     c.max_body_bytes = 64 * 1024;
-    auto* s = new rlsqd::Service(c);  // lives as long as the process
-    if (!s->current()) {
+    auto created = rlsqd::Service::Create(c);
+    rlsqd::Service* s = created.ok() ? created->release() : nullptr;  // lives as long as the process
+    if (!s || !s->current()) {
       std::fprintf(stderr, "fuzz_http: the example policy did not load\n");
       std::abort();
     }

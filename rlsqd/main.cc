@@ -25,19 +25,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "rlsqd: unknown dialect \"%s\"\n", config->dialect.c_str());
     return 1;
   }
-  if (config->audit != "off" && config->audit != "stderr") {
-    if (FILE* f = std::fopen(config->audit.c_str(), "a")) {
-      std::fclose(f);
-    } else {
-      std::fprintf(stderr, "rlsqd: --audit: cannot open %s for appending\n", config->audit.c_str());
-      return 1;
-    }
+  auto service = rlsqd::Service::Create(*config);
+  if (!service.ok()) {
+    std::fprintf(stderr, "rlsqd: %s\n", std::string(rlsq::ToStd(service.status().message())).c_str());
+    return 1;
   }
-  // The server binds first: a port in use is reported before the policy is loaded.
-  rlsqd::Service* service_ptr = nullptr;
-  auto service = std::make_unique<rlsqd::Service>(*config);
-  service_ptr = service.get();
-  rlsqd::Server server(*service_ptr, *config);
+  rlsqd::Server server(**service, *config);
   if (absl::Status s = server.Listen(); !s.ok()) {
     std::fprintf(stderr, "rlsqd: %s\n", std::string(rlsq::ToStd(s.message())).c_str());
     return 1;

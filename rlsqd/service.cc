@@ -55,11 +55,15 @@ rlsq::sources::SourceOptions SourceOptionsOf(const Config& c) {
 
 }  // namespace
 
-Service::Service(const Config& config) : config_(config) {
+absl::StatusOr<std::unique_ptr<Service>> Service::Create(const Config& config) {
+  auto audit = AuditLog::Open(config.audit);
+  if (!audit.ok()) return audit.status();
+  return std::make_unique<Service>(config, std::move(*audit));
+}
+
+Service::Service(const Config& config, std::unique_ptr<AuditLog> audit) : config_(config), audit_(std::move(audit)) {
   dialect_ = rlsq::Dialect::Find(config.dialect);
   if (!dialect_) dialect_ = &rlsq::Dialect::Postgres();  // main() refuses an unknown dialect before this
-  auto audit = AuditLog::Open(config.audit);
-  audit_ = audit.ok() ? std::move(*audit) : std::make_unique<AuditLog>();
   std::string fingerprint, digest;
   auto source = rlsq::sources::OpenPolicySource(SourceOptionsOf(config), *dialect_);
   if (source.ok()) {
@@ -73,13 +77,8 @@ Service::Service(const Config& config) : config_(config) {
       LoadFailed(policy.status());
       fingerprint.clear();  // the first poll tries again
     }
-    rlsq::sources::PolicyWatcher::Options options;
-    // Without watching, the thread waits a day between polls: SIGHUP and /v1/reload still check at once.
-    options.interval = config.watch_interval.count() > 0 ? config.watch_interval : std::chrono::hours(24);
     std::lock_guard<std::mutex> lock(mu_);
-    watcher_ = std::make_unique<rlsq::sources::PolicyWatcher>(
-        std::move(*source), fingerprint, digest, [this](std::shared_ptr<const rlsq::policy::Policy> p) { Publish(p); },
-        [this](const absl::Status& s) { LoadFailed(s); }, options);
+    StartWatcherLocked(std::move(*source), fingerprint, digest);
   } else {
     LoadFailed(source.status());  // a database that cannot be reached: the reload thread opens it again
   }
@@ -133,32 +132,36 @@ void Service::LoadFailed(const absl::Status& status) {
                ": ", message));
 }
 
+// Without watching, the thread waits a day between polls: SIGHUP and /v1/reload still check at once.
+std::chrono::milliseconds Service::PollInterval() const {
+  return config_.watch_interval.count() > 0 ? config_.watch_interval : std::chrono::milliseconds(86400000);
+}
+
+void Service::StartWatcherLocked(std::unique_ptr<rlsq::sources::PolicySource> source, std::string fingerprint,
+                                 std::string digest) {
+  rlsq::sources::PolicyWatcher::Options options;
+  options.interval = PollInterval();
+  watcher_ = std::make_unique<rlsq::sources::PolicyWatcher>(
+      std::move(source), std::move(fingerprint), std::move(digest),
+      [this](std::shared_ptr<const rlsq::policy::Policy> p) { Publish(p); },
+      [this](const absl::Status& s) { LoadFailed(s); }, options);
+}
+
 absl::Status Service::ReloadNow(bool* changed) {
   const uint64_t before = current() ? current()->generation : 0;
   absl::Status status;
+  rlsq::sources::PolicyWatcher* watcher = nullptr;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!watcher_) {
-      // The source could not be opened at start: open it now.
+      // The source could not be opened at start: open it now (no fingerprint yet: the check loads).
       auto source = rlsq::sources::OpenPolicySource(SourceOptionsOf(config_), *dialect_);
-      if (!source.ok()) {
-        status = source.status();
-      } else {
-        rlsq::sources::PolicyWatcher::Options options;
-        options.interval =
-            config_.watch_interval.count() > 0 ? config_.watch_interval : std::chrono::milliseconds(86400000);
-        watcher_ = std::make_unique<rlsq::sources::PolicyWatcher>(
-            std::move(*source), "", "", [this](std::shared_ptr<const rlsq::policy::Policy> p) { Publish(p); },
-            [this](const absl::Status& s) { LoadFailed(s); }, options);
-      }
+      if (source.ok()) StartWatcherLocked(std::move(*source), "", "");
+      else status = source.status();
     }
+    watcher = watcher_.get();  // lives until ~Service, which runs after the last request
   }
-  if (status.ok()) {
-    rlsq::sources::PolicyWatcher* watcher;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      watcher = watcher_.get();
-    }
+  if (watcher) {
     status = watcher->CheckNow();  // Publish / LoadFailed run inside
   } else {
     LoadFailed(status);
@@ -183,8 +186,9 @@ void Service::ReloadLoop() {
       std::lock_guard<std::mutex> l(mu_);
       return watcher_ == nullptr;
     }();
-    const auto wait = retry ? (config_.watch_interval.count() > 0 ? config_.watch_interval : std::chrono::milliseconds(2000))
-                            : std::chrono::milliseconds(86400000);
+    const auto wait = !retry                             ? std::chrono::milliseconds(86400000)
+                      : config_.watch_interval.count() > 0 ? config_.watch_interval
+                                                           : std::chrono::milliseconds(2000);
     reload_cv_.wait_for(lock, wait, [&] { return reload_requested_ || stopping_; });
     if (stopping_) return;
     if (!reload_requested_ && !retry) continue;

@@ -46,8 +46,10 @@ class AuditLog {
 
 class Service {
  public:
-  // Loads the policy once; a failure is logged and the service starts without one (503 until a load succeeds).
-  explicit Service(const Config& config);
+  // Opens the audit log (InvalidArgument when --audit names a file that cannot be appended to) and loads the
+  // policy once; a failed load is logged and the service starts without one (503 until a load succeeds).
+  static absl::StatusOr<std::unique_ptr<Service>> Create(const Config& config);
+  Service(const Config& config, std::unique_ptr<AuditLog> audit);
   ~Service();  // stops the watcher and the reload thread
 
   // The version in force, or null while none is loaded.
@@ -77,6 +79,10 @@ class Service {
   void AppendMetrics(std::string* out) const;
 
  private:
+  std::chrono::milliseconds PollInterval() const;  // of the watcher
+  // Starts following `source` (mu_ held); `fingerprint` and `digest` of the policy in force, "" for none.
+  void StartWatcherLocked(std::unique_ptr<rlsq::sources::PolicySource> source, std::string fingerprint,
+                          std::string digest);
   void Publish(std::shared_ptr<const rlsq::policy::Policy> policy);
   void LoadFailed(const absl::Status& status);
   void ReloadLoop();

@@ -124,9 +124,8 @@ int RoundTrip(int fd, const std::string& request, std::string* buf) {
 Stats OverHttp(int port, int connections, bool hit, uint64_t total, std::atomic<uint64_t>* errors, bool probe = false) {
   const uint64_t per = std::max<uint64_t>(1, total / static_cast<uint64_t>(connections));
   std::vector<std::vector<double>> lat(static_cast<size_t>(connections));
-  std::atomic<uint64_t> serial{hit ? 0u : 1000000u * static_cast<uint64_t>(connections) + (hit ? 0 : 7)};
-  static std::atomic<uint64_t> miss_base{0};
-  const uint64_t base = miss_base.fetch_add(10000000);
+  // Misses: a literal never sent before in this run, over every call and connection.
+  static std::atomic<uint64_t> next_miss{0};
   std::vector<std::thread> threads;
   const auto start = Clock::now();
   for (int c = 0; c < connections; ++c) {
@@ -135,7 +134,7 @@ Stats OverHttp(int port, int connections, bool hit, uint64_t total, std::atomic<
       std::string buf;
       lat[static_cast<size_t>(c)].reserve(per);
       for (uint64_t k = 0; k < per; ++k) {
-        const uint64_t i = hit ? k + static_cast<uint64_t>(c) : base + serial.fetch_add(1);
+        const uint64_t i = hit ? k + static_cast<uint64_t>(c) : next_miss.fetch_add(1);
         const std::string body = Body(hit, i);
         const std::string req =
             probe ? std::string("GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
@@ -275,7 +274,9 @@ int main(int argc, char** argv) {
   rlsqd::Config config;
   config.policy_file = policy;
   config.watch_interval = std::chrono::milliseconds(0);
-  rlsqd::Service service(config);
+  auto created = rlsqd::Service::Create(config);
+  if (!created.ok()) return std::fprintf(stderr, "%s\n", std::string(created.status().message()).c_str()), 1;
+  rlsqd::Service& service = **created;
   std::atomic<uint64_t> errors{0};
   // Warm-up: the hit queries' plans into both caches.
   OverHttp(port, 1, true, 200, &errors);
