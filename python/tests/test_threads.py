@@ -1,10 +1,13 @@
 """Threads sharing one rlsq.Engine: every result correct, and the GIL released while rewriting.
 
-The scaling test times a fixed amount of uncached rewriting (distinct query texts, so each call parses and
-analyses afresh) on one thread and split over two, in the same run. It needs two free cores: it is skipped when
+The two-thread test runs uncached rewrites (distinct query texts, so each call parses and analyses afresh) on two
+threads and measures how many ran at once: the threads' CPU time over the wall time (1.0 when the GIL is held
+throughout, 2.0 when it is released and two cores are free). It needs two free cores: it is skipped when
 os.cpu_count() < 2, and when a reference workload that releases the GIL (hashlib over large buffers), measured
-right after each attempt, does not scale on this machine either (another process holds a core), since then no
-binding could show it. It fails when rlsq stays at or below 1.3x in two attempts where the reference exceeded 1.5x.
+right after each attempt, does not reach 1.5 either (another process holds a core), since then no binding could
+show it. It fails when rlsq stays at or below 1.5 in two attempts where the reference exceeded 1.5. Throughput
+scaling is measured by python/bench/threads.py, not asserted here: on this VM the same work's time varies 2x
+between runs seconds apart, so a throughput ratio of two runs is not a check a CI run can rely on.
 """
 
 import hashlib
@@ -153,25 +156,31 @@ def test_gil_released_during_rewrite(engine):
     assert during[len(during) // 2] > 100, during
 
 
-def _run_parallel(fn, chunks):
-    """Seconds to run fn(chunk) for every chunk, one thread per chunk."""
-    threads = [threading.Thread(target=fn, args=(c,)) for c in chunks]
+def _concurrency(fn, chunks):
+    """Runs fn(chunk) on one thread per chunk; returns the threads' CPU seconds over the wall seconds.
+
+    A thread waiting for the GIL sleeps, so its CPU clock stops: work that holds the GIL gives 1.0 on any number of
+    cores, and work that releases it gives the number of threads when that many cores are free. Unlike a throughput
+    ratio of two runs timed one after the other, this does not move when the machine's speed changes between them
+    (on this VM one thread's time for the same work varied 2x from one 0.4 s run to the next).
+    """
+    cpu = [0.0] * len(chunks)
+
+    def run(i):
+        c0 = time.thread_time()
+        fn(chunks[i])
+        cpu[i] = time.thread_time() - c0
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(chunks))]
     t0 = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return time.perf_counter() - t0
+    return sum(cpu) / (time.perf_counter() - t0)
 
 
-def _speedup(fn, make_work, total):
-    """Throughput of two threads over one, each timed on `total` units of fresh work."""
-    one = _run_parallel(fn, [make_work(total)])
-    two = _run_parallel(fn, [make_work(total // 2), make_work(total - total // 2)])
-    return one / two
-
-
-def _hash_speedup():
+def _hash_concurrency():
     buf = os.urandom(1 << 20)
 
     def fn(n):
@@ -179,11 +188,19 @@ def _hash_speedup():
             hashlib.sha256(buf).digest()
 
     fn(2)
-    # ~0.3 s per measurement on a 2020s core (sha256 at ~1 GB/s).
-    return _speedup(fn, lambda n: n, 300)
+    return _concurrency(fn, [150, 150])  # ~0.15 s per thread on a 2020s core (sha256 at ~1 GB/s)
 
 
-def test_gil_released_two_threads_scale(engine):
+def _python_concurrency():
+    def fn(n):
+        s = 0
+        for i in range(n):
+            s += i * i
+
+    return _concurrency(fn, [300000, 300000])
+
+
+def test_gil_released_two_threads_run_at_once(engine):
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one CPU")
     base = _heavy_query()
@@ -192,24 +209,28 @@ def test_gil_released_two_threads_scale(engine):
         for t in texts:
             engine.rewrite(t, user="eu")
 
-    # Calibrate: about 0.4 s of single-thread work per measurement.
+    # Calibrate: about 0.2 s of work per thread.
     probe = _texts(base, 20)
     t0 = time.perf_counter()
     fn(probe)
     per_call = (time.perf_counter() - t0) / len(probe)
-    total = max(20, min(20000, int(0.4 / per_call)))
+    per_thread = max(10, min(10000, int(0.2 / per_call)))
 
-    # Each attempt measures rlsq and, right after, the reference: an attempt where the reference does not scale
-    # either says nothing about rlsq (another process took a core meanwhile). Repeat once on failure.
-    deadline = time.monotonic() + 60
+    # The measure tells a held GIL from a released one: pure Python work, which holds it, stays at 1.0.
+    held = _python_concurrency()
+    assert held < 1.25, "pure Python work ran %.2f threads at once: the measure is broken" % held
+
+    # Each attempt measures rlsq and, when it falls short, the GIL-free reference right after: an attempt where the
+    # reference does not reach 1.5 either says nothing about rlsq (another process took a core meanwhile).
     seen = []
     conclusive_failures = 0
+    deadline = time.monotonic() + 60
     for attempt in range(4):
-        ratio = _speedup(fn, lambda n: _texts(base, n), total)
-        if ratio > 1.3:
+        got = _concurrency(fn, [_texts(base, per_thread), _texts(base, per_thread)])
+        if got > 1.5:
             return
-        ref = _hash_speedup()
-        seen.append("rlsq %.2fx / reference %.2fx" % (ratio, ref))
+        ref = _hash_concurrency()
+        seen.append("rlsq %.2f / reference %.2f" % (got, ref))
         if ref > 1.5:
             conclusive_failures += 1
             if conclusive_failures == 2:
@@ -217,6 +238,6 @@ def test_gil_released_two_threads_scale(engine):
         if time.monotonic() > deadline:
             break
     if conclusive_failures == 0:
-        pytest.skip("two free cores are not available (a GIL-free reference workload did not scale either): "
-                    + "; ".join(seen))
-    pytest.fail("2 threads did not reach 1.3x the throughput of 1 while the reference did: " + "; ".join(seen))
+        pytest.skip("two free cores are not available (a GIL-free reference workload did not run 1.5 threads at "
+                    "once either): " + "; ".join(seen))
+    pytest.fail("2 threads rewriting did not run 1.5 threads at once while the reference did: " + "; ".join(seen))
