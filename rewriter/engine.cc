@@ -78,6 +78,25 @@ std::string CacheKey(std::string_view database, const std::vector<std::string>& 
 }
 
 // The plan for `sql`, bound to the snapshot's policy, `database` and search path.
+// The plan of a text whose shape is cached: the text is lexed (as the parse would: a text the lexer or the limits
+// refuse has no shape and goes on to the parse, which reports it), its shape key looked up, and the cached plan moved
+// onto its offsets. Null when there is none.
+std::shared_ptr<const rewriter::Plan> PlanOfShape(rewriter::PlanCache& cache, std::string_view sql,
+                                                  const Dialect& dialect, const ParseOptions& limits, bool count_miss) {
+  if (sql.size() > limits.max_input_bytes) return nullptr;
+  thread_local Arena arena;
+  thread_local std::vector<Token> tokens;
+  thread_local std::string key;
+  arena.Release();
+  key.clear();
+  if (!dialect.Tokenize(sql, arena, &tokens).ok() || tokens.empty() || tokens.size() - 1 > limits.max_tokens)
+    return nullptr;
+  AppendShapeKey(tokens, &key);
+  std::shared_ptr<const rewriter::Plan> source = cache.FindShape(key, tokens, count_miss);
+  if (!source) return nullptr;
+  return rewriter::RebasePlan(*source, sql, tokens);
+}
+
 absl::StatusOr<PlanRef> PlanFor(const Engine::Snapshot& snap, std::string_view sql, const Dialect& dialect,
                                 std::string_view database, const RewriteOptions& options, const ParseOptions& limits) {
   const policy::Policy& policy = *snap.policy;
@@ -85,9 +104,14 @@ absl::StatusOr<PlanRef> PlanFor(const Engine::Snapshot& snap, std::string_view s
   if (options.search_path_unknown) cache_key.append("\0\1", 2).append("unknown search path");
   rewriter::PlanCache* cache =
       options.use_plan_cache && &dialect == &policy.dialect() ? snap.CacheFor(cache_key) : nullptr;
-  if (cache)
-    if (const rewriter::Plan* plan = cache->Find(sql, /*count_miss=*/!options.plan_cache_only))
-      return PlanRef{plan, nullptr};
+  if (cache) {
+    if (const rewriter::Plan* plan = cache->Find(sql, /*count_miss=*/false)) return PlanRef{plan, nullptr};
+    if (auto plan = PlanOfShape(*cache, sql, dialect, limits, /*count_miss=*/!options.plan_cache_only)) {
+      cache->Insert(plan);
+      const rewriter::Plan* raw = plan.get();
+      return PlanRef{raw, std::move(plan)};
+    }
+  }
   if (options.plan_cache_only) return absl::UnavailableError("the query's plan is not cached");
   NameResolver resolver(dialect, policy.database_model(), options.search_path);
   resolver.set_search_path_unknown(options.search_path_unknown);
@@ -495,6 +519,8 @@ uint64_t Engine::SumPlanCaches(uint64_t (rewriter::PlanCache::*count)() const) c
 uint64_t Engine::plan_cache_hits() const { return SumPlanCaches(&rewriter::PlanCache::hits); }
 
 uint64_t Engine::plan_cache_misses() const { return SumPlanCaches(&rewriter::PlanCache::misses); }
+
+uint64_t Engine::plan_cache_shape_hits() const { return SumPlanCaches(&rewriter::PlanCache::shape_hits); }
 
 absl::StatusOr<bool> Engine::can(const Caller& caller, std::string_view permission, std::string_view resource) const {
   rewriter::SnapshotHolder<Snapshot>::Reader snap(snapshots_);

@@ -188,9 +188,12 @@ class Engine {
   // The current policy (kept alive by the returned pointer).
   std::shared_ptr<const policy::Policy> policy() const;
   uint64_t reloads() const { return snapshots_.generation(); }
-  // Plan-cache hits and misses of the current snapshot.
+  // Plan-cache hits and misses of the current snapshot. Hits count both levels: the text, and the text's shape (a
+  // query that differs from a cached one only in its constants, whitespace and comments); shape hits also alone.
+  // A miss is a parse.
   uint64_t plan_cache_hits() const;
   uint64_t plan_cache_misses() const;
+  uint64_t plan_cache_shape_hits() const;
 
   struct Snapshot;
 

@@ -88,9 +88,9 @@ void PlanSchemaQualifiedColumns(Plan& plan, const Analysis& analysis, std::strin
     for (const TableRead& other : analysis.reads)
       same += !other.ref->alias && other.ref->name.size() >= 2 && other.table == analysis.reads[r].table;
     if (named > same) {
-      SourceLocation at = LocationAt(sql, columns[0]->span.begin);
+      plan.reads[r].wrap_refusal_at = columns[0]->span.begin;
       plan.reads[r].wrap_refusal =
-          Cat(at.line, ":", at.column, ": the column reference names table ", plan.reads[r].table_sql,
+          Cat("the column reference names table ", plan.reads[r].table_sql,
               " with its schema and another relation of the query is also called \"", ref.name.back().text,
               "\": rlsq cannot wrap the table in a filtered subquery exactly; give the table an alias");
       continue;
@@ -166,6 +166,7 @@ absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const Name
   const Dialect& dialect = resolver.dialect();
   ParseOptions options = limits;
   options.dialect = &dialect;
+  options.shape = true;
   RLSQ_ASSIGN_OR_RETURN(auto parsed, ParseQuery(sql, options));
   RLSQ_ASSIGN_OR_RETURN(Analysis analysis, AnalyzeScopes(parsed->sql, *parsed->query, resolver));
 
@@ -255,7 +256,81 @@ absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const Name
     plan->reads.push_back(std::move(pr));
   }
   LayOutEdits(*plan, analysis, parsed->sql);
+  // Shared by every text of its shape when each offset is a token boundary (checked by mapping it onto itself).
+  std::vector<Token> own(parsed->shape.begins.size());
+  for (size_t i = 0; i < own.size(); ++i) {
+    own[i].begin = parsed->shape.begins[i];
+    own[i].end = parsed->shape.ends[i];
+  }
+  plan->shape = std::make_shared<const QueryShape>(std::move(parsed->shape));
+  if (!RebasePlan(*plan, sql, own)) plan->shape = nullptr;
   return plan;
+}
+
+namespace {
+
+// Moves every offset of `plan` (built on the text of `shape`) to the text whose tokens are `tokens`. A span
+// [b, e) maps b as a token's begin and e as a token's end; an empty span (where a WHERE is inserted after the FROM
+// list) maps as an end.
+class Rebaser {
+ public:
+  Rebaser(const QueryShape& shape, std::span<const Token> tokens) : shape_(shape), tokens_(tokens) {}
+  bool ok() const { return ok_; }
+
+  void Offset(uint32_t* offset, bool end) {
+    uint32_t out = 0;
+    if (!shape_.MapOffset(*offset, end, tokens_, &out)) ok_ = false;
+    *offset = out;
+  }
+  void Span(ast::Span* span) {
+    bool empty = span->begin == span->end;
+    Offset(&span->begin, empty);
+    Offset(&span->end, true);
+  }
+
+ private:
+  const QueryShape& shape_;
+  std::span<const Token> tokens_;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+std::shared_ptr<Plan> RebasePlan(const Plan& plan, std::string_view sql, std::span<const Token> tokens) {
+  if (!plan.shape || tokens.size() != plan.shape->begins.size()) return nullptr;
+  auto out = std::make_shared<Plan>(plan);
+  out->shape = nullptr;
+  out->sql.assign(sql);
+  out->sql_size = sql.size();
+  Rebaser map(*plan.shape, tokens);
+  for (PlanRead& r : out->reads) {
+    map.Span(&r.span);
+    if (!r.wrap_refusal.empty()) map.Offset(&r.wrap_refusal_at, false);
+  }
+  for (PlanTarget& t : out->targets) map.Span(&t.anchor);
+  for (PlanEdit& e : out->edits) {
+    switch (e.kind) {
+      case PlanEdit::kOpenParen:  // before a condition
+        map.Offset(&e.begin, false);
+        e.end = e.begin;
+        break;
+      case PlanEdit::kCloseAnd:     // after a condition
+      case PlanEdit::kInsertWhere:  // after a FROM list
+        map.Offset(&e.begin, true);
+        e.end = e.begin;
+        break;
+      case PlanEdit::kReplace:  // a table reference, or TABLE t
+        map.Offset(&e.begin, false);
+        map.Offset(&e.end, true);
+        break;
+      case PlanEdit::kDropQualifier:  // from the schema's first token to the table name's
+        map.Offset(&e.begin, false);
+        map.Offset(&e.end, false);
+        break;
+    }
+  }
+  if (!map.ok()) return nullptr;
+  return out;
 }
 
 int TargetOf(const Plan& plan, size_t read, const policy::Predicate* predicate, policy::PlacementMode mode) {
@@ -282,7 +357,7 @@ absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
     chosen[r] = TargetOf(plan, r, predicates[r], mode);
     if (chosen[r] < 0) continue;
     if (chosen[r] == plan.reads[r].wrap_target && !plan.reads[r].wrap_refusal.empty())
-      return absl::InvalidArgumentError(plan.reads[r].wrap_refusal);
+      return SqlErrorAt(LocationAt(sql, plan.reads[r].wrap_refusal_at), plan.reads[r].wrap_refusal);
     const PlanTarget& t = plan.targets[chosen[r]];
     if (!active[chosen[r]]) extra += t.fenced_prefix.size() + t.fenced_suffix.size() + t.prefix.size() + 16;
     active[chosen[r]] = true;

@@ -48,8 +48,10 @@ struct PlanRead {
   bool system = false;  // an allowed system relation: no data permission, no filter
   // Non-empty when the read cannot be wrapped exactly: its columns are referenced with its schema
   // (`public.orders.x`, which a wrapper visible as `orders` does not answer to) while another relation of the query
-  // is also visible as `orders`. A rewrite that would wrap it is refused with this message.
+  // is also visible as `orders`. A rewrite that would wrap it is refused with this message, located at
+  // wrap_refusal_at (the first such column reference).
   std::string wrap_refusal;
+  uint32_t wrap_refusal_at = 0;
 };
 
 // One text edit, laid out when the plan is built so that applying it is a single pass: insert or replace
@@ -76,6 +78,9 @@ struct Plan {
   std::vector<access::TableAccess> table_access;
   size_t sql_size = 0;
   std::string sql;  // the text the plan was built from: the plan cache's key
+  // The shape of `sql` (lib/parser/shape.h), when every offset above is a token boundary that RebasePlan can map:
+  // the plan then serves every text of that shape. Null in a rebased plan (its offsets are another text's).
+  std::shared_ptr<const QueryShape> shape;
 };
 
 // Parses `sql` (one read-only query), analyses its scopes with `resolver` and lays out the edit points.
@@ -83,6 +88,10 @@ struct Plan {
 // `limits` bounds the input (its dialect field is ignored: the resolver's dialect is used).
 absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const NameResolver& resolver,
                                                 const ParseOptions& limits = {});
+
+// The plan of `sql`, a text of plan.shape whose tokens are `tokens` (ending with kEof): a copy of `plan` with every
+// offset moved to the same token boundary of `sql`. Null when `plan` has no shape or the tokens do not fit it.
+std::shared_ptr<Plan> RebasePlan(const Plan& plan, std::string_view sql, std::span<const Token> tokens);
 
 // Applies the plan to `sql` (the text it was built from) with `predicates[i]` for read i (null or empty: nothing to
 // inject for that read); text outside the edit points is copied byte for byte. Under `mode` kFenced every filtered

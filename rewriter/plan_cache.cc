@@ -60,27 +60,56 @@ const Plan* PlanCache::Find(std::string_view sql, bool count_miss) {
   return Remember(set, h, std::move(plan));
 }
 
-void PlanCache::Insert(std::shared_ptr<const Plan> plan) {
-  std::string_view sql = plan->sql;
-  size_t h = HashText(sql);
-  Remember(LocalFor(h), h, plan);
-  Shard& s = ShardFor(h);
-  std::lock_guard<std::mutex> lock(s.mu);
-  if (s.map.contains(Probe{sql, h})) return;
-  while (s.map.size() >= per_shard_capacity_) {
-    // Second chance: evict the first entry not referenced since the last sweep, clearing bits on the way.
+void PlanCache::Evict(absl::flat_hash_map<Key, Entry, KeyHash, KeyEq>& map) const {
+  while (map.size() >= per_shard_capacity_) {
     bool evicted = false;
-    for (auto it = s.map.begin(); it != s.map.end(); ++it) {
+    for (auto it = map.begin(); it != map.end(); ++it) {
       if (!it->second.referenced) {
-        s.map.erase(it);
+        map.erase(it);
         evicted = true;
         break;
       }
       it->second.referenced = false;
     }
-    if (!evicted) s.map.erase(s.map.begin());
+    if (!evicted) map.erase(map.begin());
   }
-  s.map.emplace(Key{sql, h}, Entry{std::move(plan), false});
+}
+
+void PlanCache::Insert(std::shared_ptr<const Plan> plan) {
+  std::string_view sql = plan->sql;
+  size_t h = HashText(sql);
+  Remember(LocalFor(h), h, plan);
+  {
+    Shard& s = ShardFor(h);
+    std::lock_guard<std::mutex> lock(s.mu);
+    if (!s.map.contains(Probe{sql, h})) {
+      Evict(s.map);
+      s.map.emplace(Key{sql, h}, Entry{plan, false});
+    }
+  }
+  if (!plan->shape) return;
+  std::string_view key = plan->shape->key;
+  size_t k = HashText(key);
+  Shard& s = ShardFor(k);
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (s.shapes.contains(Probe{key, k})) return;
+  Evict(s.shapes);
+  s.shapes.emplace(Key{key, k}, Entry{std::move(plan), false});
+}
+
+std::shared_ptr<const Plan> PlanCache::FindShape(std::string_view key, std::span<const Token> tokens,
+                                                 bool count_miss) {
+  size_t k = HashText(key);
+  Shard& s = ShardFor(k);
+  std::lock_guard<std::mutex> lock(s.mu);
+  auto it = s.shapes.find(Probe{key, k});  // KeyEq compares the whole key
+  if (it == s.shapes.end() || !it->second.plan->shape->PinnedMatch(tokens)) {
+    if (count_miss) ++s.misses;
+    return nullptr;
+  }
+  it->second.referenced = true;
+  ++s.shape_hits;
+  return it->second.plan;
 }
 
 template <class F>
@@ -94,10 +123,16 @@ uint64_t PlanCache::SumShards(F&& of) const {
 }
 
 uint64_t PlanCache::hits() const {
-  uint64_t n = SumShards([](const Shard& s) { return s.hits; });
+  uint64_t n = SumShards([](const Shard& s) { return s.hits + s.shape_hits; });
   for (const LocalCounter& c : local_hits_) n += c.hits.load(std::memory_order_relaxed);
   return n;
 }
+
+uint64_t PlanCache::shape_hits() const {
+  return SumShards([](const Shard& s) { return s.shape_hits; });
+}
+
+size_t PlanCache::shape_count() const { return SumShards([](const Shard& s) { return s.shapes.size(); }); }
 
 uint64_t PlanCache::misses() const { return SumShards([](const Shard& s) { return s.misses; }); }
 

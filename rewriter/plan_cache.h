@@ -1,4 +1,6 @@
-// A bounded, sharded cache of injection plans keyed by SQL text (one per policy snapshot and database).
+// A bounded, sharded cache of injection plans keyed by SQL text (one per policy snapshot and database), and behind it
+// by the text's shape (its tokens without the values of its constants: lib/parser/shape.h), so that a chart's query
+// with another time range or filter value costs a lex, a key, a lookup and a rebase instead of a parse.
 //
 // Two levels. Each thread keeps a front (thread-local, 2-way set-associative, 1024 sets, 64 KB) of the plans it
 // used last; a hit there hashes the text, compares it with the plan's and returns a pointer: no lock, no reference
@@ -13,10 +15,12 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "absl/container/flat_hash_map.h"
+#include "lib/lexer/token.h"
 #include "rewriter/plan.h"
 
 namespace rlsq::rewriter {
@@ -29,10 +33,19 @@ class PlanCache {
   // `count_miss` false: a miss is not counted (a probe that the caller follows with a counted Find).
   const Plan* Find(std::string_view sql, bool count_miss = true);
   // Adds a plan under its text (Plan::sql), also to this thread's front; a plan already cached for the text is kept.
+  // A plan with a shape (Plan::shape) is also added under its shape, unless a plan of that shape is cached.
   void Insert(std::shared_ptr<const Plan> plan);
 
-  size_t size() const;
-  uint64_t hits() const;
+  // The shape level: the plan of a text with shape key `key` (lib/parser/shape.h AppendShapeKey of `tokens`) and
+  // the values the plan pins, or null. The whole key is compared, not only its hash. The caller rebases the plan
+  // onto its text (RebasePlan) and Inserts the result under that text. `count_miss` false: a miss is not counted.
+  // Counted: a hit in shape_hits(), a miss in misses() (after an uncounted Find of the text).
+  std::shared_ptr<const Plan> FindShape(std::string_view key, std::span<const Token> tokens, bool count_miss = true);
+
+  size_t size() const;         // plans cached under their text
+  size_t shape_count() const;  // plans cached under their shape
+  uint64_t hits() const;       // text hits and shape hits
+  uint64_t shape_hits() const;
   uint64_t misses() const;
 
  private:
@@ -71,8 +84,11 @@ class PlanCache {
   struct alignas(64) Shard {
     mutable std::mutex mu;
     absl::flat_hash_map<Key, Entry, KeyHash, KeyEq> map;
-    uint64_t hits = 0, misses = 0;
+    absl::flat_hash_map<Key, Entry, KeyHash, KeyEq> shapes;  // keyed by the plan's Plan::shape->key
+    uint64_t hits = 0, misses = 0, shape_hits = 0;
   };
+  // Makes room for one more entry in `map` (second chance: the first entry not referenced since the last sweep).
+  void Evict(absl::flat_hash_map<Key, Entry, KeyHash, KeyEq>& map) const;
   static size_t HashText(std::string_view sql);
   // The thread-local front: 2-way set-associative, the set for `hash`.
   struct LocalEntry {

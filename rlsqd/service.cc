@@ -111,6 +111,7 @@ void Service::Publish(std::shared_ptr<const rlsq::policy::Policy> policy) {
   if (previous) {
     retired_hits_ += previous->engine->plan_cache_hits();
     retired_misses_ += previous->engine->plan_cache_misses();
+    retired_shape_hits_ += previous->engine->plan_cache_shape_hits();
     ++reloads_;
   }
   {
@@ -226,12 +227,21 @@ uint64_t Service::plan_cache_misses() const {
   return retired_misses_.load() + (now ? now->engine->plan_cache_misses() : 0);
 }
 
+uint64_t Service::plan_cache_shape_hits() const {
+  auto now = current();
+  return retired_shape_hits_.load() + (now ? now->engine->plan_cache_shape_hits() : 0);
+}
+
 void Service::AppendMetrics(std::string* out) const {
   metrics_.AppendText(out);
   auto now = current();
   *out += "# HELP rlsqd_plan_cache_hits_total Rewrites answered from the plan cache.\n";
   *out += "# TYPE rlsqd_plan_cache_hits_total counter\n";
   AppendSample(out, "rlsqd_plan_cache_hits_total", "", static_cast<double>(plan_cache_hits()));
+  *out += "# HELP rlsqd_plan_cache_shape_hits_total Hits on the plan of a query that differs only in constants, "
+          "whitespace and comments (counted in rlsqd_plan_cache_hits_total too).\n";
+  *out += "# TYPE rlsqd_plan_cache_shape_hits_total counter\n";
+  AppendSample(out, "rlsqd_plan_cache_shape_hits_total", "", static_cast<double>(plan_cache_shape_hits()));
   *out += "# HELP rlsqd_plan_cache_misses_total Rewrites that parsed and planned the query.\n";
   *out += "# TYPE rlsqd_plan_cache_misses_total counter\n";
   AppendSample(out, "rlsqd_plan_cache_misses_total", "", static_cast<double>(plan_cache_misses()));

@@ -74,6 +74,7 @@ class Service {
   // Plan-cache hits and misses over every version (a retired version's counts are kept).
   uint64_t plan_cache_hits() const;
   uint64_t plan_cache_misses() const;
+  uint64_t plan_cache_shape_hits() const;
 
   // The policy, cache and reload families in Prometheus's text format.
   void AppendMetrics(std::string* out) const;
@@ -93,7 +94,7 @@ class Service {
   std::unique_ptr<AuditLog> audit_;
   std::atomic<std::shared_ptr<const Loaded>> current_;
   std::atomic<uint64_t> reloads_{0}, reload_failures_{0};
-  std::atomic<uint64_t> retired_hits_{0}, retired_misses_{0};
+  std::atomic<uint64_t> retired_hits_{0}, retired_misses_{0}, retired_shape_hits_{0};
   mutable std::mutex mu_;  // last_error_, the watcher's construction
   std::string last_error_;
   std::unique_ptr<rlsq::sources::PolicyWatcher> watcher_;

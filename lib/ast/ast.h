@@ -476,6 +476,8 @@ enum class LiteralKind : uint8_t { kInteger, kNumeric, kString, kBitString, kHex
 const char* ToString(LiteralKind v);
 
 // 42, 1.5e3, 'text' (any string form: standard, E'', $$, U&''), B'0101', X'1F', TRUE, NULL
+// The scope analysis and the plan never read `value` (nor TypedLiteral::value): texts that differ only in these
+// values share one plan (lib/parser/shape.h). A check that needs a constant's value must pin it there.
 struct Literal : Expr {
   RLSQ_EXPR_NODE(Literal, Literal)
   Literal(NodeKind k, std::pmr::memory_resource* mr) : Expr(k, mr) {}

@@ -33,6 +33,9 @@ class Arena {
     return {p, s.size()};
   }
 
+  // Frees everything allocated so far (the arena can then be reused; nothing allocated before may be used).
+  void Release() { resource_.release(); }
+
   template <class T>
   std::pmr::vector<T> MakeVector() {
     return std::pmr::vector<T>(&resource_);

@@ -388,6 +388,7 @@ absl::StatusOr<std::unique_ptr<ParsedQuery>> ParseQuery(std::string_view sql, co
       [&](P::RootContext* tree) {
         Transformer t(result->sql, slot.tokens, result->arena, options.max_depth);
         result->query = t.Root(tree);
+        if (options.shape) result->shape = MakeQueryShape(slot.tokens, t.value_tokens);
       }));
   return result;
 }

@@ -11,6 +11,7 @@
 #include "lib/ast/ast.h"
 #include "lib/common/arena.h"
 #include "lib/dialect/dialect.h"
+#include "lib/parser/shape.h"
 
 namespace rlsq {
 
@@ -21,6 +22,7 @@ struct ParseOptions {
   uint32_t max_depth = 200;               // deepest nesting of expressions / queries accepted
   size_t max_input_bytes = size_t{4} << 20;  // longest SQL text accepted (4 MiB)
   size_t max_tokens = size_t{1} << 20;       // most tokens accepted (1,048,576)
+  bool shape = false;                        // fill ParsedQuery::shape
 };
 
 // One parsed read-only query. Owns its arena and a copy of the text, so spans stay valid.
@@ -29,6 +31,7 @@ struct ParsedQuery {
   Arena arena;
   ast::QueryNode* query = nullptr;
   ast::Span statement;  // the statement without surrounding whitespace, comments and the optional trailing ';'
+  QueryShape shape;     // when ParseOptions::shape: the text's shape (lib/parser/shape.h)
 };
 
 // Parses exactly one read-only query (SELECT / VALUES / TABLE / WITH ... SELECT, optionally ending in ';').

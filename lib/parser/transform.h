@@ -87,6 +87,14 @@ class Transformer {
   // ---- helpers ----
   const Token& Tok(antlr4::Token* t) const { return tokens_[t->getTokenIndex()]; }
   const Token& Tok(antlr4::tree::TerminalNode* n) const { return Tok(n->getSymbol()); }
+  // The text of a literal token that becomes only the value of an ast::Literal or ast::TypedLiteral; the token is
+  // recorded in value_tokens (lib/parser/shape.h: such values are left out of the query's shape). Every other use
+  // of a literal token's text goes through Tok() and pins its value.
+  std::string_view ValueText(antlr4::tree::TerminalNode* n) {
+    value_tokens.push_back(static_cast<uint32_t>(n->getSymbol()->getTokenIndex()));
+    return Tok(n).text;
+  }
+  std::vector<uint32_t> value_tokens;
   ast::Span SpanOf(antlr4::ParserRuleContext* ctx) const;
   ast::Span SpanOf(antlr4::tree::TerminalNode* n) const;
   ast::Span SpanOf(antlr4::Token* a, antlr4::Token* b) const;

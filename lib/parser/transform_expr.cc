@@ -501,7 +501,7 @@ ast::Expr* Transformer::PostfixExpr(P::PrimaryContext* primary, const std::vecto
 static ast::Literal* MakeLiteral(Transformer* t, TerminalNode* term) {
   const Token& tok = t->Tok(term);
   auto* l = t->New<ast::Literal>(ast::Span{tok.begin, tok.end});
-  l->value = tok.text;
+  l->value = t->ValueText(term);
   switch (term->getSymbol()->getType()) {
     case P::INTEGER: l->literal_kind = ast::LiteralKind::kInteger; break;
     case P::NUMERIC: l->literal_kind = ast::LiteralKind::kNumeric; break;
@@ -716,7 +716,7 @@ ast::Expr* Transformer::SpecialFunc(P::SpecialFuncContext* ctx) {
     const Token& tok = Tok(field->getStart());
     auto* lit = New<ast::Literal>(ast::Span{tok.begin, tok.end});
     lit->literal_kind = ast::LiteralKind::kString;
-    lit->value = tok.text;
+    lit->value = field->STRING() ? ValueText(field->STRING()) : tok.text;
     f->keywords.push_back({});
     f->args.push_back(lit);
     f->keywords.push_back("FROM");
@@ -731,7 +731,7 @@ ast::Expr* Transformer::SpecialFunc(P::SpecialFuncContext* ctx) {
 
 ast::Expr* Transformer::TypedLiteral(P::TypedLiteralContext* ctx) {
   auto* n = New<ast::TypedLiteral>(SpanOf(ctx));
-  n->value = Tok(ctx->STRING()).text;
+  n->value = ValueText(ctx->STRING());
   if (auto* c = ctx->keywordTypeName()) {
     n->type = KeywordTypeName(c);
     return n;

@@ -87,7 +87,7 @@ void Transformer::QueryTail(P::QueryTailContext* ctx, ast::QueryNode* q) {
           auto* num = fc->INTEGER() ? fc->INTEGER() : fc->NUMERIC();
           auto* lit = New<ast::Literal>(SpanOf(num));
           lit->literal_kind = fc->INTEGER() ? ast::LiteralKind::kInteger : ast::LiteralKind::kNumeric;
-          lit->value = Tok(num).text;
+          lit->value = ValueText(num);
           if (fc->MINUS() || fc->PLUS()) {
             auto* u = New<ast::UnaryOp>(SpanOf(fc));
             u->op = fc->MINUS() ? "-" : "+";

@@ -106,11 +106,12 @@ _counter = [0]
 
 
 def fresh_texts(sql, n):
-    """n texts of the same query, each unique in the whole run (a trailing comment line): plan-cache misses."""
+    """n texts of the same query, each of its own shape in the whole run (wrapped in a derived table with a fresh alias;
+    a comment or a constant would give the same shape, a plan-cache hit): plan-cache misses."""
     out = []
     for _ in range(n):
         _counter[0] += 1
-        out.append("%s\n-- %d\n" % (sql, _counter[0]))
+        out.append("SELECT * FROM (%s\n) AS fresh%d" % (sql.rstrip().rstrip(";"), _counter[0]))
     return out
 
 

@@ -83,5 +83,8 @@ class Engine:
     def plan_cache_hits(self) -> int:
         """Rewrites that reused a cached plan (since the last reload)."""
     @property
+    def plan_cache_shape_hits(self) -> int:
+        """Hits on a query that differs from a cached one only in constants, whitespace and comments."""
+    @property
     def plan_cache_misses(self) -> int:
         """Rewrites that parsed and analysed afresh (since the last reload)."""

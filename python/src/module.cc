@@ -468,7 +468,11 @@ PYBIND11_MODULE(_rlsq, m) {
           "reloads", [](const Engine& e) { return e.reloads(); }, "How many times the policy was replaced (reload).")
       .def_property_readonly(
           "plan_cache_hits", [](const Engine& e) { return e.plan_cache_hits(); },
-          "Rewrites that reused a cached plan of the query text (since the last reload).")
+          "Rewrites that reused a cached plan: of the query text, or of its shape (since the last reload).")
+      .def_property_readonly(
+          "plan_cache_shape_hits", [](const Engine& e) { return e.plan_cache_shape_hits(); },
+          "Rewrites that reused the plan of a query differing only in constants, whitespace and comments (counted in "
+          "plan_cache_hits too).")
       .def_property_readonly(
           "plan_cache_misses", [](const Engine& e) { return e.plan_cache_misses(); },
           "Rewrites that parsed and analysed the query afresh (since the last reload).")

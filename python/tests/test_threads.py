@@ -120,10 +120,12 @@ _counter = [0]
 
 
 def _texts(base, n):
+    """n texts of distinct shapes (an alias differs), so that each one parses: a comment or a constant that differs
+    would not, since texts of one shape share a plan."""
     out = []
     for _ in range(n):
         _counter[0] += 1
-        out.append("%s\n-- %d\n" % (base, _counter[0]))
+        out.append("SELECT * FROM (%s) AS q%d" % (base, _counter[0]))
     return out
 
 
