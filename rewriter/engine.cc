@@ -66,6 +66,9 @@ namespace {
 struct PlanRef {
   const rewriter::Plan* plan = nullptr;
   std::shared_ptr<const rewriter::Plan> owned;
+  // A hit on the text's shape: the plan's edits moved onto this text (ApplyPlan's `moved`).
+  std::optional<rewriter::MovedEdits> moved;
+  const rewriter::MovedEdits* edits() const { return moved ? &*moved : nullptr; }
   const rewriter::Plan* operator->() const { return plan; }
   const rewriter::Plan& operator*() const { return *plan; }
 };
@@ -79,22 +82,37 @@ std::string CacheKey(std::string_view database, const std::vector<std::string>& 
 
 // The plan for `sql`, bound to the snapshot's policy, `database` and search path.
 // The plan of a text whose shape is cached: the text is lexed (as the parse would: a text the lexer or the limits
-// refuse has no shape and goes on to the parse, which reports it), its shape key looked up, and the cached plan moved
-// onto its offsets. Null when there is none.
-std::shared_ptr<const rewriter::Plan> PlanOfShape(rewriter::PlanCache& cache, std::string_view sql,
-                                                  const Dialect& dialect, const ParseOptions& limits, bool count_miss) {
-  if (sql.size() > limits.max_input_bytes) return nullptr;
-  thread_local Arena arena;
+// refuse has no shape and goes on to the parse, which reports it), its shape key looked up, and the cached plan's
+// edits moved onto its offsets (with `explain`, the whole plan is rebased and cached under the text: the report needs
+// every span). Nothing when there is none.
+std::optional<PlanRef> PlanOfShape(rewriter::PlanCache& cache, std::string_view sql, const Dialect& dialect,
+                                   const ParseOptions& limits, bool count_miss, bool explain) {
+  if (sql.size() > limits.max_input_bytes) return std::nullopt;
+  thread_local char arena_buffer[8192];  // folded and decoded token texts of one request
+  thread_local Arena arena(arena_buffer, sizeof arena_buffer);
   thread_local std::vector<Token> tokens;
   thread_local std::string key;
   arena.Release();
   key.clear();
   if (!dialect.Tokenize(sql, arena, &tokens).ok() || tokens.empty() || tokens.size() - 1 > limits.max_tokens)
-    return nullptr;
+    return std::nullopt;
   AppendShapeKey(tokens, &key);
   std::shared_ptr<const rewriter::Plan> source = cache.FindShape(key, tokens, count_miss);
-  if (!source) return nullptr;
-  return rewriter::RebasePlan(*source, sql, tokens);
+  if (!source) return std::nullopt;
+  PlanRef ref;
+  if (explain) {
+    std::shared_ptr<const rewriter::Plan> plan = rewriter::RebasePlan(*source, sql, tokens);
+    if (!plan) return std::nullopt;
+    cache.Insert(plan);
+    ref.plan = plan.get();
+    ref.owned = std::move(plan);
+    return ref;
+  }
+  ref.moved.emplace();
+  if (!rewriter::MoveEdits(*source, tokens, sql.size(), &*ref.moved)) return std::nullopt;
+  ref.plan = source.get();
+  ref.owned = std::move(source);
+  return ref;
 }
 
 absl::StatusOr<PlanRef> PlanFor(const Engine::Snapshot& snap, std::string_view sql, const Dialect& dialect,
@@ -105,12 +123,14 @@ absl::StatusOr<PlanRef> PlanFor(const Engine::Snapshot& snap, std::string_view s
   rewriter::PlanCache* cache =
       options.use_plan_cache && &dialect == &policy.dialect() ? snap.CacheFor(cache_key) : nullptr;
   if (cache) {
-    if (const rewriter::Plan* plan = cache->Find(sql, /*count_miss=*/false)) return PlanRef{plan, nullptr};
-    if (auto plan = PlanOfShape(*cache, sql, dialect, limits, /*count_miss=*/!options.plan_cache_only)) {
-      cache->Insert(plan);
-      const rewriter::Plan* raw = plan.get();
-      return PlanRef{raw, std::move(plan)};
+    if (const rewriter::Plan* plan = cache->Find(sql, /*count_miss=*/false)) {
+      PlanRef ref;
+      ref.plan = plan;
+      return ref;
     }
+    if (auto ref = PlanOfShape(*cache, sql, dialect, limits, /*count_miss=*/!options.plan_cache_only,
+                               options.explain))
+      return std::move(*ref);
   }
   if (options.plan_cache_only) return absl::UnavailableError("the query's plan is not cached");
   NameResolver resolver(dialect, policy.database_model(), options.search_path);
@@ -130,7 +150,10 @@ absl::StatusOr<PlanRef> PlanFor(const Engine::Snapshot& snap, std::string_view s
   std::shared_ptr<const rewriter::Plan> bound = std::move(plan);
   if (cache) cache->Insert(bound);
   const rewriter::Plan* raw = bound.get();
-  return PlanRef{raw, std::move(bound)};
+  PlanRef ref;
+  ref.plan = raw;
+  ref.owned = std::move(bound);
+  return ref;
 }
 
 // The caller's role set, or NotFound.
@@ -645,7 +668,7 @@ absl::StatusOr<Rewrite> Engine::rewrite(std::string_view sql, const Caller& call
   ctx.bindings = &bindings;
   ctx.nested = &predicates;
   Rewrite out;
-  RLSQ_ASSIGN_OR_RETURN(out.sql, rewriter::ApplyPlan(*plan, sql, applied, &out.changed, mode, ctx));
+  RLSQ_ASSIGN_OR_RETURN(out.sql, rewriter::ApplyPlan(*plan, sql, applied, &out.changed, mode, ctx, plan.edits()));
 
   if (options.verify && out.changed) {
     ParseOptions po;

@@ -296,18 +296,11 @@ class Rebaser {
 
 }  // namespace
 
-std::shared_ptr<Plan> RebasePlan(const Plan& plan, std::string_view sql, std::span<const Token> tokens) {
-  if (!plan.shape || tokens.size() != plan.shape->begins.size()) return nullptr;
-  auto out = std::make_shared<Plan>(plan);
-  out->shape = nullptr;
-  out->sql.assign(sql);
-  out->sql_size = sql.size();
+bool MoveEdits(const Plan& plan, std::span<const Token> tokens, size_t sql_size, MovedEdits* out) {
+  if (!plan.shape || tokens.size() != plan.shape->begins.size()) return false;
   Rebaser map(*plan.shape, tokens);
-  for (PlanRead& r : out->reads) {
-    map.Span(&r.span);
-    if (!r.wrap_refusal.empty()) map.Offset(&r.wrap_refusal_at, false);
-  }
-  for (PlanTarget& t : out->targets) map.Span(&t.anchor);
+  out->sql_size = sql_size;
+  out->edits.assign(plan.edits.begin(), plan.edits.end());
   for (PlanEdit& e : out->edits) {
     switch (e.kind) {
       case PlanEdit::kOpenParen:  // before a condition
@@ -329,6 +322,28 @@ std::shared_ptr<Plan> RebasePlan(const Plan& plan, std::string_view sql, std::sp
         break;
     }
   }
+  out->refusal_at.assign(plan.reads.size(), 0);
+  for (size_t r = 0; r < plan.reads.size(); ++r) {
+    out->refusal_at[r] = plan.reads[r].wrap_refusal_at;
+    if (!plan.reads[r].wrap_refusal.empty()) map.Offset(&out->refusal_at[r], false);
+  }
+  return map.ok();
+}
+
+std::shared_ptr<Plan> RebasePlan(const Plan& plan, std::string_view sql, std::span<const Token> tokens) {
+  MovedEdits moved;
+  if (!MoveEdits(plan, tokens, sql.size(), &moved)) return nullptr;
+  auto out = std::make_shared<Plan>(plan);
+  out->shape = nullptr;
+  out->sql.assign(sql);
+  out->sql_size = sql.size();
+  out->edits = std::move(moved.edits);
+  Rebaser map(*plan.shape, tokens);
+  for (size_t r = 0; r < out->reads.size(); ++r) {
+    map.Span(&out->reads[r].span);
+    out->reads[r].wrap_refusal_at = moved.refusal_at[r];
+  }
+  for (PlanTarget& t : out->targets) map.Span(&t.anchor);
   if (!map.ok()) return nullptr;
   return out;
 }
@@ -344,9 +359,12 @@ int TargetOf(const Plan& plan, size_t read, const policy::Predicate* predicate, 
 
 absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
                                       std::span<const policy::Predicate* const> predicates, bool* changed,
-                                      policy::PlacementMode mode, const policy::RenderContext& ctx) {
-  if (sql.size() != plan.sql_size || predicates.size() != plan.reads.size())
+                                      policy::PlacementMode mode, const policy::RenderContext& ctx,
+                                      const MovedEdits* moved) {
+  if (sql.size() != (moved ? moved->sql_size : plan.sql_size) || predicates.size() != plan.reads.size() ||
+      (moved && (moved->edits.size() != plan.edits.size() || moved->refusal_at.size() != plan.reads.size())))
     return absl::InternalError("rlsq internal error: plan applied to a different text");
+  std::span<const PlanEdit> edits = moved ? std::span<const PlanEdit>(moved->edits) : std::span<const PlanEdit>(plan.edits);
   const bool fenced = mode == policy::PlacementMode::kFenced;
   // Where each read's predicate goes, which targets receive anything, and the size of what they receive (to
   // allocate the output once).
@@ -357,7 +375,8 @@ absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
     chosen[r] = TargetOf(plan, r, predicates[r], mode);
     if (chosen[r] < 0) continue;
     if (chosen[r] == plan.reads[r].wrap_target && !plan.reads[r].wrap_refusal.empty())
-      return SqlErrorAt(LocationAt(sql, plan.reads[r].wrap_refusal_at), plan.reads[r].wrap_refusal);
+      return SqlErrorAt(LocationAt(sql, moved ? moved->refusal_at[r] : plan.reads[r].wrap_refusal_at),
+                        plan.reads[r].wrap_refusal);
     const PlanTarget& t = plan.targets[chosen[r]];
     if (!active[chosen[r]]) extra += t.fenced_prefix.size() + t.fenced_suffix.size() + t.prefix.size() + 16;
     active[chosen[r]] = true;
@@ -387,7 +406,7 @@ absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
       if (active[t]) return true;
     return false;
   };
-  for (const PlanEdit& e : plan.edits) {
+  for (const PlanEdit& e : edits) {
     if (!is_active(e)) continue;
     if (e.begin < cursor || e.end < e.begin || e.end > sql.size())
       return absl::InternalError("rlsq internal error: overlapping edits in an injection plan");

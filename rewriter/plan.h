@@ -89,17 +89,31 @@ struct Plan {
 absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const NameResolver& resolver,
                                                 const ParseOptions& limits = {});
 
-// The plan of `sql`, a text of plan.shape whose tokens are `tokens` (ending with kEof): a copy of `plan` with every
-// offset moved to the same token boundary of `sql`. Null when `plan` has no shape or the tokens do not fit it.
+// What ApplyPlan needs of a plan moved onto another text of its shape, without copying the plan: the edits and the
+// refusal locations at that text's offsets.
+struct MovedEdits {
+  std::vector<PlanEdit> edits;       // Plan::edits, same order, offsets of the new text
+  std::vector<uint32_t> refusal_at;  // per read, PlanRead::wrap_refusal_at in the new text
+  size_t sql_size = 0;
+};
+
+// Moves the edits of `plan` onto a text of plan.shape whose tokens are `tokens` (ending with kEof) and whose size is
+// `sql_size`. False when `plan` has no shape or the tokens do not fit it.
+bool MoveEdits(const Plan& plan, std::span<const Token> tokens, size_t sql_size, MovedEdits* out);
+
+// The plan of `sql`, a text of plan.shape whose tokens are `tokens`: a copy of `plan` with every offset (the edits',
+// and the spans --explain reports) moved to the same token boundary of `sql`. Null when MoveEdits fails.
 std::shared_ptr<Plan> RebasePlan(const Plan& plan, std::string_view sql, std::span<const Token> tokens);
 
 // Applies the plan to `sql` (the text it was built from) with `predicates[i]` for read i (null or empty: nothing to
 // inject for that read); text outside the edit points is copied byte for byte. Under `mode` kFenced every filtered
 // read is wrapped with OFFSET 0; under kPlain only reads the placement rule wraps, and reads whose predicate has
-// clause subqueries. Sets *changed when anything was injected. One pass, one allocation (the output).
+// clause subqueries. Sets *changed when anything was injected. One pass, one allocation (the output). With `moved`,
+// `sql` is another text of the plan's shape and the edits are moved's.
 absl::StatusOr<std::string> ApplyPlan(const Plan& plan, std::string_view sql,
                                       std::span<const policy::Predicate* const> predicates, bool* changed,
-                                      policy::PlacementMode mode, const policy::RenderContext& ctx = {});
+                                      policy::PlacementMode mode, const policy::RenderContext& ctx = {},
+                                      const MovedEdits* moved = nullptr);
 
 // The target read `read` uses under `mode` with `predicate` (null: none).
 int TargetOf(const Plan& plan, size_t read, const policy::Predicate* predicate, policy::PlacementMode mode);

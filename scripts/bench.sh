@@ -15,7 +15,8 @@ short=0
 [ "${1:-}" = --short ] && short=1
 B=${BUILD_DIR:-build}
 OUT=${BENCH_OUT:-$B/bench-results}
-programs=(rewrite/rewrite_bench policy/policy_bench access/access_bench templates/template_bench scaling/scaling_bench)
+programs=(rewrite/rewrite_bench policy/policy_bench access/access_bench templates/template_bench scaling/scaling_bench
+  shape/shape_bench)
 ((short)) || programs+=(parse/parse_bench limits/limits_bench lexer/lexer_bench)
 missing=0
 for p in "${programs[@]}" budget/bench_budget; do [ -x "$B/bench/$p" ] || missing=1; done

@@ -13,6 +13,9 @@ namespace rlsq {
 class Arena {
  public:
   explicit Arena(size_t initial_bytes = 16 * 1024) : resource_(initial_bytes) {}
+  // Draws from `buffer` first (not owned; it must outlive the arena), then from the heap: Release() then costs no
+  // allocation when the buffer sufficed.
+  Arena(void* buffer, size_t size) : resource_(buffer, size) {}
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
 

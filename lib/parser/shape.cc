@@ -1,6 +1,7 @@
 #include "lib/parser/shape.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace rlsq {
 
@@ -19,22 +20,31 @@ bool IsLiteralToken(TokenKind kind) {
 
 void AppendShapeKey(std::span<const Token> tokens, std::string* out) {
   size_t n = tokens.empty() ? 0 : tokens.size() - 1;  // the kEof token is not part of the key
+  // The size first (one allocation, then plain stores): per token a kind byte, then the string form for a literal,
+  // or the text's length (a varint, at most 5 bytes for a 32-bit length) and the text.
+  size_t size = 0;
+  for (size_t i = 0; i < n; ++i) size += IsLiteralToken(tokens[i].kind) ? 2 : 6 + tokens[i].text.size();
+  size_t at = out->size();
+  out->resize(at + size);
+  char* p = out->data() + at;
   for (size_t i = 0; i < n; ++i) {
     const Token& t = tokens[i];
-    out->push_back(static_cast<char>(t.kind));
+    *p++ = static_cast<char>(t.kind);
     if (IsLiteralToken(t.kind)) {
-      out->push_back(static_cast<char>(t.string_form));
+      *p++ = static_cast<char>(t.string_form);
       continue;
     }
-    // The text, length first (a varint): no text can run into the next token's kind byte.
+    // Length first: no text can run into the next token's kind byte.
     size_t len = t.text.size();
     while (len >= 0x80) {
-      out->push_back(static_cast<char>(0x80 | (len & 0x7f)));
+      *p++ = static_cast<char>(0x80 | (len & 0x7f));
       len >>= 7;
     }
-    out->push_back(static_cast<char>(len));
-    out->append(t.text);
+    *p++ = static_cast<char>(len);
+    std::memcpy(p, t.text.data(), t.text.size());
+    p += t.text.size();
   }
+  out->resize(static_cast<size_t>(p - out->data()));
 }
 
 QueryShape MakeQueryShape(std::span<const Token> tokens, std::span<const uint32_t> value_tokens) {

@@ -80,7 +80,15 @@ class ShapeCacheTest : public ::testing::Test {
   }
 
   // The rewrite through the cache equals the rewrite of a fresh parse: text, changed flag, explanation, or error.
+  // Plain first (a shape hit moves the edits only), then explained (a shape hit rebases the whole plan).
   void ExpectFresh(const std::string& sql, const std::string& user, RewriteOptions options = {}) {
+    RewriteOptions uncached = options;
+    uncached.use_plan_cache = false;
+    auto plain = engine_->rewrite(sql, Caller{user}, options);
+    auto plain_fresh = engine_->rewrite(sql, Caller{user}, uncached);
+    ASSERT_EQ(plain.ok(), plain_fresh.ok()) << sql;
+    if (plain.ok()) EXPECT_EQ(plain->sql, plain_fresh->sql);
+    if (!plain.ok()) EXPECT_EQ(plain.status(), plain_fresh.status());
     options.explain = true;
     auto cached = engine_->rewrite(sql, Caller{user}, options);
     options.use_plan_cache = false;
@@ -129,22 +137,34 @@ TEST_F(ShapeCacheTest, ConstantsWhitespaceAndCommentsShareAPlan) {
       }
       // The first text of a family parses; each other one is a hit on its shape the first time ($$...$$ is
       // another string form than '...': another shape).
-      if (i > 0 && family[i].find("$$") == std::string::npos) ++expected_shape_hits;
+      // (Twice: the plain rewrite moves the edits, the explained one rebases the plan and caches the text.)
+      if (i > 0 && family[i].find("$$") == std::string::npos) expected_shape_hits += 2;
       EXPECT_EQ(engine_->plan_cache_shape_hits(), expected_shape_hits) << family[i];
     }
   }
   EXPECT_EQ(engine_->plan_cache_shape_hits(), expected_shape_hits);
 }
 
-TEST_F(ShapeCacheTest, ARebasedPlanIsCachedUnderItsOwnText) {
+TEST_F(ShapeCacheTest, AShapeHitMovesTheEditsAndAnExplainedOneCachesTheText) {
   ASSERT_TRUE(engine_->rewrite("SELECT * FROM orders WHERE o_custkey = 1", Caller{"alice"}).ok());
-  auto second = engine_->rewrite("SELECT * FROM orders WHERE o_custkey = 22", Caller{"alice"});
+  const std::string text = "SELECT * FROM orders WHERE o_custkey = 22";
+  auto second = engine_->rewrite(text, Caller{"alice"});
   ASSERT_TRUE(second.ok());
   EXPECT_THAT(second->sql, ::testing::StartsWith("SELECT * FROM orders WHERE (o_custkey = 22) AND "));
   EXPECT_EQ(engine_->plan_cache_shape_hits(), 1u);
-  ASSERT_TRUE(engine_->rewrite("SELECT * FROM orders WHERE o_custkey = 22", Caller{"alice"}).ok());
-  EXPECT_EQ(engine_->plan_cache_shape_hits(), 1u);  // the text's own entry now
-  EXPECT_EQ(engine_->plan_cache_hits(), 2u);
+  // A plain shape hit copies no plan: the edits are moved for the request, nothing is cached under the text.
+  ASSERT_TRUE(engine_->rewrite(text, Caller{"alice"}).ok());
+  EXPECT_EQ(engine_->plan_cache_shape_hits(), 2u);
+  // An explained one rebases the whole plan (the report needs its spans) and caches it under the text.
+  RewriteOptions explain;
+  explain.explain = true;
+  auto explained = engine_->rewrite(text, Caller{"alice"}, explain);
+  ASSERT_TRUE(explained.ok());
+  EXPECT_EQ(explained->sql, second->sql);
+  EXPECT_EQ(engine_->plan_cache_shape_hits(), 3u);
+  ASSERT_TRUE(engine_->rewrite(text, Caller{"alice"}).ok());
+  EXPECT_EQ(engine_->plan_cache_shape_hits(), 3u);  // the text's own entry now
+  EXPECT_EQ(engine_->plan_cache_hits(), 4u);
   EXPECT_EQ(engine_->plan_cache_misses(), 1u);
 }
 
@@ -167,10 +187,10 @@ TEST_F(ShapeCacheTest, ErrorsOfARebasedPlanPointIntoItsOwnText) {
   auto first = engine_->rewrite(a, Caller{"alice"}, fenced);
   ASSERT_FALSE(first.ok());
   EXPECT_THAT(std::string(first.status().message()), ::testing::StartsWith("1:8: "));
-  ExpectFresh(b, "alice", fenced);
-  auto second = engine_->rewrite(b, Caller{"alice"}, fenced);
+  auto second = engine_->rewrite(b, Caller{"alice"}, fenced);  // the moved edits' refusal location
   EXPECT_THAT(std::string(second.status().message()), ::testing::StartsWith("3:4: "));
   EXPECT_EQ(engine_->plan_cache_shape_hits(), 1u);
+  ExpectFresh(b, "alice", fenced);  // and the rebased plan's
 }
 
 TEST_F(ShapeCacheTest, TextsTheLexerOrTheLimitsRefuseAreNeverHits) {
@@ -292,6 +312,12 @@ TEST(ShapeCacheCorpusTest, RandomConstantsGiveTheFreshPlan) {
   ASSERT_TRUE(engine.ok()) << engine.status();
   std::mt19937 rng(20261202);
   size_t variants = 0, literals = 0;
+  struct Explained {
+    std::string text, user;
+    policy::PlacementMode placement;
+    std::string sql, explain;
+  };
+  std::vector<Explained> explained;
   for (const auto& q : queries) {
     SCOPED_TRACE(q.set + "/" + q.name);
     auto original = (*engine)->rewrite(q.sql, Caller{"ab"});
@@ -306,22 +332,34 @@ TEST(ShapeCacheCorpusTest, RandomConstantsGiveTheFreshPlan) {
         for (auto placement : {policy::PlacementMode::kPlain, policy::PlacementMode::kFenced}) {
           RewriteOptions options;
           options.placement = placement;
-          options.explain = true;
-          auto cached = (*engine)->rewrite(text, Caller{user}, options);
-          options.use_plan_cache = false;
-          auto fresh = (*engine)->rewrite(text, Caller{user}, options);
+          RewriteOptions uncached = options;
+          uncached.use_plan_cache = false;
+          uncached.explain = true;
+          auto fresh = (*engine)->rewrite(text, Caller{user}, uncached);
           ASSERT_TRUE(fresh.ok()) << text << "\n" << fresh.status();
-          ASSERT_TRUE(cached.ok()) << text << "\n" << cached.status();
-          ASSERT_EQ(cached->sql, fresh->sql) << text;
-          ASSERT_EQ(cached->ExplainJson(), fresh->ExplainJson()) << text;
+          // Plain: a hit on the shape, the edits moved onto this text.
+          auto plain = (*engine)->rewrite(text, Caller{user}, options);
+          ASSERT_TRUE(plain.ok()) << text << "\n" << plain.status();
+          ASSERT_EQ(plain->sql, fresh->sql) << text;
+          ASSERT_EQ(plain->changed, fresh->changed) << text;
+          explained.push_back({text, user, placement, fresh->sql, fresh->ExplainJson()});
         }
       }
     }
   }
-  // Each variant was a hit on its query's shape (once: its later rewrites hit its own text).
+  // Explained: the first of each text rebases the whole plan and caches it under the text; the others hit the text.
+  for (const Explained& e : explained) {
+    RewriteOptions options;
+    options.placement = e.placement;
+    options.explain = true;
+    auto cached = (*engine)->rewrite(e.text, Caller{e.user}, options);
+    ASSERT_TRUE(cached.ok()) << e.text << "\n" << cached.status();
+    ASSERT_EQ(cached->sql, e.sql) << e.text;
+    ASSERT_EQ(cached->ExplainJson(), e.explain) << e.text;
+  }
   EXPECT_GT(variants, 400u);
   EXPECT_GT(literals, 1000u);
-  EXPECT_EQ((*engine)->plan_cache_shape_hits(), variants);
+  EXPECT_EQ((*engine)->plan_cache_shape_hits(), variants * 6 + variants);
 }
 
 }  // namespace
