@@ -191,7 +191,7 @@ fromItem : tableRef joinPart* ;
 joinPart
   : K_CROSS K_JOIN tableRef                     # jpCross
   | K_NATURAL joinType? K_JOIN tableRef         # jpNatural
-  | joinType? K_JOIN tableRef joinQual          # jpQualified
+  | joinType? K_JOIN tableRef joinPart* joinQual # jpQualified  // a JOIN b JOIN c ON x ON y: b JOIN c ON x nests
   ;
 
 joinType : K_INNER | (K_LEFT | K_RIGHT | K_FULL) K_OUTER? ;

@@ -173,15 +173,19 @@ struct SelectNode : QueryNode {
   List<TableRef*> from;  // comma-separated FROM items
   Expr* where = nullptr;
   List<Expr*> group_by;  // plain expressions and GroupingSet nodes
+  bool group_by_distinct = false;  // GROUP BY DISTINCT: duplicate grouping sets removed (PostgreSQL 14+)
   Expr* having = nullptr;
   List<struct WindowDef*> windows;
   Span from_span;   // from the FROM keyword to the end of the last FROM item; empty without FROM
   Span where_span;  // from the WHERE keyword to the end of the condition; empty without WHERE
 
-  auto Fields() { return std::tuple_cat(QueryFields(), std::tie(distinct, distinct_on, targets, from, where, group_by, having, windows)); }
-  static constexpr std::array<const char*, 14> kFieldNames = {
-      "with", "order_by", "limit_syntax", "limit", "offset", "parenthesized", "distinct",
-      "distinct_on", "targets", "from", "where", "group_by", "having", "windows"};
+  auto Fields() {
+    return std::tuple_cat(QueryFields(), std::tie(distinct, distinct_on, targets, from, where, group_by,
+                                                  group_by_distinct, having, windows));
+  }
+  static constexpr std::array<const char*, 15> kFieldNames = {
+      "with", "order_by", "limit_syntax", "limit", "offset", "parenthesized", "distinct", "distinct_on",
+      "targets", "from", "where", "group_by", "group_by_distinct", "having", "windows"};
 };
 
 enum class SetOpKind : uint8_t { kUnion, kIntersect, kExcept };

@@ -46,25 +46,42 @@ class Scanner {
  public:
   Scanner(const Lexer& lexer, std::string_view src, Arena& arena, bool ascii)
       : ascii_(ascii),
-        lx_(lexer),
         cfg_(lexer.config()),
         src_(src),
         s_(reinterpret_cast<const unsigned char*>(src.data())),
         n_(src.size()),
-        arena_(arena) {}
+        arena_(arena) {
+    for (int c = 0; c < 256; ++c) cls_[c] = lexer.char_class(static_cast<unsigned char>(c));
+  }
 
   absl::Status Run(std::vector<Token>* out) {
     out->clear();
     out->reserve(n_ / 5 + 8);
     size_t p = 0;
     for (;;) {
-      RLSQ_RETURN_IF_ERROR(SkipWhitespaceAndComments</*kCountLines=*/true>(&p));
+      while (p < n_ && s_[p] == ' ') ++p;  // the common gap: one space
+      if (p < n_ && (cls_[s_[p]] & Lexer::kSpace || s_[p] == '-' || s_[p] == '/' || s_[p] == '#'))
+        RLSQ_RETURN_IF_ERROR(SkipWhitespaceAndComments</*kCountLines=*/true>(&p));
       Token& t = out->emplace_back();  // built in place (copying a Token assembled field by field stalls)
       Locate(p, &t);
       if (p >= n_) {
         t.kind = TokenKind::kEof;
         t.begin = t.end = static_cast<uint32_t>(n_);
         return absl::OkStatus();
+      }
+      // Fast paths for most tokens of a query: words that start no prefixed literal, and punctuation.
+      const unsigned char c = s_[p];
+      if (cls_[c] & Lexer::kIdentStart) {
+        const unsigned char c1 = p + 1 < n_ ? s_[p + 1] : 0;
+        const bool prefix = c1 == '\'' ? (c | 0x20) == 'e' || (c | 0x20) == 'n' || (c | 0x20) == 'b' || (c | 0x20) == 'x'
+                                        : c1 == '&' && (c | 0x20) == 'u';
+        if (!prefix && FastWord(p, &t, &p)) continue;
+      } else if (c == ',' || c == '(' || c == ')' || c == ';') {
+        t.begin = static_cast<uint32_t>(p);
+        t.kind = TokenKind::kPunct;
+        t.text = src_.substr(p, 1);
+        t.end = static_cast<uint32_t>(++p);
+        continue;
       }
       size_t end = p;
       RLSQ_RETURN_IF_ERROR(NextToken(p, /*allow_uescape=*/true, &t, &end));
@@ -92,7 +109,37 @@ class Scanner {
     return Error(offset, Cat({"syntax error at or near \"", src_.substr(offset, len), "\""}));
   }
 
-  bool Is(unsigned char c, uint8_t cls) const { return (lx_.char_class(c) & cls) != 0; }
+  bool Is(unsigned char c, uint8_t cls) const { return (cls_[c] & cls) != 0; }
+
+  // An unquoted word at p in one pass (its end, and whether it has letters to fold), folded into the arena when it
+  // has. False, with nothing consumed, for a word that must be truncated (LexIdentifier does that).
+  bool FastWord(size_t p, Token* t, size_t* next) {
+    const IdentifierCase fold = cfg_.identifier_case;
+    const unsigned char from = fold == IdentifierCase::kUpper ? 'a' : 'A';
+    size_t i = p;
+    bool needs_fold = false;
+    do {
+      needs_fold |= static_cast<unsigned char>(s_[i] - from) < 26;
+      ++i;
+    } while (i < n_ && (cls_[s_[i]] & Lexer::kIdentCont));
+    const size_t len = i - p;
+    if (cfg_.max_identifier_bytes != 0 && len > cfg_.max_identifier_bytes) return false;
+    t->begin = static_cast<uint32_t>(p);
+    t->kind = TokenKind::kIdent;
+    if (needs_fold && fold != IdentifierCase::kPreserve) {
+      char* mem = static_cast<char*>(arena_.resource()->allocate(len, 1));
+      for (size_t k = 0; k < len; ++k) {
+        unsigned char c = s_[p + k];
+        mem[k] = static_cast<char>(static_cast<unsigned char>(c - from) < 26 ? c ^ 0x20 : c);
+      }
+      t->text = std::string_view(mem, len);
+    } else {
+      t->text = src_.substr(p, len);
+    }
+    t->end = static_cast<uint32_t>(i);
+    *next = i;
+    return true;
+  }
   bool At(size_t i, char c) const { return i < n_ && s_[i] == static_cast<unsigned char>(c); }
 
   // Line bookkeeping: whitespace/comment skipping and CountLines (for tokens that can hold newlines) advance
@@ -789,7 +836,7 @@ class Scanner {
 
  private:
   bool ascii_;  // the input is pure ASCII: columns are byte distances
-  const Lexer& lx_;
+  uint8_t cls_[256];  // the lexer's character classes, copied next to the scanner's other state
   const LexerConfig& cfg_;
   std::string_view src_;
   const unsigned char* s_;

@@ -228,9 +228,9 @@ ast::SelectNode* Transformer::SimpleSelect(P::SimpleSelectContext* ctx) {
     s->where_span = SpanOf(w);
   }
   if (auto* g = ctx->gc) {
-    if (auto* q = g->setQuantifier(); q && q->K_DISTINCT()) {
-      Fail(q->getStart(), "GROUP BY DISTINCT is not supported");
-    }
+    // GROUP BY DISTINCT drops duplicate grouping sets after the expansion of ROLLUP / CUBE / GROUPING SETS: it
+    // reads nothing and happens after WHERE, so it changes no read and no placement.
+    if (auto* q = g->setQuantifier(); q && q->K_DISTINCT()) s->group_by_distinct = true;
     for (auto* item : g->groupItem()) s->group_by.push_back(GroupItem(item));
   }
   if (auto* h = ctx->hc) s->having = Expr(h->expr());

@@ -30,6 +30,14 @@ ast::TableRef* Transformer::JoinChain(ast::TableRef* left, const std::vector<P::
       auto* q = static_cast<P::JpQualifiedContext*>(part);
       type = q->joinType();
       j->right = TableRef(q->tableRef());
+      // `a JOIN b JOIN c ON x ON y` is `a JOIN (b JOIN c ON x) ON y` (PostgreSQL's gram.y: a qualified join's right
+      // operand is any table_ref, joins included). The nested join is marked as the parenthesised form it means, so
+      // that scopes see the same tree and the printer writes the parentheses.
+      if (!q->joinPart().empty()) {
+        DepthGuard guard(this, q);
+        j->right = JoinChain(j->right, q->joinPart());
+        if (auto* nested = j->right->As<ast::JoinRef>()) nested->parenthesized = true;
+      }
       auto* qual = q->joinQual();
       if (auto* on = dynamic_cast<P::JqOnContext*>(qual)) {
         j->on = Expr(on->expr());

@@ -463,7 +463,7 @@ class Printer {
       E(s.where, 0);
     }
     if (!s.group_by.empty()) {
-      Put(" GROUP BY ");
+      Put(s.group_by_distinct ? " GROUP BY DISTINCT " : " GROUP BY ");
       ExprList(s.group_by);
     }
     if (s.having) {

@@ -164,7 +164,14 @@ TEST(Parser, GroupingSetsRollupCube) {
   EXPECT_EQ(g[3]->Cast<GroupingSet>().set_kind, GroupingSetKind::kEmpty);
   EXPECT_TRUE(g[4]->Is<ColumnRef>());
   EXPECT_TRUE(Sel(*q).having->Is<BinaryOp>());
-  EXPECT_THAT(Error("SELECT a FROM t GROUP BY DISTINCT a"), HasSubstr("GROUP BY DISTINCT is not supported"));
+  EXPECT_FALSE(Sel(*q).group_by_distinct);
+  auto d = Parse("SELECT a, b FROM t GROUP BY DISTINCT ROLLUP (a, b), CUBE (a)");
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(Sel(*d).group_by_distinct);
+  EXPECT_EQ(Sel(*d).group_by.size(), 2u);
+  auto all = Parse("SELECT a FROM t GROUP BY ALL a");
+  ASSERT_TRUE(all);
+  EXPECT_FALSE(Sel(*all).group_by_distinct);
 }
 
 TEST(Parser, OrderByLimitOffsetFetch) {
@@ -295,6 +302,31 @@ TEST(Parser, ParenthesizedJoinTreesAndLateral) {
   EXPECT_TRUE(g.lateral);
   EXPECT_EQ(g.functions[0]->Cast<FuncCall>().name[0].text, "generate_series");
   EXPECT_EQ(g.alias->columns[0].text, "i");
+}
+
+TEST(Parser, NestedJoinsWithoutParentheses) {
+  // PostgreSQL reads a JOIN b JOIN c ON x ON y as a JOIN (b JOIN c ON x) ON y.
+  auto q = Parse("SELECT * FROM a LEFT JOIN b JOIN c ON c.k = b.k ON b.k = a.k JOIN d ON d.k = a.k");
+  ASSERT_TRUE(q);
+  auto& top = Sel(*q).from[0]->Cast<JoinRef>();  // (a LEFT JOIN (b JOIN c ...) ON ...) JOIN d ON ...
+  EXPECT_EQ(top.right->Cast<BaseTableRef>().name[0].text, "d");
+  EXPECT_EQ(At(*q, top.on->span), "d.k = a.k");
+  auto& outer = top.left->Cast<JoinRef>();
+  EXPECT_EQ(outer.join_kind, JoinKind::kLeft);
+  EXPECT_EQ(outer.left->Cast<BaseTableRef>().name[0].text, "a");
+  EXPECT_EQ(At(*q, outer.on->span), "b.k = a.k");
+  auto& inner = outer.right->Cast<JoinRef>();
+  EXPECT_TRUE(inner.parenthesized);  // the form it means
+  EXPECT_EQ(inner.join_kind, JoinKind::kInner);
+  EXPECT_EQ(At(*q, inner.on->span), "c.k = b.k");
+  // Three deep, and USING inside.
+  auto deep = Parse("SELECT * FROM a JOIN b JOIN c JOIN d USING (k) ON c.k = b.k ON b.k = a.k");
+  ASSERT_TRUE(deep);
+  auto& d1 = Sel(*deep).from[0]->Cast<JoinRef>().right->Cast<JoinRef>().right->Cast<JoinRef>();
+  EXPECT_TRUE(d1.has_using);
+  // Each qualified join needs its own condition, as in PostgreSQL.
+  EXPECT_THAT(Error("SELECT * FROM a JOIN b JOIN c ON true"), HasSubstr("syntax error at end of input"));
+  EXPECT_THAT(Error("SELECT * FROM a JOIN b CROSS JOIN c"), HasSubstr("syntax error at end of input"));
 }
 
 TEST(Parser, TableFunctions) {
