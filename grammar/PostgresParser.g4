@@ -175,7 +175,16 @@ lockingClause
 
 withClause : K_WITH K_RECURSIVE? commonTableExpr (COMMA commonTableExpr)* ;
 
-commonTableExpr : colId (LPAREN nameList RPAREN)? K_AS (K_NOT? K_MATERIALIZED)? LPAREN selectStmt RPAREN ;
+commonTableExpr
+  : colId (LPAREN nameList RPAREN)? K_AS (K_NOT? K_MATERIALIZED)? LPAREN selectStmt RPAREN searchClause? cycleClause? ;
+
+// PostgreSQL 14+: SEARCH { DEPTH | BREADTH } FIRST BY columns SET column, and
+// CYCLE columns SET column [TO value DEFAULT value] USING column (gram.y opt_search_clause, opt_cycle_clause).
+searchClause : K_SEARCH (K_DEPTH | K_BREADTH) K_FIRST K_BY nameList K_SET colId ;
+
+cycleClause : K_CYCLE nameList K_SET colId (K_TO cycleValue K_DEFAULT cycleValue)? K_USING colId ;
+
+cycleValue : literal | typedLiteral ;
 
 // INSERT / UPDATE / DELETE / MERGE where a query may stand (data-modifying CTEs): recognised only to be refused.
 dmlStatement : (K_INSERT | K_UPDATE | K_DELETE | K_MERGE) balancedTokens ;
@@ -220,13 +229,22 @@ relationExpr
   ;
 
 funcTable
-  : tableFunction (K_WITH K_ORDINALITY)? aliasClause?
+  : tableFunction (K_WITH K_ORDINALITY)? funcAliasClause?
   | K_ROWS K_FROM LPAREN tableFunction (COMMA tableFunction)* RPAREN (K_WITH K_ORDINALITY)? aliasClause?
   ;
 
 tableFunction : funcCall | specialFunc ;
 
 aliasClause : K_AS? colId (LPAREN nameList RPAREN)? ;
+
+// A function's alias may define its columns' types (a function returning record): AS t(a int, b text), or AS (a int).
+funcAliasClause
+  : K_AS? colId LPAREN columnDef (COMMA columnDef)* RPAREN    # faNamedDefs
+  | K_AS LPAREN columnDef (COMMA columnDef)* RPAREN           # faDefs
+  | aliasClause                                               # faAlias
+  ;
+
+columnDef : colId typeName ;
 
 nameList : colId (COMMA colId)* ;
 

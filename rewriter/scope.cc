@@ -147,10 +147,14 @@ class Analyzer {
   }
 
   void From(const TableRef& ref, const FromContext& ctx, const CteScope* scope, int depth, int block) {
-    if (ref.alias) {
+    if (ref.alias && !ref.alias->name.text.empty()) {
       out_.relation_names.push_back(ref.alias->name.text);
     } else if (const auto* b = ref.As<BaseTableRef>()) {
       out_.relation_names.push_back(b->name.back().text);
+    } else if (const auto* f = ref.As<FunctionTableRef>(); f && !f->rows_from && f->functions.size() == 1) {
+      // An unaliased function (or one with a column definition list only) is visible under its name.
+      if (const auto* call = f->functions[0]->As<FuncCall>(); call && !call->name.empty())
+        out_.relation_names.push_back(call->name.back().text);
     }
     switch (ref.kind) {
       case NodeKind::kBaseTable: {

@@ -244,14 +244,16 @@ struct TableRef : Node {
 struct AliasClause : Node {
   using Base = Node;
   static constexpr NodeKind kKind = NodeKind::kAlias;
-  explicit AliasClause(std::pmr::memory_resource* mr) : Node(kKind), columns(mr) {}
+  explicit AliasClause(std::pmr::memory_resource* mr) : Node(kKind), columns(mr), column_types(mr) {}
   AliasClause(NodeKind, std::pmr::memory_resource* mr) : AliasClause(mr) {}
-  Ident name;
+  Ident name;  // empty for a column definition list without a name: AS (a int) (the function's name stands)
   List<Ident> columns;
+  // A column definition list (a function table returning record): the type of each column, else empty.
+  List<struct TypeName*> column_types;
   bool as_keyword = false;
 
-  auto Fields() { return std::tie(name, columns); }
-  static constexpr std::array<const char*, 2> kFieldNames = {"name", "columns"};
+  auto Fields() { return std::tie(name, columns, column_types); }
+  static constexpr std::array<const char*, 3> kFieldNames = {"name", "columns", "column_types"};
 };
 
 // [ONLY] [catalog.][schema.]name [*] [alias]
@@ -343,15 +345,36 @@ const char* ToString(Materialized v);
 struct CommonTableExpr : Node {
   using Base = Node;
   static constexpr NodeKind kKind = NodeKind::kCte;
-  explicit CommonTableExpr(std::pmr::memory_resource* mr) : Node(kKind), columns(mr) {}
+  explicit CommonTableExpr(std::pmr::memory_resource* mr)
+      : Node(kKind), columns(mr), search_by(mr), cycle_columns(mr) {}
   CommonTableExpr(NodeKind, std::pmr::memory_resource* mr) : CommonTableExpr(mr) {}
   Ident name;
   List<Ident> columns;
   Materialized materialized = Materialized::kDefault;
   QueryNode* query = nullptr;
+  // SEARCH { DEPTH | BREADTH } FIRST BY search_by SET search_set (PostgreSQL 14+; recursive CTEs): adds the column
+  // search_set to the CTE's output. Reads nothing.
+  bool search = false;
+  bool search_breadth_first = false;
+  List<Ident> search_by;
+  Ident search_set;
+  // CYCLE cycle_columns SET cycle_set [TO cycle_to DEFAULT cycle_default] USING cycle_using: adds the columns
+  // cycle_set and cycle_using. Reads nothing; the two values are constants.
+  bool cycle = false;
+  List<Ident> cycle_columns;
+  Ident cycle_set;
+  Expr* cycle_to = nullptr;
+  Expr* cycle_default = nullptr;
+  Ident cycle_using;
 
-  auto Fields() { return std::tie(name, columns, materialized, query); }
-  static constexpr std::array<const char*, 4> kFieldNames = {"name", "columns", "materialized", "query"};
+  auto Fields() {
+    return std::tie(name, columns, materialized, query, search, search_breadth_first, search_by, search_set, cycle,
+                    cycle_columns, cycle_set, cycle_to, cycle_default, cycle_using);
+  }
+  static constexpr std::array<const char*, 14> kFieldNames = {
+      "name",      "columns",       "materialized", "query",    "search",        "search_breadth_first",
+      "search_by", "search_set",    "cycle",        "cycle_columns", "cycle_set", "cycle_to", "cycle_default",
+      "cycle_using"};
 };
 
 // expr [[AS] alias]; `*` and `t.*` are ColumnRef nodes with star = true

@@ -76,6 +76,7 @@ class Transformer {
   ast::Expr* FuncCall(P::FuncCallContext* ctx);
   ast::Expr* SpecialFunc(P::SpecialFuncContext* ctx);
   ast::Expr* TypedLiteral(P::TypedLiteralContext* ctx);
+  ast::Expr* Literal(P::LiteralContext* ctx);
   ast::Expr* ArrayBrackets(P::ArrayBracketsContext* ctx, bool keyword, uint32_t begin);
   ast::TypeName* TypeName(P::TypeNameContext* ctx);
   ast::TypeName* SimpleTypeName(P::SimpleTypeNameContext* ctx);

@@ -523,7 +523,7 @@ ast::Expr* Transformer::Primary(P::PrimaryContext* ctx) {
     return n;
   }
   if (auto* c = dynamic_cast<P::PrLiteralContext*>(ctx)) {
-    return MakeLiteral(this, AsTerminal(c->literal()->children[0]));
+    return Literal(c->literal());
   }
   if (auto* c = dynamic_cast<P::PrFuncCallContext*>(ctx)) return FuncCall(c->funcCall());
   if (auto* c = dynamic_cast<P::PrParenContext*>(ctx)) {
@@ -728,6 +728,8 @@ ast::Expr* Transformer::SpecialFunc(P::SpecialFuncContext* ctx) {
   if (!pending.empty()) Fail(ctx->getStart(), "malformed function arguments");
   return f;
 }
+
+ast::Expr* Transformer::Literal(P::LiteralContext* ctx) { return MakeLiteral(this, AsTerminal(ctx->children[0])); }
 
 ast::Expr* Transformer::TypedLiteral(P::TypedLiteralContext* ctx) {
   auto* n = New<ast::TypedLiteral>(SpanOf(ctx));

@@ -285,6 +285,30 @@ ast::WithClause* Transformer::With(P::WithClauseContext* ctx) {
       cte->materialized = c->K_NOT() ? ast::Materialized::kNotMaterialized : ast::Materialized::kMaterialized;
     }
     cte->query = SelectStmt(c->selectStmt());
+    if (auto* s = c->searchClause()) {
+      if (!w->recursive) Fail(s->getStart(), "SEARCH needs WITH RECURSIVE");
+      cte->search = true;
+      cte->search_breadth_first = s->K_BREADTH() != nullptr;
+      NameList(s->nameList(), &cte->search_by);
+      cte->search_set = IdentOf(s->colId());
+    }
+    if (auto* y = c->cycleClause()) {
+      if (!w->recursive) Fail(y->getStart(), "CYCLE needs WITH RECURSIVE");
+      cte->cycle = true;
+      NameList(y->nameList(), &cte->cycle_columns);
+      auto ids = y->colId();  // SET column, [TO ... DEFAULT ...,] USING column
+      cte->cycle_set = IdentOf(ids.front());
+      cte->cycle_using = IdentOf(ids.back());
+      auto values = y->cycleValue();
+      if (values.size() == 2) {
+        auto value = [&](P::CycleValueContext* v) -> ast::Expr* {
+          if (auto* t = v->typedLiteral()) return TypedLiteral(t);
+          return Literal(v->literal());
+        };
+        cte->cycle_to = value(values[0]);
+        cte->cycle_default = value(values[1]);
+      }
+    }
     w->ctes.push_back(cte);
   }
   return w;

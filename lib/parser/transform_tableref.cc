@@ -133,7 +133,30 @@ ast::FunctionTableRef* Transformer::FuncTable(P::FuncTableContext* ctx) {
       t->functions.push_back(SpecialFunc(f->specialFunc()));
     }
   }
-  if (auto* a = ctx->aliasClause()) t->alias = Alias(a);
+  if (auto* a = ctx->aliasClause()) t->alias = Alias(a);  // ROWS FROM (...) alias
+  if (auto* fa = ctx->funcAliasClause()) {
+    if (auto* plain = dynamic_cast<P::FaAliasContext*>(fa)) {
+      t->alias = Alias(plain->aliasClause());
+    } else {
+      // Column definition list: AS [name] (column type, ...).
+      auto* a = New<ast::AliasClause>(SpanOf(fa));
+      std::vector<P::ColumnDefContext*> defs;
+      if (auto* named = dynamic_cast<P::FaNamedDefsContext*>(fa)) {
+        a->as_keyword = named->K_AS() != nullptr;
+        a->name = IdentOf(named->colId());
+        defs = named->columnDef();
+      } else {
+        a->as_keyword = true;
+        defs = static_cast<P::FaDefsContext*>(fa)->columnDef();
+      }
+      if (t->with_ordinality) Fail(fa->getStart(), "WITH ORDINALITY cannot be used with a column definition list");
+      for (auto* d : defs) {
+        a->columns.push_back(IdentOf(d->colId()));
+        a->column_types.push_back(TypeName(d->typeName()));
+      }
+      t->alias = a;
+    }
+  }
   return t;
 }
 

@@ -421,6 +421,26 @@ class Printer {
     if (c.materialized == Materialized::kMaterialized) Put("MATERIALIZED ");
     if (c.materialized == Materialized::kNotMaterialized) Put("NOT MATERIALIZED ");
     SubqueryBody(c.query);
+    if (c.search) {
+      Put(c.search_breadth_first ? " SEARCH BREADTH FIRST BY " : " SEARCH DEPTH FIRST BY ");
+      IdentList(c.search_by, IdentPos::kColId);
+      Put(" SET ");
+      Ident(c.search_set, IdentPos::kColId);
+    }
+    if (c.cycle) {
+      Put(" CYCLE ");
+      IdentList(c.cycle_columns, IdentPos::kColId);
+      Put(" SET ");
+      Ident(c.cycle_set, IdentPos::kColId);
+      if (c.cycle_to) {
+        Put(" TO ");
+        E(c.cycle_to, 0);
+        Put(" DEFAULT ");
+        E(c.cycle_default, 0);
+      }
+      Put(" USING ");
+      Ident(c.cycle_using, IdentPos::kColId);
+    }
   }
 
   // `( query )` where the parentheses belong to the enclosing syntax (subquery, CTE, derived table).
@@ -676,8 +696,17 @@ class Printer {
   // ---- table references ---------------------------------------------------------------------------------------
 
   void AliasBody(const AliasClause& a) {
-    Ident(a.name, IdentPos::kColId);
-    if (!a.columns.empty()) {
+    if (!a.name.text.empty() || a.column_types.empty()) Ident(a.name, IdentPos::kColId);
+    if (!a.column_types.empty()) {  // a column definition list: name type, ...
+      Put('(');
+      for (size_t i = 0; i < a.columns.size(); ++i) {
+        if (i > 0) Put(", ");
+        Ident(a.columns[i], IdentPos::kColId);
+        Put(' ');
+        Type(*a.column_types[i], true);
+      }
+      Put(')');
+    } else if (!a.columns.empty()) {
       Put('(');
       IdentList(a.columns, IdentPos::kColId);
       Put(')');

@@ -329,6 +329,48 @@ TEST(Parser, NestedJoinsWithoutParentheses) {
   EXPECT_THAT(Error("SELECT * FROM a JOIN b CROSS JOIN c"), HasSubstr("syntax error at end of input"));
 }
 
+TEST(Parser, SearchAndCycleClauses) {
+  auto q = Parse("WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t) SEARCH BREADTH FIRST BY n SET o "
+                 "CYCLE n SET c TO 'y' DEFAULT 'n' USING p SELECT * FROM t");
+  ASSERT_TRUE(q);
+  const CommonTableExpr& cte = *q->query->with->ctes[0];
+  EXPECT_TRUE(cte.search);
+  EXPECT_TRUE(cte.search_breadth_first);
+  ASSERT_EQ(cte.search_by.size(), 1u);
+  EXPECT_EQ(cte.search_set.text, "o");
+  EXPECT_TRUE(cte.cycle);
+  EXPECT_EQ(cte.cycle_columns[0].text, "n");
+  EXPECT_EQ(cte.cycle_set.text, "c");
+  EXPECT_EQ(cte.cycle_using.text, "p");
+  EXPECT_EQ(cte.cycle_to->Cast<Literal>().value, "y");
+  EXPECT_EQ(cte.cycle_default->Cast<Literal>().value, "n");
+  auto plain = Parse("WITH RECURSIVE t(n) AS (SELECT 1) SELECT * FROM t");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->query->with->ctes[0]->search);
+  EXPECT_FALSE(plain->query->with->ctes[0]->cycle);
+  EXPECT_THAT(Error("WITH t(n) AS (SELECT 1) CYCLE n SET c USING p SELECT * FROM t"),
+              HasSubstr("1:25: CYCLE needs WITH RECURSIVE"));
+}
+
+TEST(Parser, ColumnDefinitionLists) {
+  auto q = Parse("SELECT * FROM json_to_recordset(x) AS r(a int, b text), json_to_record(y) AS (c date)");
+  ASSERT_TRUE(q);
+  const auto& r = Sel(*q).from[0]->Cast<FunctionTableRef>();
+  EXPECT_EQ(r.alias->name.text, "r");
+  ASSERT_EQ(r.alias->column_types.size(), 2u);
+  EXPECT_EQ(r.alias->columns[1].text, "b");
+  EXPECT_EQ(r.alias->column_types[1]->name[0].text, "text");
+  const auto& c = Sel(*q).from[1]->Cast<FunctionTableRef>();
+  EXPECT_TRUE(c.alias->name.text.empty());
+  EXPECT_EQ(c.alias->columns[0].text, "c");
+  auto names = Parse("SELECT * FROM unnest(x) AS u(a, b)");  // a plain column alias list still
+  ASSERT_TRUE(names);
+  EXPECT_TRUE(Sel(*names).from[0]->Cast<FunctionTableRef>().alias->column_types.empty());
+  EXPECT_THAT(Error("SELECT * FROM json_to_recordset(x) WITH ORDINALITY AS r(a int)"),
+              HasSubstr("WITH ORDINALITY cannot be used with a column definition list"));
+  EXPECT_THAT(Error("SELECT * FROM t AS r(a int)"), HasSubstr("syntax error"));  // only on functions
+}
+
 TEST(Parser, TableFunctions) {
   auto q = Parse("SELECT * FROM unnest(ARRAY[1,2]) WITH ORDINALITY AS u(v, n), "
                  "ROWS FROM (generate_series(1, 2), unnest(ARRAY['a'])) WITH ORDINALITY r");

@@ -128,12 +128,37 @@ const char* const kStatements[] = {
     R"sql(SELECT a, b FROM t GROUP BY GROUPING SETS (a, (a, b), ()))sql",
     R"sql(SELECT grouping(a) FROM t GROUP BY ROLLUP (a))sql",
     R"sql(SELECT 1 FROM t WHERE a > ALL (ARRAY[1,2]) AND b <= SOME (ARRAY[3]))sql",
+    // Issue 15: GROUP BY DISTINCT, joins nested without parentheses, SEARCH / CYCLE, column definition lists.
+    R"sql(SELECT a FROM t GROUP BY DISTINCT ROLLUP (a, b), CUBE (c))sql",
+    R"sql(SELECT a FROM t GROUP BY ALL a)sql",
+    R"sql(SELECT * FROM a JOIN b JOIN c ON c.x = b.x ON b.x = a.x)sql",
+    R"sql(SELECT * FROM a LEFT JOIN b RIGHT JOIN c USING (x) ON true FULL JOIN d ON true)sql",
+    R"sql(SELECT * FROM a JOIN b JOIN c JOIN d ON true ON true ON true)sql",
+    R"sql(SELECT * FROM a JOIN b JOIN c ON true)sql",
+    R"sql(SELECT * FROM a JOIN b CROSS JOIN c ON true)sql",
+    R"sql(SELECT * FROM a JOIN b NATURAL JOIN c ON true)sql",
+    R"sql(SELECT * FROM a NATURAL JOIN b JOIN c ON true ON true)sql",
+    R"sql(SELECT * FROM a CROSS JOIN b JOIN c ON true)sql",
+    R"sql(WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t) SEARCH DEPTH FIRST BY n SET o SELECT * FROM t)sql",
+    R"sql(WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t) SEARCH BREADTH FIRST BY n SET o CYCLE n SET c USING p SELECT * FROM t)sql",
+    R"sql(WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t) CYCLE n SET c TO 'y' DEFAULT 'n' USING p SELECT * FROM t)sql",
+    R"sql(WITH RECURSIVE t(n) AS (SELECT 1) CYCLE n SET c TO 1 USING p SELECT * FROM t)sql",
+    R"sql(WITH RECURSIVE t(n) AS (SELECT 1) SEARCH DEPTH FIRST n SET o SELECT * FROM t)sql",
+    R"sql(WITH t(n) AS (SELECT 1) SEARCH DEPTH FIRST BY n SET o SELECT * FROM t)sql",
+    R"sql(SELECT * FROM json_to_recordset('[]') AS (a int, b text))sql",
+    R"sql(SELECT * FROM json_to_recordset('[]') r(a int, b varchar(10)[]))sql",
+    R"sql(SELECT * FROM json_to_recordset('[]') AS r(a, b))sql",
+    R"sql(SELECT * FROM json_to_recordset('[]') AS r(a int, b))sql",
+    R"sql(SELECT * FROM json_to_recordset('[]') (a int))sql",
+    R"sql(SELECT * FROM json_to_recordset('[]') WITH ORDINALITY AS r(a int))sql",
 };
 
-// PostgreSQL accepts these; rlsq refuses them (fail closed): prefix OPERATOR(), TABLESAMPLE, NOT as the right
-// operand of a comparison, column definition lists of record functions (the AST has no place for them).
+// PostgreSQL's parser accepts these; rlsq refuses them (fail closed): prefix OPERATOR(), TABLESAMPLE, NOT as the right
+// operand of a comparison; and what PostgreSQL's parse analysis refuses after its parser accepted it (SEARCH or CYCLE
+// in a WITH that is not RECURSIVE, a column definition list WITH ORDINALITY).
 const std::set<std::string> kRlsqRefuses = {
-    R"sql(SELECT * FROM json_to_record('{}') AS x(a int, b text))sql",
+    R"sql(WITH t(n) AS (SELECT 1) SEARCH DEPTH FIRST BY n SET o SELECT * FROM t)sql",
+    R"sql(SELECT * FROM json_to_recordset('[]') WITH ORDINALITY AS r(a int))sql",
     R"sql(SELECT * FROM t TABLESAMPLE SYSTEM (10))sql",
     R"sql(SELECT 1 = NOT true)sql",
     R"sql(SELECT OPERATOR(pg_catalog.-) 1)sql",

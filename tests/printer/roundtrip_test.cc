@@ -99,6 +99,11 @@ TEST(PrinterRoundTripTest, Queries) {
   RT("SELECT FROM t");
   RT("SELECT a FROM t GROUP BY ROLLUP (a, (b, c)), CUBE (d), GROUPING SETS ((a), (), (a, b))");
   RT("SELECT a FROM t GROUP BY ()");
+  RT("SELECT a FROM t GROUP BY DISTINCT ROLLUP (a, b), CUBE (c)");
+  RT("WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t) SEARCH BREADTH FIRST BY n SET o "
+     "CYCLE n SET c TO 'y' DEFAULT 'n' USING p SELECT * FROM t");
+  RT("WITH RECURSIVE t(n, m) AS (SELECT 1, 2 UNION ALL SELECT n + 1, m FROM t) SEARCH DEPTH FIRST BY n, m SET o "
+     "CYCLE n SET c USING p SELECT * FROM t");
 }
 
 TEST(PrinterRoundTripTest, TableReferences) {
@@ -115,6 +120,12 @@ TEST(PrinterRoundTripTest, TableReferences) {
   RT("SELECT * FROM generate_series(1, 10) WITH ORDINALITY AS g(n, i)");
   RT("SELECT * FROM t, LATERAL unnest(t.arr) AS u");
   RT("SELECT * FROM ROWS FROM (generate_series(1, 2), unnest(ARRAY[1, 2])) WITH ORDINALITY AS r(a, b, i)");
+  // Issue 15: a nested join prints with the parentheses it means; column definition lists.
+  EXPECT_EQ(RT("SELECT * FROM a JOIN b JOIN c ON c.x = b.x ON b.x = a.x"),
+            "SELECT * FROM a JOIN (b JOIN c ON c.x = b.x) ON b.x = a.x");
+  EXPECT_EQ(RT("SELECT * FROM json_to_recordset('[]') AS x(a int, \"B\" varchar(10)[], c double precision)"),
+            "SELECT * FROM json_to_recordset('[]') AS x(a INT, \"B\" VARCHAR(10)[], c DOUBLE PRECISION)");
+  EXPECT_EQ(RT("SELECT * FROM json_to_recordset('[]') AS (a text)"), "SELECT * FROM json_to_recordset('[]') AS (a text)");
 }
 
 TEST(PrinterRoundTripTest, Expressions) {

@@ -173,6 +173,22 @@ TEST_F(RlsDifferentialTest, RewriteMatchesNativeRowLevelSecurity) {
   queries.push_back({"constructs", "nested_join_inner", "",
                      "SELECT n.n_name, count(*) FROM nation n JOIN customer c JOIN orders o ON o.o_custkey = c.c_custkey "
                      "ON c.c_nationkey = n.n_nationkey GROUP BY n.n_name"});
+  // SEARCH / CYCLE add columns to a recursive CTE and read nothing; the CTE's reads are filtered where they are.
+  queries.push_back({"constructs", "recursive_search_cycle", "",
+                     "WITH RECURSIVE walk(k, r, depth) AS (SELECT n_nationkey, n_regionkey, 0 FROM nation "
+                     "WHERE n_nationkey < 10 UNION ALL SELECT w.k + 3, r.r_regionkey, w.depth + 1 FROM walk w "
+                     "JOIN region r ON r.r_regionkey = w.r WHERE w.depth < 3) "
+                     "SEARCH DEPTH FIRST BY k, r SET ord CYCLE k SET is_cycle USING path "
+                     "SELECT k, r, depth, ord::text, is_cycle, path::text FROM walk"});
+  queries.push_back({"constructs", "recursive_cycle_marks", "",
+                     "WITH RECURSIVE walk(k) AS (SELECT n_nationkey FROM nation UNION ALL SELECT (w.k + 7) % 25 "
+                     "FROM walk w JOIN nation n ON n.n_nationkey = w.k) CYCLE k SET looped TO 'Y' DEFAULT 'N' "
+                     "USING trail SELECT k, looped, trail::text FROM walk"});
+  // A column definition list types a record function's columns; it reads nothing.
+  queries.push_back({"constructs", "column_definition_list", "",
+                     "SELECT n.n_name, x.a, x.b FROM nation n JOIN json_to_recordset("
+                     "'[{\"a\": 1, \"b\": \"x\"}, {\"a\": 3, \"b\": \"y\"}]') AS x(a int, b text) "
+                     "ON x.a = n.n_regionkey"});
   queries.push_back({"constructs", "nested_join_right_left", "",
                      "SELECT r.r_name, n.n_name, count(s.s_suppkey) FROM region r RIGHT JOIN nation n LEFT JOIN "
                      "supplier s ON s.s_nationkey = n.n_nationkey ON n.n_regionkey = r.r_regionkey "
