@@ -211,7 +211,7 @@ joinQual
   ;
 
 tableRef
-  : relationExpr aliasClause?                                   # trBase
+  : relationExpr aliasClause? tablesampleClause?                # trBase
   | K_LATERAL? LPAREN selectStmt RPAREN aliasClause?            # trDerived
   | K_LATERAL? funcTable                                        # trFunction
   | LPAREN joinedTable RPAREN aliasClause?                      # trParenJoin
@@ -236,6 +236,8 @@ funcTable
 tableFunction : funcCall | specialFunc ;
 
 aliasClause : K_AS? colId (LPAREN nameList RPAREN)? ;
+
+tablesampleClause : K_TABLESAMPLE funcName LPAREN exprList RPAREN (K_REPEATABLE LPAREN expr RPAREN)? ;
 
 // A function's alias may define its columns' types (a function returning record): AS t(a int, b text), or AS (a int).
 funcAliasClause

@@ -1,6 +1,7 @@
 #include "rewriter/scope.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "absl/container/inlined_vector.h"
 
@@ -159,6 +160,7 @@ class Analyzer {
     switch (ref.kind) {
       case NodeKind::kBaseTable: {
         const auto& t = ref.Cast<BaseTableRef>();
+        if (!t.sample_method.empty() && !CheckTableSample(t, scope, depth)) return;
         if (IsCte(t, scope)) return;
         TableRead r;
         r.ref = &t;
@@ -273,6 +275,39 @@ class Analyzer {
         break;
     }
     EnumerateChildren(const_cast<Node&>(n), [&](Node& child) { Walk(child, scope, depth); });
+  }
+
+  // TABLESAMPLE: the built-in methods only (an extension's method is a C function found on the search path), on a
+  // table (PostgreSQL refuses it on a CTE), with arguments that hold no subquery (a wrapped read prints the clause
+  // into its wrapper, where a subquery's own filters could not follow). The arguments' calls are checked as usual.
+  bool CheckTableSample(const BaseTableRef& t, const CteScope* scope, int depth) {
+    if (!error_.ok()) return false;
+    const auto& m = t.sample_method;
+    const bool builtin = !m.back().quoted && (m.back().text == "system" || m.back().text == "bernoulli") &&
+                         (m.size() == 1 || (m.size() == 2 && m[0].text == "pg_catalog"));
+    if (!builtin) {
+      error_ = SqlErrorAt(sql_, t.span.begin, Cat("TABLESAMPLE method \"", m.back().text,
+                                                  "\" is not supported: rlsq accepts SYSTEM and BERNOULLI"));
+      return false;
+    }
+    if (IsCte(t, scope)) {
+      error_ = SqlErrorAt(sql_, t.span.begin, "TABLESAMPLE clause can only be applied to tables and materialized views");
+      return false;
+    }
+    bool subquery = false;
+    std::function<void(Node&)> find = [&](Node& n) {
+      if (n.Is<SubqueryExpr>() || n.Is<SelectNode>() || n.Is<SetOpNode>() || n.Is<ValuesNode>()) subquery = true;
+      if (!subquery) EnumerateChildren(n, find);
+    };
+    for (Expr* a : t.sample_args) find(*a);
+    if (t.sample_repeatable) find(*t.sample_repeatable);
+    if (subquery) {
+      error_ = SqlErrorAt(sql_, t.span.begin, "a subquery in a TABLESAMPLE clause is not supported");
+      return false;
+    }
+    for (const Expr* a : t.sample_args) Walk(*a, scope, depth);
+    if (t.sample_repeatable) Walk(*t.sample_repeatable, scope, depth);
+    return error_.ok();
   }
 
   // The resolver's checks: the first failure is the analysis's error, placed at the node checked.

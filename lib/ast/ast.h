@@ -260,13 +260,21 @@ struct AliasClause : Node {
 struct BaseTableRef : TableRef {
   using Base = TableRef;
   RLSQ_NODE(BaseTableRef, BaseTable)
-  BaseTableRef(NodeKind k, std::pmr::memory_resource* mr) : TableRef(k, mr), name(mr) {}
+  BaseTableRef(NodeKind k, std::pmr::memory_resource* mr)
+      : TableRef(k, mr), name(mr), sample_method(mr), sample_args(mr) {}
   List<Ident> name;  // 1 to 3 parts, as written
   bool only = false;
   bool star = false;  // t *
+  // TABLESAMPLE method (args) [REPEATABLE (seed)]; sample_method empty when there is none. The plan copies the
+  // clause into a wrapper, so its constants are pinned in the query's shape (lib/parser/shape.h).
+  List<Ident> sample_method;
+  List<Expr*> sample_args;
+  Expr* sample_repeatable = nullptr;
 
-  auto Fields() { return std::tie(name, only, star, alias); }
-  static constexpr std::array<const char*, 4> kFieldNames = {"name", "only", "star", "alias"};
+  auto Fields() { return std::tie(name, only, star, alias, sample_method, sample_args, sample_repeatable); }
+  static constexpr std::array<const char*, 7> kFieldNames = {"name",          "only",        "star",
+                                                             "alias",         "sample_method", "sample_args",
+                                                             "sample_repeatable"};
 };
 
 // [LATERAL] ( query ) [alias]

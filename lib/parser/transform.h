@@ -92,10 +92,12 @@ class Transformer {
   // recorded in value_tokens (lib/parser/shape.h: such values are left out of the query's shape). Every other use
   // of a literal token's text goes through Tok() and pins its value.
   std::string_view ValueText(antlr4::tree::TerminalNode* n) {
-    value_tokens.push_back(static_cast<uint32_t>(n->getSymbol()->getTokenIndex()));
+    if (!pin_values) value_tokens.push_back(static_cast<uint32_t>(n->getSymbol()->getTokenIndex()));
     return Tok(n).text;
   }
   std::vector<uint32_t> value_tokens;
+  // Set while transforming a clause whose text the plan writes (TABLESAMPLE): its constants stay pinned.
+  bool pin_values = false;
   ast::Span SpanOf(antlr4::ParserRuleContext* ctx) const;
   ast::Span SpanOf(antlr4::tree::TerminalNode* n) const;
   ast::Span SpanOf(antlr4::Token* a, antlr4::Token* b) const;

@@ -71,6 +71,18 @@ ast::TableRef* Transformer::TableRef(P::TableRefContext* ctx) {
     ast::BaseTableRef* t = RelationExpr(b->relationExpr());
     t->span = span;
     if (auto* a = b->aliasClause()) t->alias = Alias(a);
+    if (auto* s = b->tablesampleClause()) {
+      for (auto* child : s->funcName()->children) {
+        if (!AsTerminal(child)) t->sample_method.push_back(IdentOf(static_cast<antlr4::ParserRuleContext*>(child)));
+      }
+      // A wrapped read carries the clause into its wrapper (rewriter/plan.cc FromText): the plan holds these
+      // constants, so they are not left out of the shape.
+      bool pinned = pin_values;
+      pin_values = true;
+      ExprList(s->exprList(), &t->sample_args);
+      if (auto* r = s->expr()) t->sample_repeatable = Expr(r);
+      pin_values = pinned;
+    }
     return t;
   }
   if (auto* d = dynamic_cast<P::TrDerivedContext*>(ctx)) {

@@ -713,6 +713,19 @@ class Printer {
     }
   }
 
+  void TableSample(const BaseTableRef& b) {
+    Put(" TABLESAMPLE ");
+    Name(b.sample_method, IdentPos::kColId);
+    Put(" (");
+    ExprList(b.sample_args);
+    Put(')');
+    if (b.sample_repeatable) {
+      Put(" REPEATABLE (");
+      E(b.sample_repeatable, 0);
+      Put(')');
+    }
+  }
+
   void Alias(const AliasClause* a) {
     if (!a) return;
     Put(" AS ");
@@ -729,6 +742,7 @@ class Printer {
         Name(b.name, IdentPos::kColId);
         if (b.star) Put(" *");
         Alias(b.alias);
+        if (!b.sample_method.empty()) TableSample(b);
         return;
       }
       case NodeKind::kDerivedTable: {

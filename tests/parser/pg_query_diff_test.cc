@@ -94,7 +94,6 @@ const char* const kStatements[] = {
     R"sql(SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY x) FILTER (WHERE y) FROM t)sql",
     R"sql(SELECT f(VARIADIC ARRAY[1]))sql",
     R"sql(SELECT x FROM t WHERE x = ANY (SELECT y FROM u))sql",
-    R"sql(SELECT * FROM t TABLESAMPLE SYSTEM (10))sql",
     R"sql(SELECT 1 = NOT true)sql",
     R"sql(SELECT 1 a b)sql",
     R"sql(SELECT a FROM t t2 t3)sql",
@@ -151,15 +150,21 @@ const char* const kStatements[] = {
     R"sql(SELECT * FROM json_to_recordset('[]') AS r(a int, b))sql",
     R"sql(SELECT * FROM json_to_recordset('[]') (a int))sql",
     R"sql(SELECT * FROM json_to_recordset('[]') WITH ORDINALITY AS r(a int))sql",
+    R"sql(SELECT * FROM t TABLESAMPLE SYSTEM (10))sql",
+    R"sql(SELECT * FROM ONLY s.t AS x TABLESAMPLE BERNOULLI (10 + 5) REPEATABLE (42) JOIN u ON true)sql",
+    R"sql(SELECT * FROM t x(a, b) TABLESAMPLE pg_catalog.system (1.5))sql",
+    R"sql(SELECT * FROM t TABLESAMPLE SYSTEM)sql",
+    R"sql(SELECT * FROM t TABLESAMPLE SYSTEM (10) AS x)sql",
+    R"sql(SELECT * FROM t TABLESAMPLE SYSTEM (10) REPEATABLE)sql",
+    R"sql(SELECT * FROM (SELECT 1) s TABLESAMPLE SYSTEM (10))sql",
 };
 
-// PostgreSQL's parser accepts these; rlsq refuses them (fail closed): prefix OPERATOR(), TABLESAMPLE, NOT as the right
+// PostgreSQL's parser accepts these; rlsq refuses them (fail closed): prefix OPERATOR(), NOT as the right
 // operand of a comparison; and what PostgreSQL's parse analysis refuses after its parser accepted it (SEARCH or CYCLE
 // in a WITH that is not RECURSIVE, a column definition list WITH ORDINALITY).
 const std::set<std::string> kRlsqRefuses = {
     R"sql(WITH t(n) AS (SELECT 1) SEARCH DEPTH FIRST BY n SET o SELECT * FROM t)sql",
     R"sql(SELECT * FROM json_to_recordset('[]') WITH ORDINALITY AS r(a int))sql",
-    R"sql(SELECT * FROM t TABLESAMPLE SYSTEM (10))sql",
     R"sql(SELECT 1 = NOT true)sql",
     R"sql(SELECT OPERATOR(pg_catalog.-) 1)sql",
 };

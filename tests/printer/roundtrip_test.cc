@@ -120,7 +120,10 @@ TEST(PrinterRoundTripTest, TableReferences) {
   RT("SELECT * FROM generate_series(1, 10) WITH ORDINALITY AS g(n, i)");
   RT("SELECT * FROM t, LATERAL unnest(t.arr) AS u");
   RT("SELECT * FROM ROWS FROM (generate_series(1, 2), unnest(ARRAY[1, 2])) WITH ORDINALITY AS r(a, b, i)");
-  // Issue 15: a nested join prints with the parentheses it means; column definition lists.
+  // Issue 15: TABLESAMPLE; a nested join prints with the parentheses it means; column definition lists.
+  EXPECT_EQ(RT("SELECT * FROM ONLY s.t AS x TABLESAMPLE BERNOULLI (10 + 5) REPEATABLE (42)"),
+            "SELECT * FROM ONLY s.t AS x TABLESAMPLE bernoulli (10 + 5) REPEATABLE (42)");
+  RT("SELECT * FROM t TABLESAMPLE pg_catalog.system (1.5) JOIN u ON TRUE");
   EXPECT_EQ(RT("SELECT * FROM a JOIN b JOIN c ON c.x = b.x ON b.x = a.x"),
             "SELECT * FROM a JOIN (b JOIN c ON c.x = b.x) ON b.x = a.x");
   EXPECT_EQ(RT("SELECT * FROM json_to_recordset('[]') AS x(a int, \"B\" varchar(10)[], c double precision)"),

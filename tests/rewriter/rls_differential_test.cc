@@ -189,6 +189,16 @@ TEST_F(RlsDifferentialTest, RewriteMatchesNativeRowLevelSecurity) {
                      "SELECT n.n_name, x.a, x.b FROM nation n JOIN json_to_recordset("
                      "'[{\"a\": 1, \"b\": \"x\"}, {\"a\": 3, \"b\": \"y\"}]') AS x(a int, b text) "
                      "ON x.a = n.n_regionkey"});
+  // TABLESAMPLE (REPEATABLE, so that both sides sample the same rows): the sample is taken of the table and then
+  // filtered, as PostgreSQL applies a policy to a sample scan; a wrapped read takes the clause into its wrapper.
+  queries.push_back({"constructs", "tablesample_bernoulli", "",
+                     "SELECT count(*), sum(o_totalprice) FROM orders TABLESAMPLE BERNOULLI (30) REPEATABLE (7)"});
+  queries.push_back({"constructs", "tablesample_outer_join", "",
+                     "SELECT c.c_mktsegment, count(o.o_orderkey) FROM customer c LEFT JOIN orders AS o "
+                     "TABLESAMPLE SYSTEM (60) REPEATABLE (3) ON o.o_custkey = c.c_custkey GROUP BY c.c_mktsegment"});
+  queries.push_back({"constructs", "tablesample_alias_join", "",
+                     "SELECT n.n_name, r.r_name FROM nation AS n TABLESAMPLE BERNOULLI (50) REPEATABLE (11) "
+                     "JOIN region r ON r.r_regionkey = n.n_regionkey"});
   queries.push_back({"constructs", "nested_join_right_left", "",
                      "SELECT r.r_name, n.n_name, count(s.s_suppkey) FROM region r RIGHT JOIN nation n LEFT JOIN "
                      "supplier s ON s.s_nationkey = n.n_nationkey ON n.n_regionkey = r.r_regionkey "

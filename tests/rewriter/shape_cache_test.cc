@@ -177,6 +177,28 @@ TEST_F(ShapeCacheTest, APinnedValueIsPartOfThePlan) {
   EXPECT_EQ(engine_->plan_cache_misses(), 2u);
 }
 
+TEST_F(ShapeCacheTest, TableSampleConstantsArePinned) {
+  // A wrapped sampled read prints its TABLESAMPLE clause into the wrapper: the plan holds those constants.
+  RewriteOptions fenced;
+  fenced.placement = policy::PlacementMode::kFenced;
+  auto a = engine_->rewrite("SELECT * FROM orders TABLESAMPLE BERNOULLI (10) REPEATABLE (1) WHERE o_custkey = 1",
+                            Caller{"alice"}, fenced);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_THAT(a->sql, ::testing::HasSubstr("(SELECT * FROM orders TABLESAMPLE bernoulli (10) REPEATABLE (1) "
+                                           "WHERE "));
+  auto b = engine_->rewrite("SELECT * FROM orders TABLESAMPLE BERNOULLI (10) REPEATABLE (1) WHERE o_custkey = 2",
+                            Caller{"alice"}, fenced);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(engine_->plan_cache_shape_hits(), 1u);  // another constant outside the clause: the same plan
+  auto c = engine_->rewrite("SELECT * FROM orders TABLESAMPLE BERNOULLI (20) REPEATABLE (1) WHERE o_custkey = 2",
+                            Caller{"alice"}, fenced);
+  ASSERT_TRUE(c.ok());
+  EXPECT_THAT(c->sql, ::testing::HasSubstr("TABLESAMPLE bernoulli (20) REPEATABLE (1) WHERE "));
+  EXPECT_EQ(engine_->plan_cache_shape_hits(), 1u);  // another sample: another plan
+  EXPECT_EQ(engine_->plan_cache_misses(), 2u);
+  ExpectFresh("SELECT * FROM orders TABLESAMPLE BERNOULLI (20) REPEATABLE (9) WHERE o_custkey = 2", "alice", fenced);
+}
+
 TEST_F(ShapeCacheTest, ErrorsOfARebasedPlanPointIntoItsOwnText) {
   // Fenced, the read of public.orders is wrapped; its schema-qualified column cannot be kept exact while another
   // relation is also visible as "orders": refused at the column reference, wherever the new text puts it.
