@@ -83,10 +83,12 @@ std::string CacheKey(std::string_view database, const std::vector<std::string>& 
 // The plan for `sql`, bound to the snapshot's policy, `database` and search path.
 // The plan of a text whose shape is cached: the text is lexed (as the parse would: a text the lexer or the limits
 // refuse has no shape and goes on to the parse, which reports it), its shape key looked up, and the cached plan's
-// edits moved onto its offsets (with `explain`, the whole plan is rebased and cached under the text: the report needs
-// every span). Nothing when there is none.
-std::optional<PlanRef> PlanOfShape(rewriter::PlanCache& cache, std::string_view sql, const Dialect& dialect,
-                                   const ParseOptions& limits, bool count_miss, bool explain) {
+// edits moved onto its offsets. The whole plan is rebased and cached under the text instead when the report needs
+// every span (`explain`), and when this thread met the same text on a shape hit recently: a text sent again (a
+// dashboard refreshed, another viewer) then costs a text hit from its third request on, while a text seen once costs
+// no plan copy. Nothing when there is no cached shape.
+std::optional<PlanRef> PlanOfShape(rewriter::PlanCache& cache, std::string_view sql, size_t text_hash,
+                                   const Dialect& dialect, const ParseOptions& limits, bool count_miss, bool explain) {
   if (sql.size() > limits.max_input_bytes) return std::nullopt;
   thread_local char arena_buffer[8192];  // folded and decoded token texts of one request
   thread_local Arena arena(arena_buffer, sizeof arena_buffer);
@@ -99,8 +101,14 @@ std::optional<PlanRef> PlanOfShape(rewriter::PlanCache& cache, std::string_view 
   AppendShapeKey(tokens, &key);
   std::shared_ptr<const rewriter::Plan> source = cache.FindShape(key, tokens, count_miss);
   if (!source) return std::nullopt;
+  // Texts met on shape hits of this cache, by hash (direct-mapped; a collision only makes a text be cached early or
+  // late).
+  thread_local std::array<size_t, 256> seen{};
+  const size_t h = (text_hash ^ (cache.id() * 0x9E3779B97F4A7C15ull)) | 1;  // never 0, the empty slot
+  const bool again = seen[h % seen.size()] == h;
+  seen[h % seen.size()] = h;
   PlanRef ref;
-  if (explain) {
+  if (explain || again) {
     std::shared_ptr<const rewriter::Plan> plan = rewriter::RebasePlan(*source, sql, tokens);
     if (!plan) return std::nullopt;
     cache.Insert(plan);
@@ -123,12 +131,13 @@ absl::StatusOr<PlanRef> PlanFor(const Engine::Snapshot& snap, std::string_view s
   rewriter::PlanCache* cache =
       options.use_plan_cache && &dialect == &policy.dialect() ? snap.CacheFor(cache_key) : nullptr;
   if (cache) {
-    if (const rewriter::Plan* plan = cache->Find(sql, /*count_miss=*/false)) {
+    size_t text_hash = 0;
+    if (const rewriter::Plan* plan = cache->Find(sql, /*count_miss=*/false, &text_hash)) {
       PlanRef ref;
       ref.plan = plan;
       return ref;
     }
-    if (auto ref = PlanOfShape(*cache, sql, dialect, limits, /*count_miss=*/!options.plan_cache_only,
+    if (auto ref = PlanOfShape(*cache, sql, text_hash, dialect, limits, /*count_miss=*/!options.plan_cache_only,
                                options.explain))
       return std::move(*ref);
   }

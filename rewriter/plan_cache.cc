@@ -33,8 +33,9 @@ void PlanCache::CountLocalHit() {
   local_hits_[home % kLocalCounters].hits.fetch_add(1, std::memory_order_relaxed);
 }
 
-const Plan* PlanCache::Find(std::string_view sql, bool count_miss) {
+const Plan* PlanCache::Find(std::string_view sql, bool count_miss, size_t* text_hash) {
   size_t h = HashText(sql);
+  if (text_hash) *text_hash = h;
   LocalSet& set = LocalFor(h);
   for (int w = 0; w < 2; ++w) {
     const LocalEntry& e = set.way[w];

@@ -31,7 +31,8 @@ class PlanCache {
 
   // The plan for `sql`, or null. The pointer stays valid until this thread's next Find or Insert on any PlanCache.
   // `count_miss` false: a miss is not counted (a probe that the caller follows with a counted Find).
-  const Plan* Find(std::string_view sql, bool count_miss = true);
+  // `text_hash`, when given, receives the hash of `sql` the lookup computed.
+  const Plan* Find(std::string_view sql, bool count_miss = true, size_t* text_hash = nullptr);
   // Adds a plan under its text (Plan::sql), also to this thread's front; a plan already cached for the text is kept.
   // A plan with a shape (Plan::shape) is also added under its shape, unless a plan of that shape is cached.
   void Insert(std::shared_ptr<const Plan> plan);
@@ -42,6 +43,7 @@ class PlanCache {
   // Counted: a hit in shape_hits(), a miss in misses() (after an uncounted Find of the text).
   std::shared_ptr<const Plan> FindShape(std::string_view key, std::span<const Token> tokens, bool count_miss = true);
 
+  uint64_t id() const { return id_; }  // unique over the process's lifetime
   size_t size() const;         // plans cached under their text
   size_t shape_count() const;  // plans cached under their shape
   uint64_t hits() const;       // text hits and shape hits
