@@ -54,23 +54,10 @@ std::string FromText(const ast::BaseTableRef& ref, const Dialect& d) {
   if (ref.only) out += "ONLY ";
   out += QuotedName(ref.name, d);
   if (ref.star) out += " *";
-  if (!ref.sample_method.empty()) {  // the sample is taken of the table, then filtered: as PostgreSQL applies RLS
-    PrintOptions options;
-    options.dialect = &d;
-    out += " TABLESAMPLE ";
-    out += QuotedName(ref.sample_method, d);
-    out += " (";
-    for (size_t i = 0; i < ref.sample_args.size(); ++i) {
-      if (i) out += ", ";
-      PrintTo(*ref.sample_args[i], options, &out);
-    }
-    out += ')';
-    if (ref.sample_repeatable) {
-      out += " REPEATABLE (";
-      PrintTo(*ref.sample_repeatable, options, &out);
-      out += ')';
-    }
-  }
+  // The sample is taken of the table, then filtered: as PostgreSQL applies a policy to a sample scan.
+  PrintOptions options;
+  options.dialect = &d;
+  PrintTableSample(ref, options, &out);
   out += " WHERE ";
   return out;
 }

@@ -219,6 +219,20 @@ class Printer {
     Any(node);
   }
 
+  // " TABLESAMPLE method (args) [REPEATABLE (seed)]" of a sampled table reference.
+  void TableSample(const BaseTableRef& b) {
+    Put(" TABLESAMPLE ");
+    Name(b.sample_method, IdentPos::kColId);
+    Put(" (");
+    ExprList(b.sample_args);
+    Put(')');
+    if (b.sample_repeatable) {
+      Put(" REPEATABLE (");
+      E(b.sample_repeatable, 0);
+      Put(')');
+    }
+  }
+
  private:
   static bool IsQuery(const Node& n) {
     return n.Is<SelectNode>() || n.Is<SetOpNode>() || n.Is<ValuesNode>() || n.Is<TableQueryNode>();
@@ -709,19 +723,6 @@ class Printer {
     } else if (!a.columns.empty()) {
       Put('(');
       IdentList(a.columns, IdentPos::kColId);
-      Put(')');
-    }
-  }
-
-  void TableSample(const BaseTableRef& b) {
-    Put(" TABLESAMPLE ");
-    Name(b.sample_method, IdentPos::kColId);
-    Put(" (");
-    ExprList(b.sample_args);
-    Put(')');
-    if (b.sample_repeatable) {
-      Put(" REPEATABLE (");
-      E(b.sample_repeatable, 0);
       Put(')');
     }
   }
@@ -1340,6 +1341,10 @@ class Printer {
 
 void PrintTo(const ast::Node& node, const PrintOptions& options, std::string* out) {
   Printer(options, out).Root(node);
+}
+
+void PrintTableSample(const ast::BaseTableRef& ref, const PrintOptions& options, std::string* out) {
+  if (!ref.sample_method.empty()) Printer(options, out).TableSample(ref);
 }
 
 std::string Print(const ast::Node& node, const PrintOptions& options) {

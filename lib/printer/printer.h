@@ -25,5 +25,8 @@ struct PrintOptions {
 
 std::string Print(const ast::Node& node, const PrintOptions& options = {});
 void PrintTo(const ast::Node& node, const PrintOptions& options, std::string* out);
+// Appends " TABLESAMPLE method (args) [REPEATABLE (seed)]" of `ref` (nothing when it has no sample clause), as the
+// printer writes it after the reference's alias; the plan writes it into a wrapper (rewriter/plan.cc).
+void PrintTableSample(const ast::BaseTableRef& ref, const PrintOptions& options, std::string* out);
 
 }  // namespace rlsq
