@@ -1,6 +1,7 @@
 #include "rewriter/plan.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
@@ -61,6 +62,66 @@ std::string FromText(const ast::BaseTableRef& ref, const Dialect& d) {
   out += " WHERE ";
   return out;
 }
+
+// Every offset of a plan with the side of its token it stands on, for the shape level of the plan cache: an offset
+// where two tokens touch (`WHERE(x`) is one offset in this text and two in another (`WHERE ( x`), and the side says
+// which is meant. `f(offset, end)` gets each offset (a reference, const or not as the plan is).
+template <class Edit, class F>
+void ForEachEditOffset(Edit& e, F&& f) {
+  switch (e.kind) {
+    case PlanEdit::kOpenParen:  // an insertion before a condition (begin == end)
+      f(e.begin, false);
+      f(e.end, false);
+      break;
+    case PlanEdit::kCloseAnd:     // an insertion after a condition
+    case PlanEdit::kInsertWhere:  // an insertion after a FROM list
+      f(e.begin, true);
+      f(e.end, true);
+      break;
+    case PlanEdit::kReplace:  // a table reference, or TABLE t
+      f(e.begin, false);
+      f(e.end, true);
+      break;
+    case PlanEdit::kDropQualifier:  // from the schema's first token to the table name's
+      f(e.begin, false);
+      f(e.end, false);
+      break;
+  }
+}
+
+// A span [b, e) stands from a token's begin to a token's end; an empty span (where a WHERE is inserted after the
+// FROM list) at a token's end.
+template <class S, class F>
+void ForEachSpanOffset(S& span, F&& f) {
+  const bool empty = span.begin == span.end;
+  f(span.begin, empty);
+  f(span.end, true);
+}
+
+// The edits, the reads' spans and refusal locations, and the targets' anchors.
+template <class P, class F>
+void ForEachPlanOffset(P& plan, F&& f) {
+  for (auto& e : plan.edits) ForEachEditOffset(e, f);
+  for (auto& r : plan.reads) {
+    ForEachSpanOffset(r.span, f);
+    if (!r.wrap_refusal.empty()) f(r.wrap_refusal_at, false);
+  }
+  for (auto& t : plan.targets) ForEachSpanOffset(t.anchor, f);
+}
+
+// Moves offsets of a plan built on the text of `shape` to the same token boundaries of a text whose tokens are
+// `tokens` (of the same shape); `ok` turns false at an offset that is no boundary.
+struct OffsetMover {
+  const QueryShape& shape;
+  std::span<const Token> tokens;
+  bool ok = true;
+  OffsetMover(const QueryShape& s, std::span<const Token> t) : shape(s), tokens(t) {}
+  void operator()(uint32_t& offset, bool end) {
+    uint32_t out = 0;
+    ok = shape.MapOffset(offset, end, tokens, &out) && ok;
+    offset = out;
+  }
+};
 
 // Every edit the plan may make, sorted by position. At one offset: closings first (inner before outer; an ON before
 // the WHERE inserted right after its FROM list), then replacements, then openings (outer before inner).
@@ -261,95 +322,38 @@ absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const Name
     plan->reads.push_back(std::move(pr));
   }
   LayOutEdits(*plan, analysis, parsed->sql);
-  // Shared by every text of its shape when each offset is a token boundary (checked by mapping it onto itself).
-  std::vector<Token> own(parsed->shape.begins.size());
-  for (size_t i = 0; i < own.size(); ++i) {
-    own[i].begin = parsed->shape.begins[i];
-    own[i].end = parsed->shape.ends[i];
-  }
-  plan->shape = std::make_shared<const QueryShape>(std::move(parsed->shape));
-  if (!RebasePlan(*plan, sql, own)) plan->shape = nullptr;
+  // Shared by every text of its shape when each offset is a token boundary on its side.
+  bool boundaries = true;
+  ForEachPlanOffset(std::as_const(*plan), [&](uint32_t offset, bool end) {
+    boundaries = boundaries && parsed->shape.IsBoundary(offset, end);
+  });
+  if (boundaries) plan->shape = std::make_shared<const QueryShape>(std::move(parsed->shape));
   return plan;
 }
 
-namespace {
-
-// Moves every offset of `plan` (built on the text of `shape`) to the text whose tokens are `tokens`. A span
-// [b, e) maps b as a token's begin and e as a token's end; an empty span (where a WHERE is inserted after the FROM
-// list) maps as an end.
-class Rebaser {
- public:
-  Rebaser(const QueryShape& shape, std::span<const Token> tokens) : shape_(shape), tokens_(tokens) {}
-  bool ok() const { return ok_; }
-
-  void Offset(uint32_t* offset, bool end) {
-    uint32_t out = 0;
-    if (!shape_.MapOffset(*offset, end, tokens_, &out)) ok_ = false;
-    *offset = out;
-  }
-  void Span(ast::Span* span) {
-    bool empty = span->begin == span->end;
-    Offset(&span->begin, empty);
-    Offset(&span->end, true);
-  }
-
- private:
-  const QueryShape& shape_;
-  std::span<const Token> tokens_;
-  bool ok_ = true;
-};
-
-}  // namespace
-
 bool MoveEdits(const Plan& plan, std::span<const Token> tokens, size_t sql_size, MovedEdits* out) {
   if (!plan.shape || tokens.size() != plan.shape->begins.size()) return false;
-  Rebaser map(*plan.shape, tokens);
+  OffsetMover move(*plan.shape, tokens);
   out->sql_size = sql_size;
   out->edits.assign(plan.edits.begin(), plan.edits.end());
-  for (PlanEdit& e : out->edits) {
-    switch (e.kind) {
-      case PlanEdit::kOpenParen:  // before a condition
-        map.Offset(&e.begin, false);
-        e.end = e.begin;
-        break;
-      case PlanEdit::kCloseAnd:     // after a condition
-      case PlanEdit::kInsertWhere:  // after a FROM list
-        map.Offset(&e.begin, true);
-        e.end = e.begin;
-        break;
-      case PlanEdit::kReplace:  // a table reference, or TABLE t
-        map.Offset(&e.begin, false);
-        map.Offset(&e.end, true);
-        break;
-      case PlanEdit::kDropQualifier:  // from the schema's first token to the table name's
-        map.Offset(&e.begin, false);
-        map.Offset(&e.end, false);
-        break;
-    }
-  }
+  for (PlanEdit& e : out->edits) ForEachEditOffset(e, move);
   out->refusal_at.assign(plan.reads.size(), 0);
   for (size_t r = 0; r < plan.reads.size(); ++r) {
     out->refusal_at[r] = plan.reads[r].wrap_refusal_at;
-    if (!plan.reads[r].wrap_refusal.empty()) map.Offset(&out->refusal_at[r], false);
+    if (!plan.reads[r].wrap_refusal.empty()) move(out->refusal_at[r], false);
   }
-  return map.ok();
+  return move.ok;
 }
 
 std::shared_ptr<Plan> RebasePlan(const Plan& plan, std::string_view sql, std::span<const Token> tokens) {
-  MovedEdits moved;
-  if (!MoveEdits(plan, tokens, sql.size(), &moved)) return nullptr;
+  if (!plan.shape || tokens.size() != plan.shape->begins.size()) return nullptr;
   auto out = std::make_shared<Plan>(plan);
+  OffsetMover move(*plan.shape, tokens);
+  ForEachPlanOffset(*out, move);
+  if (!move.ok) return nullptr;
   out->shape = nullptr;
   out->sql.assign(sql);
   out->sql_size = sql.size();
-  out->edits = std::move(moved.edits);
-  Rebaser map(*plan.shape, tokens);
-  for (size_t r = 0; r < out->reads.size(); ++r) {
-    map.Span(&out->reads[r].span);
-    out->reads[r].wrap_refusal_at = moved.refusal_at[r];
-  }
-  for (PlanTarget& t : out->targets) map.Span(&t.anchor);
-  if (!map.ok()) return nullptr;
   return out;
 }
 

@@ -71,13 +71,17 @@ bool QueryShape::PinnedMatch(std::span<const Token> tokens) const {
   return true;
 }
 
-bool QueryShape::MapOffset(uint32_t offset, bool end, std::span<const Token> tokens, uint32_t* out) const {
+size_t QueryShape::TokenAt(uint32_t offset, bool end) const {
   // Offsets only grow from one token to the next, so both lists are sorted; the first match is a real token
   // before the kEof token (which begins and ends at the text's end).
   const std::vector<uint32_t>& list = end ? ends : begins;
   auto it = std::lower_bound(list.begin(), list.end(), offset);
-  if (it == list.end() || *it != offset) return false;
-  size_t i = static_cast<size_t>(it - list.begin());
+  if (it == list.end() || *it != offset) return kNoToken;
+  return static_cast<size_t>(it - list.begin());
+}
+
+bool QueryShape::MapOffset(uint32_t offset, bool end, std::span<const Token> tokens, uint32_t* out) const {
+  size_t i = TokenAt(offset, end);
   if (i >= tokens.size()) return false;
   *out = end ? tokens[i].end : tokens[i].begin;
   return true;

@@ -40,6 +40,13 @@ struct QueryShape {
   // (`end` false) or the end (`end` true) of a token of this shape's text. False when it is no such offset. Touching
   // tokens share an offset (`a+b`) that whitespace separates in another text (`a + b`): the side says which is meant.
   bool MapOffset(uint32_t offset, bool end, std::span<const Token> tokens, uint32_t* out) const;
+  // Whether `offset` is the begin (`end` false) or the end of a token of this shape's text.
+  bool IsBoundary(uint32_t offset, bool end) const { return TokenAt(offset, end) != kNoToken; }
+
+ private:
+  static constexpr size_t kNoToken = ~size_t{0};
+  // The index of the token that begins (ends) at `offset`, or kNoToken.
+  size_t TokenAt(uint32_t offset, bool end) const;
 };
 
 // The shape of a parsed text: `tokens` its tokens (ending with kEof), `value_tokens` the indices the parse consumed
