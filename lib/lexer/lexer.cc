@@ -75,7 +75,14 @@ class Scanner {
         const unsigned char c1 = p + 1 < n_ ? s_[p + 1] : 0;
         const bool prefix = c1 == '\'' ? (c | 0x20) == 'e' || (c | 0x20) == 'n' || (c | 0x20) == 'b' || (c | 0x20) == 'x'
                                         : c1 == '&' && (c | 0x20) == 'u';
-        if (!prefix && FastWord(p, &t, &p)) continue;
+        if (!prefix) {
+          size_t end = p;
+          t.begin = static_cast<uint32_t>(p);
+          LexWord(p, &t, &end);
+          t.end = static_cast<uint32_t>(end);
+          p = end;
+          continue;
+        }
       } else if (c == ',' || c == '(' || c == ')' || c == ';') {
         t.begin = static_cast<uint32_t>(p);
         t.kind = TokenKind::kPunct;
@@ -111,35 +118,6 @@ class Scanner {
 
   bool Is(unsigned char c, uint8_t cls) const { return (cls_[c] & cls) != 0; }
 
-  // An unquoted word at p in one pass (its end, and whether it has letters to fold), folded into the arena when it
-  // has. False, with nothing consumed, for a word that must be truncated (LexIdentifier does that).
-  bool FastWord(size_t p, Token* t, size_t* next) {
-    const IdentifierCase fold = cfg_.identifier_case;
-    const unsigned char from = fold == IdentifierCase::kUpper ? 'a' : 'A';
-    size_t i = p;
-    bool needs_fold = false;
-    do {
-      needs_fold |= static_cast<unsigned char>(s_[i] - from) < 26;
-      ++i;
-    } while (i < n_ && (cls_[s_[i]] & Lexer::kIdentCont));
-    const size_t len = i - p;
-    if (cfg_.max_identifier_bytes != 0 && len > cfg_.max_identifier_bytes) return false;
-    t->begin = static_cast<uint32_t>(p);
-    t->kind = TokenKind::kIdent;
-    if (needs_fold && fold != IdentifierCase::kPreserve) {
-      char* mem = static_cast<char*>(arena_.resource()->allocate(len, 1));
-      for (size_t k = 0; k < len; ++k) {
-        unsigned char c = s_[p + k];
-        mem[k] = static_cast<char>(static_cast<unsigned char>(c - from) < 26 ? c ^ 0x20 : c);
-      }
-      t->text = std::string_view(mem, len);
-    } else {
-      t->text = src_.substr(p, len);
-    }
-    t->end = static_cast<uint32_t>(i);
-    *next = i;
-    return true;
-  }
   bool At(size_t i, char c) const { return i < n_ && s_[i] == static_cast<unsigned char>(c); }
 
   // Line bookkeeping: whitespace/comment skipping and CountLines (for tokens that can hold newlines) advance
@@ -600,31 +578,30 @@ class Scanner {
     return absl::OkStatus();
   }
 
-  absl::Status LexIdentifier(size_t p, Token* t, size_t* end) {
-    size_t i = p + 1;
-    while (i < n_ && Is(s_[i], Lexer::kIdentCont)) ++i;
-    std::string_view word = src_.substr(p, i - p);
-    word = Truncate(word);
+  // An unquoted word at p, in one pass (its end, and whether it has letters to fold), truncated to the configured
+  // length, folded into the arena when it has letters to fold. Sets the token's kind and text, and *end.
+  void LexWord(size_t p, Token* t, size_t* end) {
+    const IdentifierCase fold = cfg_.identifier_case;
+    const unsigned char from = fold == IdentifierCase::kUpper ? 'a' : 'A';
+    size_t i = p;
     bool needs_fold = false;
-    if (cfg_.identifier_case == IdentifierCase::kLower) {
-      for (char c : word) needs_fold |= (c >= 'A' && c <= 'Z');
-    } else if (cfg_.identifier_case == IdentifierCase::kUpper) {
-      for (char c : word) needs_fold |= (c >= 'a' && c <= 'z');
-    }
-    if (needs_fold) {
+    do {
+      needs_fold |= static_cast<unsigned char>(s_[i] - from) < 26;
+      ++i;
+    } while (i < n_ && (cls_[s_[i]] & Lexer::kIdentCont));
+    const std::string_view word = Truncate(src_.substr(p, i - p));
+    t->kind = TokenKind::kIdent;
+    if (needs_fold && fold != IdentifierCase::kPreserve) {
       char* mem = static_cast<char*>(arena_.resource()->allocate(word.size(), 1));
       for (size_t k = 0; k < word.size(); ++k) {
-        char c = word[k];
-        if (cfg_.identifier_case == IdentifierCase::kLower && c >= 'A' && c <= 'Z') c = c - 'A' + 'a';
-        if (cfg_.identifier_case == IdentifierCase::kUpper && c >= 'a' && c <= 'z') c = c - 'a' + 'A';
-        mem[k] = c;
+        unsigned char c = static_cast<unsigned char>(word[k]);
+        mem[k] = static_cast<char>(static_cast<unsigned char>(c - from) < 26 ? c ^ 0x20 : c);
       }
-      word = std::string_view(mem, word.size());
+      t->text = std::string_view(mem, word.size());
+    } else {
+      t->text = word;
     }
-    t->kind = TokenKind::kIdent;
-    t->text = word;
     *end = i;
-    return absl::OkStatus();
   }
 
   absl::Status LexQuotedIdent(size_t tok_begin, size_t body, unsigned char quote, bool unicode, bool allow_uescape,
@@ -769,7 +746,7 @@ class Scanner {
         if (c1 == '\'' && cfg_.escape_strings) {
           st = LexString(p, p + 2, QuoteMode::kEscape, StringForm::kEscape, t, end);
         } else {
-          st = LexIdentifier(p, t, end);
+          LexWord(p, t, end);
         }
         break;
       case 'n': case 'N':
@@ -777,21 +754,21 @@ class Scanner {
           st = LexString(p, p + 2, cfg_.backslash_escapes_in_strings ? QuoteMode::kEscape : QuoteMode::kStandard,
                          StringForm::kNational, t, end);
         } else {
-          st = LexIdentifier(p, t, end);
+          LexWord(p, t, end);
         }
         break;
       case 'b': case 'B':
         if (c1 == '\'' && cfg_.bit_strings) {
           st = LexBitString(p, /*hex=*/false, t, end);
         } else {
-          st = LexIdentifier(p, t, end);
+          LexWord(p, t, end);
         }
         break;
       case 'x': case 'X':
         if (c1 == '\'' && cfg_.hex_strings) {
           st = LexBitString(p, /*hex=*/true, t, end);
         } else {
-          st = LexIdentifier(p, t, end);
+          LexWord(p, t, end);
         }
         break;
       case 'u': case 'U':
@@ -813,14 +790,14 @@ class Scanner {
             t->string_form = StringForm::kUnicode;
           }
         } else {
-          st = LexIdentifier(p, t, end);
+          LexWord(p, t, end);
         }
         break;
       default:
         if (Is(c, Lexer::kDigit)) {
           st = LexNumber(p, t, end);
         } else if (Is(c, Lexer::kIdentStart)) {
-          st = LexIdentifier(p, t, end);
+          LexWord(p, t, end);
         } else if (Is(c, Lexer::kIdentQuote)) {
           st = LexQuotedIdent(p, p + 1, c, /*unicode=*/false, allow_uescape, t, end);
         } else if (Is(c, Lexer::kOpChar)) {
