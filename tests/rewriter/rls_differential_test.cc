@@ -157,52 +157,59 @@ TEST_F(RlsDifferentialTest, RewriteMatchesNativeRowLevelSecurity) {
   std::vector<testing::CorpusQuery> queries = testing::LoadCorpus("tpch");
   for (auto& q : testing::LoadCorpus("charts")) queries.push_back(std::move(q));
   // Constructs the corpus does not have (issue 15, "the PostgreSQL constructs refused today").
-  queries.push_back({"constructs", "group_by_distinct_rollup", "",
-                     "SELECT o_orderpriority, o_orderstatus, count(*), sum(o_totalprice) FROM orders "
-                     "GROUP BY DISTINCT ROLLUP (o_orderpriority, o_orderstatus), ROLLUP (o_orderpriority)"});
-  queries.push_back({"constructs", "group_by_distinct_cube_outer_join", "",
-                     "SELECT n.n_name, c.c_mktsegment, count(o.o_orderkey), sum(o.o_totalprice) FROM customer c "
-                     "LEFT JOIN orders o ON o.o_custkey = c.c_custkey JOIN nation n ON n.n_nationkey = c.c_nationkey "
-                     "WHERE c.c_acctbal > 0 GROUP BY DISTINCT CUBE (n.n_name, c.c_mktsegment), ROLLUP (n.n_name)"});
-  // a JOIN b JOIN c ON x ON y is a JOIN (b JOIN c ON x) ON y: the inner join's filters go to its own ON, outer
-  // joins around it keep their null sides.
-  queries.push_back({"constructs", "nested_join_left_outer", "",
-                     "SELECT count(*), sum(o.o_totalprice), count(n.n_name) FROM orders o LEFT JOIN customer c "
-                     "JOIN nation n ON n.n_nationkey = c.c_nationkey ON c.c_custkey = o.o_custkey "
-                     "WHERE o.o_orderkey % 3 = 0"});
-  queries.push_back({"constructs", "nested_join_inner", "",
-                     "SELECT n.n_name, count(*) FROM nation n JOIN customer c JOIN orders o ON o.o_custkey = c.c_custkey "
-                     "ON c.c_nationkey = n.n_nationkey GROUP BY n.n_name"});
-  // SEARCH / CYCLE add columns to a recursive CTE and read nothing; the CTE's reads are filtered where they are.
-  queries.push_back({"constructs", "recursive_search_cycle", "",
-                     "WITH RECURSIVE walk(k, r, depth) AS (SELECT n_nationkey, n_regionkey, 0 FROM nation "
-                     "WHERE n_nationkey < 10 UNION ALL SELECT w.k + 3, r.r_regionkey, w.depth + 1 FROM walk w "
-                     "JOIN region r ON r.r_regionkey = w.r WHERE w.depth < 3) "
-                     "SEARCH DEPTH FIRST BY k, r SET ord CYCLE k SET is_cycle USING path "
-                     "SELECT k, r, depth, ord::text, is_cycle, path::text FROM walk"});
-  queries.push_back({"constructs", "recursive_cycle_marks", "",
-                     "WITH RECURSIVE walk(k) AS (SELECT n_nationkey FROM nation UNION ALL SELECT (w.k + 7) % 25 "
-                     "FROM walk w JOIN nation n ON n.n_nationkey = w.k) CYCLE k SET looped TO 'Y' DEFAULT 'N' "
-                     "USING trail SELECT k, looped, trail::text FROM walk"});
-  // A column definition list types a record function's columns; it reads nothing.
-  queries.push_back({"constructs", "column_definition_list", "",
-                     "SELECT n.n_name, x.a, x.b FROM nation n JOIN json_to_recordset("
-                     "'[{\"a\": 1, \"b\": \"x\"}, {\"a\": 3, \"b\": \"y\"}]') AS x(a int, b text) "
-                     "ON x.a = n.n_regionkey"});
-  // TABLESAMPLE (REPEATABLE, so that both sides sample the same rows): the sample is taken of the table and then
-  // filtered, as PostgreSQL applies a policy to a sample scan; a wrapped read takes the clause into its wrapper.
-  queries.push_back({"constructs", "tablesample_bernoulli", "",
-                     "SELECT count(*), sum(o_totalprice) FROM orders TABLESAMPLE BERNOULLI (30) REPEATABLE (7)"});
-  queries.push_back({"constructs", "tablesample_outer_join", "",
-                     "SELECT c.c_mktsegment, count(o.o_orderkey) FROM customer c LEFT JOIN orders AS o "
-                     "TABLESAMPLE SYSTEM (60) REPEATABLE (3) ON o.o_custkey = c.c_custkey GROUP BY c.c_mktsegment"});
-  queries.push_back({"constructs", "tablesample_alias_join", "",
-                     "SELECT n.n_name, r.r_name FROM nation AS n TABLESAMPLE BERNOULLI (50) REPEATABLE (11) "
-                     "JOIN region r ON r.r_regionkey = n.n_regionkey"});
-  queries.push_back({"constructs", "nested_join_right_left", "",
-                     "SELECT r.r_name, n.n_name, count(s.s_suppkey) FROM region r RIGHT JOIN nation n LEFT JOIN "
-                     "supplier s ON s.s_nationkey = n.n_nationkey ON n.n_regionkey = r.r_regionkey "
-                     "GROUP BY r.r_name, n.n_name"});
+  struct Construct {
+    const char* name;
+    const char* sql;
+  };
+  static const Construct kConstructs[] = {
+      {"group_by_distinct_rollup",
+       "SELECT o_orderpriority, o_orderstatus, count(*), sum(o_totalprice) FROM orders "
+       "GROUP BY DISTINCT ROLLUP (o_orderpriority, o_orderstatus), ROLLUP (o_orderpriority)"},
+      {"group_by_distinct_cube_outer_join",
+       "SELECT n.n_name, c.c_mktsegment, count(o.o_orderkey), sum(o.o_totalprice) FROM customer c "
+       "LEFT JOIN orders o ON o.o_custkey = c.c_custkey JOIN nation n ON n.n_nationkey = c.c_nationkey "
+       "WHERE c.c_acctbal > 0 GROUP BY DISTINCT CUBE (n.n_name, c.c_mktsegment), ROLLUP (n.n_name)"},
+      // a JOIN b JOIN c ON x ON y is a JOIN (b JOIN c ON x) ON y: the inner join's filters go to its own ON, outer
+      // joins around it keep their null sides.
+      {"nested_join_left_outer",
+       "SELECT count(*), sum(o.o_totalprice), count(n.n_name) FROM orders o LEFT JOIN customer c "
+       "JOIN nation n ON n.n_nationkey = c.c_nationkey ON c.c_custkey = o.o_custkey "
+       "WHERE o.o_orderkey % 3 = 0"},
+      {"nested_join_inner",
+       "SELECT n.n_name, count(*) FROM nation n JOIN customer c JOIN orders o ON o.o_custkey = c.c_custkey "
+       "ON c.c_nationkey = n.n_nationkey GROUP BY n.n_name"},
+      // SEARCH / CYCLE add columns to a recursive CTE and read nothing; the CTE's reads are filtered where they are.
+      {"recursive_search_cycle",
+       "WITH RECURSIVE walk(k, r, depth) AS (SELECT n_nationkey, n_regionkey, 0 FROM nation "
+       "WHERE n_nationkey < 10 UNION ALL SELECT w.k + 3, r.r_regionkey, w.depth + 1 FROM walk w "
+       "JOIN region r ON r.r_regionkey = w.r WHERE w.depth < 3) "
+       "SEARCH DEPTH FIRST BY k, r SET ord CYCLE k SET is_cycle USING path "
+       "SELECT k, r, depth, ord::text, is_cycle, path::text FROM walk"},
+      {"recursive_cycle_marks",
+       "WITH RECURSIVE walk(k) AS (SELECT n_nationkey FROM nation UNION ALL SELECT (w.k + 7) % 25 "
+       "FROM walk w JOIN nation n ON n.n_nationkey = w.k) CYCLE k SET looped TO 'Y' DEFAULT 'N' "
+       "USING trail SELECT k, looped, trail::text FROM walk"},
+      // A column definition list types a record function's columns; it reads nothing.
+      {"column_definition_list",
+       "SELECT n.n_name, x.a, x.b FROM nation n JOIN json_to_recordset("
+       "'[{\"a\": 1, \"b\": \"x\"}, {\"a\": 3, \"b\": \"y\"}]') AS x(a int, b text) "
+       "ON x.a = n.n_regionkey"},
+      // TABLESAMPLE (REPEATABLE, so that both sides sample the same rows): the sample is taken of the table and then
+      // filtered, as PostgreSQL applies a policy to a sample scan; a wrapped read takes the clause into its wrapper.
+      {"tablesample_bernoulli",
+       "SELECT count(*), sum(o_totalprice) FROM orders TABLESAMPLE BERNOULLI (30) REPEATABLE (7)"},
+      {"tablesample_outer_join",
+       "SELECT c.c_mktsegment, count(o.o_orderkey) FROM customer c LEFT JOIN orders AS o "
+       "TABLESAMPLE SYSTEM (60) REPEATABLE (3) ON o.o_custkey = c.c_custkey GROUP BY c.c_mktsegment"},
+      {"tablesample_alias_join",
+       "SELECT n.n_name, r.r_name FROM nation AS n TABLESAMPLE BERNOULLI (50) REPEATABLE (11) "
+       "JOIN region r ON r.r_regionkey = n.n_regionkey"},
+      {"nested_join_right_left",
+       "SELECT r.r_name, n.n_name, count(s.s_suppkey) FROM region r RIGHT JOIN nation n LEFT JOIN "
+       "supplier s ON s.s_nationkey = n.n_nationkey ON n.n_regionkey = r.r_regionkey "
+       "GROUP BY r.r_name, n.n_name"},
+  };
+  for (const Construct& c : kConstructs) queries.push_back({"constructs", c.name, "", c.sql});
 
   int compared = 0, mismatches = 0, nonempty = 0, timeouts = 0;
   for (int trial = 0; trial < trials; ++trial) {
