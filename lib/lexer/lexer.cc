@@ -60,11 +60,13 @@ class Scanner {
     size_t p = 0;
     for (;;) {
       while (p < n_ && s_[p] == ' ') ++p;  // the common gap: one space
-      if (p < n_ && (cls_[s_[p]] & Lexer::kSpace || s_[p] == '-' || s_[p] == '/' || s_[p] == '#'))
+      if (p < n_ && (cls_[s_[p]] & Lexer::kSpace || s_[p] == '-' || s_[p] == '/' || s_[p] == '#' ||
+                     (exec_comment_open_ && s_[p] == '*')))
         RLSQ_RETURN_IF_ERROR(SkipWhitespaceAndComments</*kCountLines=*/true>(&p));
       Token& t = out->emplace_back();  // built in place (copying a Token assembled field by field stalls)
       Locate(p, &t);
       if (p >= n_) {
+        if (exec_comment_open_) return Error(exec_comment_begin_, "unterminated /*! comment");
         t.kind = TokenKind::kEof;
         t.begin = t.end = static_cast<uint32_t>(n_);
         return absl::OkStatus();
@@ -75,7 +77,7 @@ class Scanner {
         const unsigned char c1 = p + 1 < n_ ? s_[p + 1] : 0;
         const bool prefix = c1 == '\'' ? (c | 0x20) == 'e' || (c | 0x20) == 'n' || (c | 0x20) == 'b' || (c | 0x20) == 'x'
                                         : c1 == '&' && (c | 0x20) == 'u';
-        if (!prefix) {
+        if (!prefix && !(c == '_' && !cfg_.charset_introducers.empty())) {
           size_t end = p;
           t.begin = static_cast<uint32_t>(p);
           LexWord(p, &t, &end);
@@ -175,7 +177,72 @@ class Scanner {
     return Error(start, "unterminated /* comment");
   }
 
+  // At "/*" (s_[i] == '/'): what an executable comment is for the configured server (MariaDB 10.11's rules, seen on
+  // a real server: tests/lexer/mysql_lexer_test.cc). "/*!" or "/*M!" (MariaDB), then a version of five digits, or
+  // six when a sixth follows (fewer than five digits are no version but the comment's text). The text is SQL when
+  // there is no version, or when version <= the server's and, for "/*!" on MariaDB, the version is not one of MySQL
+  // 5.7+ (50700 to 99999, which MariaDB skips). Otherwise the server skips the comment.
+  enum class ExecComment : uint8_t { kPlain, kRun, kSkip };
+  absl::StatusOr<ExecComment> ClassifyExecComment(size_t i, size_t* content) const {
+    using EC = LexerConfig::ExecutableComments;
+    const bool mariadb = cfg_.executable_comments == EC::kMariaDb;
+    if (cfg_.executable_comments == EC::kNone) return ExecComment::kPlain;
+    size_t j = i + 2;
+    bool m_form = false;
+    if (mariadb && At(j, 'M') && At(j + 1, '!')) {
+      m_form = true;
+      j += 2;
+    } else if (At(j, '!')) {
+      j += 1;
+    } else {
+      return ExecComment::kPlain;
+    }
+    size_t digits = 0;
+    while (j + digits < n_ && digits < 7 && s_[j + digits] >= '0' && s_[j + digits] <= '9') ++digits;
+    if (digits < 5) {
+      *content = j;
+      return ExecComment::kRun;
+    }
+    if (digits >= 6 && !mariadb) {
+      return Error(i, "executable comment with a six-digit version: rlsq does not know how this MySQL version reads "
+                      "it");
+    }
+    const size_t len = digits >= 6 ? 6 : 5;
+    uint32_t version = 0;
+    for (size_t k = 0; k < len; ++k) version = version * 10 + (s_[j + k] - '0');
+    *content = j + len;
+    auto runs = [&](uint32_t server) {
+      if (version > server) return false;
+      return !mariadb || m_form || version < 50700 || version > 99999;
+    };
+    const bool low = runs(cfg_.server_version_min), high = runs(cfg_.server_version);
+    if (low != high) {
+      return Error(i, "executable comment whose version lies within the server's series: whether it runs depends on "
+                      "the server's exact version; state it (dialect option server_version)");
+    }
+    return high ? ExecComment::kRun : ExecComment::kSkip;
+  }
+
+  // A skipped executable comment at i: to its first "*/". The server lets one plain comment nest inside it (a plain
+  // comment does not nest); rlsq refuses any "/*" inside.
+  absl::Status SkipSkippedExecComment(size_t* p, size_t content) {
+    for (size_t k = content; k + 1 < n_; ++k) {
+      if (s_[k] == '*' && s_[k + 1] == '/') {
+        CountLines(*p, k + 2);
+        *p = k + 2;
+        return absl::OkStatus();
+      }
+      if (s_[k] == '/' && s_[k + 1] == '*')
+        return Error(k, "a comment inside a skipped executable comment: rlsq does not read nested comments there");
+    }
+    return Error(*p, "unterminated /* comment");
+  }
+
   size_t SkipLineComment(size_t i) const {
+    if (!cfg_.line_comment_ends_at_cr) {
+      const void* nl = i < n_ ? std::memchr(s_ + i, '\n', n_ - i) : nullptr;
+      return nl ? static_cast<size_t>(static_cast<const unsigned char*>(nl) - s_) : n_;
+    }
     while (i < n_ && s_[i] != '\n' && s_[i] != '\r') ++i;
     return i;
   }
@@ -192,18 +259,47 @@ class Scanner {
           ++line_;
           line_start_ = i;
         }
-      } else if (c == '-' && At(i + 1, '-')) {
+      } else if (c == '-' && At(i + 1, '-') && DashDashStartsComment(i)) {
         i = SkipLineComment(i + 2);
       } else if (c == '/' && At(i + 1, '*')) {
+        if (cfg_.executable_comments != LexerConfig::ExecutableComments::kNone) {
+          size_t content = 0;
+          absl::StatusOr<ExecComment> kind = ClassifyExecComment(i, &content);
+          if (!kind.ok()) return kind.status();
+          if (*kind != ExecComment::kPlain) {
+            if (!kCountLines) break;  // lookahead stops at an executable comment
+            if (exec_comment_open_) return Error(i, "syntax error: an executable comment inside another one");
+            if (*kind == ExecComment::kSkip) {
+              RLSQ_RETURN_IF_ERROR(SkipSkippedExecComment(&i, content));
+              continue;
+            }
+            exec_comment_open_ = true;
+            exec_comment_begin_ = i;
+            i = content;
+            continue;
+          }
+        }
         RLSQ_RETURN_IF_ERROR(SkipBlockComment<kCountLines>(&i));
       } else if (c == '#' && cfg_.hash_comments) {
         i = SkipLineComment(i + 1);
+      } else if (c == '*' && exec_comment_open_ && At(i + 1, '/')) {
+        if (!kCountLines) break;
+        exec_comment_open_ = false;
+        i += 2;
       } else {
         break;
       }
     }
     *p = i;
     return absl::OkStatus();
+  }
+
+  // "--" at i: a comment, unless the dialect wants whitespace or a control character after it (MySQL), or the end.
+  bool DashDashStartsComment(size_t i) const {
+    if (!cfg_.dash_dash_needs_space) return true;
+    if (i + 2 >= n_) return true;
+    unsigned char c = s_[i + 2];
+    return c <= 0x20 || c == 0x7F;
   }
 
   // After a closing quote at q-1: if whitespace containing a newline (and only "--" comments) leads to another
@@ -219,7 +315,7 @@ class Scanner {
         ++i;
       } else if (c == ' ' || c == '\t' || c == '\f' || (c == '\v' && cfg_.vertical_tab_is_space)) {
         ++i;
-      } else if (c == '-' && At(i + 1, '-')) {
+      } else if (c == '-' && At(i + 1, '-') && DashDashStartsComment(i)) {
         i = SkipLineComment(i + 2);
       } else if (c == '#' && cfg_.hash_comments) {
         i = SkipLineComment(i + 1);
@@ -241,6 +337,23 @@ class Scanner {
       return absl::OkStatus();
     }
     unsigned char d = s_[i + 1];
+    if (cfg_.mysql_backslash_escapes) {
+      // MySQL's escape_sequences: \0 \b \n \r \t \Z are control characters, \% and \_ keep their backslash (for
+      // LIKE), any other \c (\' \" \\ included) is c. The byte after the backslash may start a multibyte character;
+      // its continuation bytes follow as ordinary text.
+      switch (d) {
+        case '0': buf_.push_back('\0'); break;
+        case 'b': buf_.push_back('\b'); break;
+        case 'n': buf_.push_back('\n'); break;
+        case 'r': buf_.push_back('\r'); break;
+        case 't': buf_.push_back('\t'); break;
+        case 'Z': buf_.push_back('\x1A'); break;
+        case '%': case '_': buf_.push_back('\\'); buf_.push_back(static_cast<char>(d)); break;
+        default: buf_.push_back(static_cast<char>(d)); break;
+      }
+      *p = i + 2;
+      return absl::OkStatus();
+    }
     if (d >= '0' && d <= '7') {
       uint32_t v = 0;
       size_t j = i + 1;
@@ -315,7 +428,7 @@ class Scanner {
   // backslash escapes (kEscape), and newline continuation. `*text` is a view into the source when nothing had to
   // be decoded, else into the arena; `*direct` tells which. `*end` is just past the closing quote.
   absl::Status ScanQuoted(size_t tok_begin, size_t p, QuoteMode mode, std::string_view unterminated,
-                          size_t* end, std::string_view* text, bool* direct_out) {
+                          size_t* end, std::string_view* text, bool* direct_out, unsigned char quote = '\'') {
     bool direct = true;
     bool saw_raw_byte = false;
     size_t seg_begin = p;
@@ -324,9 +437,9 @@ class Scanner {
       for (;;) {
         size_t run = p;
         if (mode == QuoteMode::kEscape) {
-          while (p < n_ && s_[p] != '\'' && s_[p] != '\\') ++p;
+          while (p < n_ && s_[p] != quote && s_[p] != '\\') ++p;
         } else {
-          const void* q = p < n_ ? std::memchr(s_ + p, '\'', n_ - p) : nullptr;
+          const void* q = p < n_ ? std::memchr(s_ + p, quote, n_ - p) : nullptr;
           p = q ? static_cast<size_t>(static_cast<const unsigned char*>(q) - s_) : n_;
         }
         if (!direct) buf_.append(src_.data() + run, p - run);
@@ -340,19 +453,19 @@ class Scanner {
           continue;
         }
         // a quote
-        if (mode != QuoteMode::kRaw && At(p + 1, '\'')) {
+        if (mode != QuoteMode::kRaw && At(p + 1, static_cast<char>(quote))) {
           if (direct) {
             buf_.assign(src_.data() + seg_begin, p - seg_begin);
             direct = false;
           }
-          buf_.push_back('\'');
+          buf_.push_back(static_cast<char>(quote));
           p += 2;
           continue;
         }
         break;
       }
       size_t closing = p;
-      size_t next = MatchContinuation(closing + 1);
+      size_t next = quote == '\'' ? MatchContinuation(closing + 1) : kNpos;
       if (next == kNpos) {
         *end = closing + 1;
         break;
@@ -507,7 +620,44 @@ class Scanner {
     return absl::OkStatus();
   }
 
+  // MySQL's reading of a token that starts with a digit (sql_lex.cc, MY_LEX_NUMBER_IDENT): 0x.. and 0b.. are hex and
+  // bit literals when only such digits follow; digits followed by an identifier character make an identifier,
+  // except an exponent (1e5, 1e+5: a number, whatever follows it); otherwise an integer or decimal number.
+  bool LexMySqlNumberOrIdent(size_t p, Token* t, size_t* end) {
+    if (cfg_.hex_bit_numbers && s_[p] == '0' && (At(p + 1, 'x') || At(p + 1, 'b'))) {
+      const bool hex = s_[p + 1] == 'x';
+      size_t i = p + 2;
+      while (i < n_ && (hex ? IsAsciiHex(s_[i]) : (s_[i] == '0' || s_[i] == '1'))) ++i;
+      if (i > p + 2 && !(i < n_ && Is(s_[i], Lexer::kIdentCont))) {
+        t->kind = hex ? TokenKind::kHexString : TokenKind::kBitString;
+        t->text = src_.substr(p + 2, i - p - 2);
+        *end = i;
+        return true;
+      }
+      LexWord(p, t, end);  // 0x, 0xG1, 0x1Fz: an identifier
+      return true;
+    }
+    size_t i = p;
+    while (i < n_ && Is(s_[i], Lexer::kDigit)) ++i;
+    if (i >= n_ || !Is(s_[i], Lexer::kIdentCont) || i == p) return false;  // a number: the general path
+    if (s_[i] == 'e' || s_[i] == 'E') {
+      size_t j = i + 1;
+      if (At(j, '+') || At(j, '-')) ++j;
+      if (j < n_ && Is(s_[j], Lexer::kDigit)) {
+        while (j < n_ && Is(s_[j], Lexer::kDigit)) ++j;
+        t->kind = TokenKind::kNumeric;
+        t->text = src_.substr(p, j - p);
+        *end = j;
+        return true;
+      }
+    }
+    LexWord(p, t, end);
+    return true;
+  }
+
   absl::Status LexNumber(size_t p, Token* t, size_t* end) {
+    if (cfg_.digit_leading_identifiers && Is(s_[p], Lexer::kDigit) && LexMySqlNumberOrIdent(p, t, end))
+      return absl::OkStatus();
     size_t i = p;
     bool is_decimal = false;
     while (i < n_ && Is(s_[i], Lexer::kDigit)) ++i;
@@ -547,6 +697,17 @@ class Scanner {
   }
 
   absl::Status LexOperator(size_t p, Token* t, size_t* end) {
+    if (!cfg_.fixed_operators.empty()) {
+      size_t best = 0;
+      for (std::string_view op : cfg_.fixed_operators) {
+        if (op.size() > best && op.size() <= n_ - p && std::memcmp(s_ + p, op.data(), op.size()) == 0) best = op.size();
+      }
+      if (best == 0) return SyntaxErrorAt(p);
+      t->kind = TokenKind::kOperator;
+      t->text = src_.substr(p, best);
+      *end = p + best;
+      return absl::OkStatus();
+    }
     size_t i = p;
     while (i < n_ && Is(s_[i], Lexer::kOpChar)) ++i;
     size_t len = i - p;
@@ -645,15 +806,58 @@ class Scanner {
     return absl::OkStatus();
   }
 
-  absl::Status LexString(size_t tok_begin, size_t body, QuoteMode mode, StringForm form, Token* t, size_t* end) {
+  absl::Status LexString(size_t tok_begin, size_t body, QuoteMode mode, StringForm form, Token* t, size_t* end,
+                         unsigned char quote = '\'') {
     bool direct;
-    RLSQ_RETURN_IF_ERROR(ScanQuoted(tok_begin, body, mode, "unterminated quoted string", end, &t->text, &direct));
+    RLSQ_RETURN_IF_ERROR(
+        ScanQuoted(tok_begin, body, mode, "unterminated quoted string", end, &t->text, &direct, quote));
     t->kind = TokenKind::kString;
     t->string_form = form;
     return absl::OkStatus();
   }
 
+  // MySQL variables: @name (name characters, '.' included), @'x', @"x", @`x`; @@name and @@scope.name. The token's
+  // text is the source text. `@` alone (or before a space) is refused.
+  absl::Status LexVariable(size_t p, Token* t, size_t* end) {
+    size_t i = p + 1;
+    bool system = At(i, '@');
+    if (system) ++i;
+    if (i < n_ && !system && (s_[i] == '\'' || s_[i] == '"' || s_[i] == '`')) {
+      std::string_view text;
+      bool direct;
+      RLSQ_RETURN_IF_ERROR(ScanQuoted(p, i + 1, QuoteMode::kStandard, "unterminated quoted variable name", end, &text,
+                                      &direct, s_[i]));
+    } else {
+      size_t j = i;
+      while (j < n_ && (Is(s_[j], Lexer::kIdentCont) || s_[j] == '.' || s_[j] == '$')) ++j;
+      if (j == i) return SyntaxErrorAt(p);
+      *end = j;
+    }
+    t->kind = TokenKind::kVariable;
+    t->text = src_.substr(p, *end - p);
+    return absl::OkStatus();
+  }
+
+  // A word starting with '_' that names a character set is an introducer (MySQL's UNDERSCORE_CHARSET), whatever
+  // follows it.
+  void MaybeIntroducer(Token* t) {
+    if (cfg_.charset_introducers.empty() || t->text.size() < 2 || t->text[0] != '_') return;
+    std::string lower(t->text.substr(1));
+    for (char& ch : lower) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+    for (std::string_view cs : cfg_.charset_introducers) {
+      if (cs == lower) {
+        t->kind = TokenKind::kIntroducer;
+        t->text = Intern(lower);
+        return;
+      }
+    }
+  }
+
   absl::Status LexDollar(size_t p, Token* t, size_t* end) {
+    if (cfg_.dollar_starts_identifiers) {
+      LexWord(p, t, end);
+      return absl::OkStatus();
+    }
     if (cfg_.dollar_parameters && p + 1 < n_ && Is(s_[p + 1], Lexer::kDigit)) {
       size_t i = p + 1;
       while (i < n_ && Is(s_[i], Lexer::kDigit)) ++i;
@@ -721,7 +925,7 @@ class Scanner {
         }
         break;
       case ':':
-        if (c1 == ':') {
+        if (c1 == ':' && cfg_.typecast_operator) {
           t->kind = TokenKind::kTypecast;
           t->text = src_.substr(p, 2);
           *end = p + 2;
@@ -793,11 +997,31 @@ class Scanner {
           LexWord(p, t, end);
         }
         break;
+      case '"':
+        if (cfg_.double_quoted_strings) {
+          st = LexString(p, p + 1, cfg_.backslash_escapes_in_strings ? QuoteMode::kEscape : QuoteMode::kStandard,
+                         StringForm::kStandard, t, end, '"');
+        } else if (Is(c, Lexer::kIdentQuote)) {
+          st = LexQuotedIdent(p, p + 1, c, /*unicode=*/false, allow_uescape, t, end);
+        } else {
+          st = SyntaxErrorAt(p);
+        }
+        break;
+      case '@':
+        if (cfg_.at_variables) {
+          st = LexVariable(p, t, end);
+        } else if (Is(c, Lexer::kOpChar)) {
+          st = LexOperator(p, t, end);
+        } else {
+          st = SyntaxErrorAt(p);
+        }
+        break;
       default:
         if (Is(c, Lexer::kDigit)) {
           st = LexNumber(p, t, end);
         } else if (Is(c, Lexer::kIdentStart)) {
           LexWord(p, t, end);
+          MaybeIntroducer(t);
         } else if (Is(c, Lexer::kIdentQuote)) {
           st = LexQuotedIdent(p, p + 1, c, /*unicode=*/false, allow_uescape, t, end);
         } else if (Is(c, Lexer::kOpChar)) {
@@ -812,6 +1036,8 @@ class Scanner {
   }
 
  private:
+  bool exec_comment_open_ = false;  // inside an executable comment's SQL (MySQL): "*/" closes it
+  size_t exec_comment_begin_ = 0;
   bool ascii_;  // the input is pure ASCII: columns are byte distances
   uint8_t cls_[256];  // the lexer's character classes, copied next to the scanner's other state
   const LexerConfig& cfg_;

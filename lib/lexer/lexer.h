@@ -10,6 +10,7 @@
 #include "lib/common/utf8.h"  // FindInvalidUtf8
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,6 +30,7 @@ struct LexerConfig {
   // --- whitespace and comments ---
   bool vertical_tab_is_space = false;  // \v is whitespace (PostgreSQL 16+; in 15 it is a stray character)
   bool nested_block_comments = true;   // /* /* */ */ nests (PostgreSQL); otherwise the first */ closes
+  bool line_comment_ends_at_cr = true;  // "--" and "#" comments end at \r too (PostgreSQL); MySQL: \n only
   bool hash_comments = false;          // '#' starts a comment to end of line (MySQL, ClickHouse); '#' is then
                                        // not an operator character
 
@@ -57,6 +59,7 @@ struct LexerConfig {
   // separate tokens.
   bool trailing_junk_after_number_is_error = true;
   bool dollar_parameters = true;  // $1
+  bool typecast_operator = true;  // `::` is one token (PostgreSQL's cast); otherwise two ':' 
 
   // --- operators ---
   // Characters that form multi-character operators (PostgreSQL's op_chars).
@@ -65,6 +68,31 @@ struct LexerConfig {
   // makes '=-' two operators but '@-' one).
   std::string_view non_sql_operator_chars = "~!@#^&|`?%";
   uint32_t max_operator_bytes = 63;  // longer operators are an error ("operator too long")
+  // When not empty, operators are exactly these strings (longest match), not runs of operator_chars (MySQL: `1<-1`
+  // is `<` `-` `1`); a character that starts none of them is a syntax error.
+  std::vector<std::string_view> fixed_operators;
+
+  // --- the MySQL family (MySQL, MariaDB) ---
+  // "--" starts a comment only when followed by whitespace, a control character or the end (`1--1` is 1 - -1).
+  bool dash_dash_needs_space = false;
+  // Executable comments: /*! ... */ and /*!NNNNN ... */ are SQL when the server's version is at least NNNNN
+  // (otherwise a comment); MariaDB also /*M! ... */ and /*M!NNNNNN ... */. Their text is lexed as SQL.
+  enum class ExecutableComments : uint8_t { kNone, kMySql, kMariaDb };
+  ExecutableComments executable_comments = ExecutableComments::kNone;
+  // The server's version, MAJOR*10000 + MINOR*100 + PATCH (10.11.6 -> 101106, 8.0.36 -> 80036), known to lie in
+  // [server_version_min, server_version]: a comment whose reading differs within the range is refused.
+  uint32_t server_version = 0;
+  uint32_t server_version_min = 0;
+  bool double_quoted_strings = false;     // "..." is a string literal (MySQL without ANSI_QUOTES)
+  // Backslash escapes in every string literal with MySQL's set (\0 \' \" \b \n \r \t \Z \\; \% and \_ keep
+  // the backslash; any other \c is c). Needs backslash_escapes_in_strings.
+  bool mysql_backslash_escapes = false;
+  bool digit_leading_identifiers = false;  // 123abc and 0x1Fz are identifiers; 1e5 and 0x1F numbers
+  bool hex_bit_numbers = false;            // 0x1F (kHexString) and 0b01 (kBitString): lower-case prefix only
+  bool dollar_starts_identifiers = false;  // $a is an identifier (MySQL; PostgreSQL: $1 and $$ only)
+  bool at_variables = false;               // @name, @'x', @`x`, @@name, @@session.name (kVariable)
+  // `_charset` before a string, hex or bit literal is its character set introducer (kIntroducer); the names.
+  std::vector<std::string_view> charset_introducers;
 };
 
 class Lexer {

@@ -21,6 +21,8 @@ enum class TokenKind : uint8_t {
   kPunct,        // one of ( ) [ ] , ; . :  (text is that character)
   kTypecast,     // ::
   kDotDot,       // ..
+  kVariable,     // MySQL @name / @@scope.name; text as written
+  kIntroducer,   // MySQL _charset before a literal; text is the charset name, lower case
 };
 
 enum class StringForm : uint8_t {
