@@ -13,7 +13,7 @@ parser grammar PostgresParser;
 tokens {
   IDENT, QIDENT, STRING, BITSTRING, HEXSTRING, INTEGER, NUMERIC, PARAM, OP, LPAREN, RPAREN, LBRACKET,
   RBRACKET, COMMA, SEMI, DOT, COLON, TYPECAST, DOTDOT, EQ, NEQ, LT, GT, LE, GE, PLUS, MINUS, STAR, SLASH,
-  PERCENT, CARET, CONCAT, EQUALS_GREATER, COLON_EQUALS,
+  PERCENT, CARET, CONCAT, EQUALS_GREATER, COLON_EQUALS, VARIABLE, INTRODUCER,
   K_ABORT, K_ABSOLUTE, K_ACCESS, K_ACTION, K_ADD, K_ADMIN, K_AFTER, K_AGGREGATE, K_ALL, K_ALSO, K_ALTER,
   K_ALWAYS, K_ANALYSE, K_ANALYZE, K_AND, K_ANY, K_ARRAY, K_AS, K_ASC, K_ASENSITIVE, K_ASSERTION,
   K_ASSIGNMENT, K_ASYMMETRIC, K_AT, K_ATOMIC, K_ATTACH, K_ATTRIBUTE, K_AUTHORIZATION, K_BACKWARD, K_BEFORE,
@@ -61,7 +61,13 @@ tokens {
   K_VALUE, K_VALUES, K_VARCHAR, K_VARIADIC, K_VARYING, K_VERBOSE, K_VERSION, K_VIEW, K_VIEWS, K_VOLATILE,
   K_WHEN, K_WHERE, K_WHITESPACE, K_WINDOW, K_WITH, K_WITHIN, K_WITHOUT, K_WORK, K_WRAPPER, K_WRITE, K_XML,
   K_XMLATTRIBUTES, K_XMLCONCAT, K_XMLELEMENT, K_XMLEXISTS, K_XMLFOREST, K_XMLNAMESPACES, K_XMLPARSE, K_XMLPI,
-  K_XMLROOT, K_XMLSERIALIZE, K_XMLTABLE, K_YEAR, K_YES, K_ZONE
+  K_XMLROOT, K_XMLSERIALIZE, K_XMLTABLE, K_YEAR, K_YES, K_ZONE,
+  // Keywords of the MySQL family only (lib/dialect/mysql_dialect.cc maps words onto them; PostgreSQL never does).
+  K_AGAINST, K_CONVERT, K_DAY_HOUR, K_DAY_MICROSECOND, K_DAY_MINUTE, K_DAY_SECOND, K_DISTINCTROW, K_DIV, K_DUAL,
+  K_EXPANSION, K_HIGH_PRIORITY, K_HOUR_MICROSECOND, K_HOUR_MINUTE, K_HOUR_SECOND, K_IGNORE, K_MICROSECOND,
+  K_MINUTE_MICROSECOND, K_MINUTE_SECOND, K_MOD, K_QUARTER, K_QUERY, K_REGEXP, K_RLIKE, K_SECOND_MICROSECOND,
+  K_SEPARATOR, K_SIGNED, K_SOUNDS, K_SQL_BIG_RESULT, K_SQL_BUFFER_RESULT, K_SQL_CACHE, K_SQL_CALC_FOUND_ROWS,
+  K_SQL_NO_CACHE, K_SQL_SMALL_RESULT, K_STRAIGHT_JOIN, K_UNSIGNED, K_USE, K_WEEK, K_XOR, K_YEAR_MONTH
 }
 
 
@@ -113,27 +119,33 @@ setPrimary
   ;
 
 simpleSelect
-  : K_SELECT dc=distinctClause? tl=targetList? ic=intoClause? fc=fromClause? wc=whereClause? gc=groupByClause?
-    hc=havingClause? wn=windowClause?
+  : K_SELECT selectOption* dc=distinctClause? selectOption* tl=targetList? ic=intoClause? fc=fromClause?
+    wc=whereClause? gc=groupByClause? hc=havingClause? wn=windowClause?
   ;
 
-distinctClause : K_ALL | K_DISTINCT (K_ON LPAREN exprList RPAREN)? ;
+distinctClause : K_ALL | K_DISTINCT (K_ON LPAREN exprList RPAREN)? | K_DISTINCTROW ;
+
+// MySQL's SELECT options (they do not change which rows are read).
+selectOption
+  : K_HIGH_PRIORITY | K_STRAIGHT_JOIN | K_SQL_SMALL_RESULT | K_SQL_BIG_RESULT | K_SQL_BUFFER_RESULT | K_SQL_CACHE
+  | K_SQL_NO_CACHE | K_SQL_CALC_FOUND_ROWS
+  ;
 
 targetList : targetItem (COMMA targetItem)* ;
 
 targetItem
   : STAR                                     # tiStar
-  | expr (K_AS colLabel | bareColLabel)?     # tiExpr
+  | expr (K_AS (colLabel | STRING) | bareColLabel | STRING)?     # tiExpr  // MySQL: a string as the alias
   ;
 
 // SELECT ... INTO: recognised only to be refused.
 intoClause : K_INTO (K_TEMPORARY | K_TEMP | K_UNLOGGED | (K_LOCAL | K_GLOBAL) (K_TEMPORARY | K_TEMP))? K_TABLE? qualifiedName ;
 
-fromClause : K_FROM fromItem (COMMA fromItem)* ;
+fromClause : K_FROM (fromItem (COMMA fromItem)* | K_DUAL) ;
 
 whereClause : K_WHERE expr ;
 
-groupByClause : K_GROUP K_BY setQuantifier? groupItem (COMMA groupItem)* ;
+groupByClause : K_GROUP K_BY setQuantifier? groupItem (COMMA groupItem)* (K_WITH K_ROLLUP)? ;
 
 groupItem
   : LPAREN RPAREN                                                  # giEmpty
@@ -151,14 +163,14 @@ windowDefinition : colId K_AS windowSpecification ;
 
 valuesClause : K_VALUES valuesRow (COMMA valuesRow)* ;
 
-valuesRow : LPAREN exprList RPAREN ;
+valuesRow : K_ROW? LPAREN exprList RPAREN ;
 
 orderByClause : K_ORDER K_BY sortItem (COMMA sortItem)* ;
 
 sortItem : expr (K_ASC | K_DESC | K_USING qualAllOp)? (K_NULLS (K_FIRST | K_LAST))? ;
 
 limitPart
-  : K_LIMIT (K_ALL | expr)                                                           # lpLimit
+  : K_LIMIT (K_ALL | expr (COMMA expr)?)                                             # lpLimit
   | K_FETCH (K_FIRST | K_NEXT) fetchCount? (K_ROW | K_ROWS) (K_ONLY | K_WITH K_TIES)  # lpFetch
   ;
 
@@ -171,6 +183,7 @@ lockingClause
   : K_FOR (K_UPDATE | K_NO K_KEY K_UPDATE | K_SHARE | K_KEY K_SHARE) (K_OF qualifiedName (COMMA qualifiedName)*)?
     (K_NOWAIT | K_SKIP K_LOCKED)?
   | K_FOR K_READ K_ONLY
+  | K_LOCK K_IN K_SHARE K_MODE
   ;
 
 withClause : K_WITH K_RECURSIVE? commonTableExpr (COMMA commonTableExpr)* ;
@@ -201,6 +214,7 @@ joinPart
   : K_CROSS K_JOIN tableRef                     # jpCross
   | K_NATURAL joinType? K_JOIN tableRef         # jpNatural
   | joinType? K_JOIN tableRef joinPart* joinQual # jpQualified  // a JOIN b JOIN c ON x ON y: b JOIN c ON x nests
+  | K_STRAIGHT_JOIN tableRef (K_ON expr)?       # jpStraight   // MySQL: an inner join, the left table read first
   ;
 
 joinType : K_INNER | (K_LEFT | K_RIGHT | K_FULL) K_OUTER? ;
@@ -211,7 +225,7 @@ joinQual
   ;
 
 tableRef
-  : relationExpr aliasClause? tablesampleClause?                # trBase
+  : relationExpr partitionSelection? aliasClause? indexHint* tablesampleClause?    # trBase
   | K_LATERAL? LPAREN selectStmt RPAREN aliasClause?            # trDerived
   | K_LATERAL? funcTable                                        # trFunction
   | LPAREN joinedTable RPAREN aliasClause?                      # trParenJoin
@@ -236,6 +250,16 @@ funcTable
 tableFunction : funcCall | specialFunc ;
 
 aliasClause : K_AS? colId (LPAREN nameList RPAREN)? ;
+
+// MySQL: t PARTITION (p0, p1), and index hints (they change the plan, not the rows).
+partitionSelection : K_PARTITION LPAREN nameList RPAREN ;
+
+indexHint
+  : (K_USE | K_FORCE | K_IGNORE) (K_INDEX | K_KEY) (K_FOR (K_JOIN | K_ORDER K_BY | K_GROUP K_BY))?
+    LPAREN (indexName (COMMA indexName)*)? RPAREN
+  ;
+
+indexName : colId | K_PRIMARY ;
 
 tablesampleClause : K_TABLESAMPLE funcName LPAREN exprList RPAREN (K_REPEATABLE LPAREN expr RPAREN)? ;
 
@@ -266,7 +290,7 @@ qualifiedName : colId (DOT colLabel)* ;
 
 // OR < AND < NOT < IS: prefix NOTs apply to the cmpExpr they precede with its IS suffixes; AND binds tighter
 // than OR.
-expr : K_NOT* cmpExpr isSuffix* ((K_AND | K_OR) K_NOT* cmpExpr isSuffix*)* ;
+expr : K_NOT* cmpExpr isSuffix* ((K_AND | K_OR | K_XOR) K_NOT* cmpExpr isSuffix*)* ;
 
 isSuffix : K_IS K_NOT? isTest | K_ISNULL | K_NOTNULL ;
 
@@ -285,9 +309,10 @@ likeTail
   : K_BETWEEN (K_SYMMETRIC | K_ASYMMETRIC)? otherOpExpr K_AND otherOpExpr     # ltBetween
   | K_IN inRhs                                                              # ltIn
   | likeOp (quantifiedRhs | otherOpExpr (K_ESCAPE otherOpExpr)?)            # ltLike
+  | K_SOUNDS K_LIKE otherOpExpr                                             # ltSoundsLike
   ;
 
-likeOp : K_LIKE | K_ILIKE | K_SIMILAR K_TO ;
+likeOp : K_LIKE | K_ILIKE | K_SIMILAR K_TO | K_REGEXP | K_RLIKE ;
 
 inRhs
   : LPAREN selectStmt RPAREN    # inSubquery
@@ -309,10 +334,12 @@ allOp : OP | CONCAT | EQ | NEQ | LT | GT | LE | GE | PLUS | MINUS | STAR | SLASH
 // + - < * / % < ^ < AT TIME ZONE < COLLATE < unary + - < [ ] :: . : operands (signs, primary, postfix operators,
 // COLLATE suffixes) separated by binary operators.
 addExpr
-  : (PLUS | MINUS)* primary postfixOp* (K_COLLATE anyName)*
-    ((PLUS | MINUS | STAR | SLASH | PERCENT | CARET | K_AT K_TIME K_ZONE) (PLUS | MINUS)* primary postfixOp*
-      (K_COLLATE anyName)*)*
+  : (PLUS | MINUS)* primary postfixOp* (K_COLLATE collationName)*
+    ((PLUS | MINUS | STAR | SLASH | PERCENT | CARET | K_AT K_TIME K_ZONE | K_DIV | K_MOD) (PLUS | MINUS)* primary
+      postfixOp* (K_COLLATE collationName)*)*
   ;
+
+collationName : anyName | STRING ;
 
 
 postfixOp
@@ -326,9 +353,11 @@ postfixOp
 primary
   : literal                                   # prLiteral
   | PARAM                                     # prParam
+  | VARIABLE                                  # prVariable
   | typedLiteral                              # prTypedLiteral
+  | K_INTERVAL otherOpExpr intervalUnit       # prInterval  // MySQL: INTERVAL expr unit (after the literal form)
   | caseExpr                                  # prCase
-  | K_CAST LPAREN expr K_AS typeName RPAREN   # prCast
+  | K_CAST LPAREN expr K_AS (typeName | mysqlCastType) RPAREN   # prCast
   | specialFunc                               # prSpecialFunc
   | funcCall                                  # prFuncCall
   | colId                                     # prColumnRef
@@ -340,7 +369,18 @@ primary
   | LPAREN expr (COMMA expr)* RPAREN          # prParen
   ;
 
-literal : INTEGER | NUMERIC | STRING | BITSTRING | HEXSTRING | K_TRUE | K_FALSE | K_NULL ;
+// STRING STRING+: MySQL's adjacent string literals, one value; INTRODUCER: MySQL's _charset before a literal.
+literal : INTEGER | NUMERIC | INTRODUCER? STRING+ | INTRODUCER? (BITSTRING | HEXSTRING) | K_TRUE | K_FALSE | K_NULL ;
+
+// MySQL's INTERVAL units.
+intervalUnit
+  : K_MICROSECOND | K_SECOND | K_MINUTE | K_HOUR | K_DAY | K_WEEK | K_MONTH | K_QUARTER | K_YEAR
+  | K_SECOND_MICROSECOND | K_MINUTE_MICROSECOND | K_MINUTE_SECOND | K_HOUR_MICROSECOND | K_HOUR_SECOND
+  | K_HOUR_MINUTE | K_DAY_MICROSECOND | K_DAY_SECOND | K_DAY_MINUTE | K_DAY_HOUR | K_YEAR_MONTH
+  ;
+
+// MySQL's cast targets spelled with keywords: SIGNED [INT | INTEGER], UNSIGNED [INT | INTEGER].
+mysqlCastType : (K_SIGNED | K_UNSIGNED) IDENT? ;
 
 arrayBrackets : LBRACKET (arrayElement (COMMA arrayElement)*)? RBRACKET ;
 
@@ -378,7 +418,7 @@ funcName
 
 funcArgList
   : STAR
-  | setQuantifier? funcArg (COMMA funcArg)* (COMMA K_VARIADIC funcArg)? orderByClause?
+  | setQuantifier? funcArg (COMMA funcArg)* (COMMA K_VARIADIC funcArg)? orderByClause? (K_SEPARATOR STRING)?
   | K_VARIADIC funcArg orderByClause?
   ;
 
@@ -419,9 +459,17 @@ specialFunc
   | K_OVERLAY LPAREN expr (K_PLACING expr K_FROM expr (K_FOR expr)? | (COMMA expr)*) RPAREN  # sfOverlay
   | (K_COALESCE | K_NULLIF | K_GREATEST | K_LEAST | K_GROUPING) LPAREN exprList RPAREN      # sfList
   | K_COLLATION K_FOR LPAREN expr RPAREN                                                   # sfCollationFor
+  | K_CONVERT LPAREN expr (COMMA (typeName | mysqlCastType) | K_USING anyName) RPAREN       # sfConvert
+  | K_MATCH LPAREN exprList RPAREN K_AGAINST LPAREN otherOpExpr matchMode? RPAREN          # sfMatch
   ;
 
-extractField : IDENT | K_YEAR | K_MONTH | K_DAY | K_HOUR | K_MINUTE | K_SECOND | STRING ;
+matchMode
+  : K_IN K_NATURAL K_LANGUAGE K_MODE (K_WITH K_QUERY K_EXPANSION)?
+  | K_IN K_BOOLEAN K_MODE
+  | K_WITH K_QUERY K_EXPANSION
+  ;
+
+extractField : IDENT | K_YEAR | K_MONTH | K_DAY | K_HOUR | K_MINUTE | K_SECOND | STRING | intervalUnit ;
 
 substringArgs
   : expr (K_FROM expr (K_FOR expr)? | K_FOR expr (K_FROM expr)? | (COMMA expr)*)
@@ -542,7 +590,9 @@ unreservedKeyword
     K_TRANSFORM | K_TRIGGER | K_TRUNCATE | K_TRUSTED | K_TYPE | K_TYPES | K_UESCAPE | K_UNBOUNDED |
     K_UNCOMMITTED | K_UNENCRYPTED | K_UNKNOWN | K_UNLISTEN | K_UNLOGGED | K_UNTIL | K_UPDATE | K_VACUUM |
     K_VALID | K_VALIDATE | K_VALIDATOR | K_VALUE | K_VARYING | K_VERSION | K_VIEW | K_VIEWS | K_VOLATILE |
-    K_WHITESPACE | K_WITHIN | K_WITHOUT | K_WORK | K_WRAPPER | K_WRITE | K_XML | K_YEAR | K_YES | K_ZONE
+    K_WHITESPACE | K_WITHIN | K_WITHOUT | K_WORK | K_WRAPPER | K_WRITE | K_XML | K_YEAR | K_YES | K_ZONE |
+    K_AGAINST | K_EXPANSION | K_MICROSECOND | K_QUARTER | K_QUERY | K_SIGNED | K_SQL_BUFFER_RESULT | K_SQL_CACHE |
+    K_SQL_NO_CACHE | K_WEEK
   ;
 colNameKeyword
   : K_BETWEEN | K_BIGINT | K_BIT | K_BOOLEAN | K_CHAR | K_CHARACTER | K_COALESCE | K_DEC | K_DECIMAL |
@@ -555,7 +605,7 @@ colNameKeyword
 typeFuncNameKeyword
   : K_AUTHORIZATION | K_BINARY | K_COLLATION | K_CONCURRENTLY | K_CROSS | K_CURRENT_SCHEMA | K_FREEZE |
     K_FULL | K_ILIKE | K_INNER | K_IS | K_ISNULL | K_JOIN | K_LEFT | K_LIKE | K_NATURAL | K_NOTNULL |
-    K_OUTER | K_OVERLAPS | K_RIGHT | K_SIMILAR | K_TABLESAMPLE | K_VERBOSE
+    K_OUTER | K_OVERLAPS | K_RIGHT | K_SIMILAR | K_TABLESAMPLE | K_VERBOSE | K_MOD
   ;
 reservedKeyword
   : K_ALL | K_ANALYSE | K_ANALYZE | K_AND | K_ANY | K_ARRAY | K_AS | K_ASC | K_ASYMMETRIC | K_BOTH | K_CASE |

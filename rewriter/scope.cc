@@ -33,14 +33,42 @@ struct CteScope {
   const WithClause* with = nullptr;
   size_t visible = 0;
   const CteScope* parent = nullptr;
+  // The body of a CTE of a WITH nested in a derived table or subquery: MariaDB does not let it see the CTEs of
+  // enclosing WITH clauses (the name falls through to a base table; checked on 10.11, tests/dialect). rlsq refuses
+  // such a name instead of guessing which the server means.
+  bool barrier = false;
 };
 
-bool IsCte(const BaseTableRef& ref, const CteScope* scope) {
+bool SameCteName(std::string_view a, std::string_view b, bool ascii_case_insensitive) {
+  if (!ascii_case_insensitive) return a == b;
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (static_cast<char>(x >= 'A' && x <= 'Z' ? x + 32 : x) != static_cast<char>(y >= 'A' && y <= 'Z' ? y + 32 : y))
+      return false;
+  }
+  return true;
+}
+
+// Whether a one-part name refers to a visible CTE. CTE names compare as the dialect compares them (MySQL: without
+// case, even where table names are case-sensitive; a non-ASCII letter in another case is taken for a base table, the
+// side that is checked and filtered). `*blocked` is set when the name matches a CTE beyond a barrier.
+bool IsCte(const BaseTableRef& ref, const CteScope* scope, const Dialect& dialect, bool* blocked = nullptr) {
   if (ref.name.size() != 1) return false;  // a qualified name is never a CTE
   std::string_view name = ref.name[0].text;
-  for (; scope; scope = scope->parent)
-    for (size_t i = 0; i < scope->visible; ++i)
-      if (scope->with->ctes[i]->name.text == name) return true;
+  const bool fold = dialect.case_insensitive_builtins();
+  bool crossed = false;
+  for (; scope; scope = scope->parent) {
+    for (size_t i = 0; i < scope->visible; ++i) {
+      if (!SameCteName(scope->with->ctes[i]->name.text, name, fold)) continue;
+      if (crossed) {
+        if (blocked) *blocked = true;
+        return false;
+      }
+      return true;
+    }
+    if (scope->barrier) crossed = true;
+  }
   return false;
 }
 
@@ -84,14 +112,17 @@ class Analyzer {
   Analysis& result() { return out_; }
 
  private:
-  void Query(const QueryNode& q, const CteScope* outer, int depth) {
+  void Query(const QueryNode& q, const CteScope* outer, int depth, bool in_cte_body = false) {
     CteScope local;
     const CteScope* scope = outer;
     if (q.with) {
       const WithClause& w = *q.with;
+      // MySQL family: the bodies of a WITH nested in a derived table or subquery (not directly a CTE's body) do not
+      // see enclosing CTEs.
+      const bool barrier = resolver_.dialect().case_insensitive_builtins() && outer != nullptr && !in_cte_body;
       for (size_t i = 0; i < w.ctes.size(); ++i) {
-        CteScope body{&w, w.recursive ? w.ctes.size() : i, outer};
-        Query(*w.ctes[i]->query, &body, depth + 1);
+        CteScope body{&w, w.recursive ? w.ctes.size() : i, outer, barrier};
+        Query(*w.ctes[i]->query, &body, depth + 1, /*in_cte_body=*/true);
       }
       for (const auto* cte : w.ctes) out_.relation_names.push_back(cte->name.text);
       local = CteScope{&w, w.ctes.size(), outer};
@@ -112,7 +143,9 @@ class Analyzer {
         break;
       case NodeKind::kTableQuery: {
         const auto& t = q.Cast<TableQueryNode>();
-        if (!IsCte(*t.table, scope)) {
+        bool blocked = false;
+        if (!IsCte(*t.table, scope, resolver_.dialect(), &blocked)) {
+          if (blocked) return BlockedCte(*t.table);
           TableRead r;
           r.ref = t.table;
           if (!Resolve(*t.table, &r)) return;
@@ -161,7 +194,9 @@ class Analyzer {
       case NodeKind::kBaseTable: {
         const auto& t = ref.Cast<BaseTableRef>();
         if (!t.sample_method.empty() && !CheckTableSample(t, scope, depth)) return;
-        if (IsCte(t, scope)) return;
+        bool blocked = false;
+        if (IsCte(t, scope, resolver_.dialect(), &blocked)) return;
+        if (blocked) return BlockedCte(t);
         TableRead r;
         r.ref = &t;
         if (!Resolve(t, &r)) return;
@@ -290,7 +325,7 @@ class Analyzer {
                                                   "\" is not supported: rlsq accepts SYSTEM and BERNOULLI"));
       return false;
     }
-    if (IsCte(t, scope)) {
+    if (IsCte(t, scope, resolver_.dialect())) {
       error_ = SqlErrorAt(sql_, t.span.begin, "TABLESAMPLE clause can only be applied to tables and materialized views");
       return false;
     }
@@ -328,6 +363,14 @@ class Analyzer {
 
   void CheckOperator(std::string_view op, const Node& at) {
     if (error_.ok()) Keep(resolver_.CheckOperator(op), at);
+  }
+
+  void BlockedCte(const BaseTableRef& t) {
+    if (!error_.ok()) return;
+    error_ = SqlErrorAt(sql_, t.span.begin,
+                        Cat("\"", t.name[0].text, "\" names a CTE of an enclosing WITH from the body of a nested one, "
+                            "which ", resolver_.dialect().name(), " reads as a base table instead: rename the table or "
+                            "the CTE, or qualify the table name"));
   }
 
   // Resolves the reference's name into `r` (table, system); false (with error_ set) when it cannot be read.

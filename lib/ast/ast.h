@@ -261,7 +261,7 @@ struct BaseTableRef : TableRef {
   using Base = TableRef;
   RLSQ_NODE(BaseTableRef, BaseTable)
   BaseTableRef(NodeKind k, std::pmr::memory_resource* mr)
-      : TableRef(k, mr), name(mr), sample_method(mr), sample_args(mr) {}
+      : TableRef(k, mr), name(mr), sample_method(mr), sample_args(mr), partitions(mr) {}
   List<Ident> name;  // 1 to 3 parts, as written
   bool only = false;
   bool star = false;  // t *
@@ -270,11 +270,13 @@ struct BaseTableRef : TableRef {
   List<Ident> sample_method;
   List<Expr*> sample_args;
   Expr* sample_repeatable = nullptr;
+  // MySQL: t PARTITION (p0, p1) reads those partitions only. (Index hints change the plan, not the rows: not kept.)
+  List<Ident> partitions;
 
-  auto Fields() { return std::tie(name, only, star, alias, sample_method, sample_args, sample_repeatable); }
-  static constexpr std::array<const char*, 7> kFieldNames = {"name",          "only",        "star",
+  auto Fields() { return std::tie(name, only, star, alias, sample_method, sample_args, sample_repeatable, partitions); }
+  static constexpr std::array<const char*, 8> kFieldNames = {"name",          "only",        "star",
                                                              "alias",         "sample_method", "sample_args",
-                                                             "sample_repeatable"};
+                                                             "sample_repeatable", "partitions"};
 };
 
 // [LATERAL] ( query ) [alias]
@@ -595,14 +597,15 @@ struct FuncCall : Expr {
   WindowSpec* over = nullptr;     // OVER (...)
   Ident over_name;                // OVER name
   bool has_over = false;
+  Expr* separator = nullptr;      // MySQL: GROUP_CONCAT(... SEPARATOR 's'), a NamedArg "separator"
 
   auto Fields() {
     return std::tie(name, args, star, distinct, variadic, order_by, within_group, has_within_group, filter, over,
-                    over_name, has_over);
+                    over_name, has_over, separator);
   }
-  static constexpr std::array<const char*, 12> kFieldNames = {
+  static constexpr std::array<const char*, 13> kFieldNames = {
       "name",   "args",    "star",   "distinct", "variadic", "order_by", "within_group", "has_within_group",
-      "filter", "over",    "over_name", "has_over"};
+      "filter", "over",    "over_name", "has_over", "separator"};
 };
 
 // SQL-standard functions with keyword syntax, and niladic value functions:

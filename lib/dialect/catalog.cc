@@ -151,6 +151,14 @@ absl::Status SystemCatalog::LoadTypes(std::string_view tsv, std::string_view fil
   });
 }
 
+absl::Status SystemCatalog::LoadKeywordTypes(std::string_view text, std::string_view file) {
+  return ForEachLine(text, [&](std::string_view l, int n) -> absl::Status {
+    if (l.find_first_of(" \t.") != l.npos) return BadLine(file, n, "expected one type name");
+    keyword_types.emplace(l);
+    return absl::OkStatus();
+  });
+}
+
 absl::Status SystemCatalog::LoadOperators(std::string_view text, std::string_view file) {
   int number = 0;
   for (std::string_view l : Split(text, '\n')) {

@@ -71,6 +71,8 @@ struct SystemCatalog {
   // One operator name per line; only lines starting with "# " are comments (`#` and `#>` are operators).
   absl::Status LoadOperators(std::string_view text, std::string_view file);
   absl::Status LoadTypes(std::string_view tsv, std::string_view file);
+  // One type name per line, into keyword_types (a dialect without user types: MySQL).
+  absl::Status LoadKeywordTypes(std::string_view text, std::string_view file);
 };
 
 // PostgreSQL 15's catalog (lib/dialect/pg15/), built once.

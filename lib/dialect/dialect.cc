@@ -1,9 +1,66 @@
 // The dialect registry.
 #include "lib/dialect/dialect.h"
 
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "lib/common/str_cat.h"
+#include "lib/dialect/mysql_dialect.h"
 #include "lib/dialect/postgres_dialect.h"
 
 namespace rlsq {
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return out;
+}
+
+// The configured dialects made so far, by canonical settings; never freed (policies and plans point at them).
+const Dialect* Intern(const std::string& key, std::unique_ptr<Dialect> (*make)(const MySqlSettings&),
+                      const MySqlSettings& settings) {
+  static std::mutex mu;
+  static auto* made = new std::map<std::string, std::unique_ptr<Dialect>>();
+  std::lock_guard<std::mutex> lock(mu);
+  auto& slot = (*made)[key];
+  if (!slot) slot = make(settings);
+  return slot.get();
+}
+
+std::unique_ptr<Dialect> MakeMySql(const MySqlSettings& s) { return std::make_unique<MySqlDialect>(s); }
+
+}  // namespace
+
+bool Dialect::Has(Feature f) const {
+  switch (f) {
+    case Feature::kDistinctOn:
+    case Feature::kTableStatement:
+    case Feature::kLateral:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string_view Dialect::Describe(Feature f) {
+  switch (f) {
+    case Feature::kLimitComma: return "LIMIT offset, count";
+    case Feature::kWithRollup: return "WITH ROLLUP";
+    case Feature::kIntervalExprUnit: return "INTERVAL expression unit";
+    case Feature::kPartitionSelection: return "PARTITION selection";
+    case Feature::kIndexHints: return "index hints";
+    case Feature::kValuesRow: return "VALUES ROW(...)";
+    case Feature::kAdjacentStrings: return "adjacent string literals on one line";
+    case Feature::kStringAlias: return "a string literal as an alias";
+    case Feature::kDistinctOn: return "DISTINCT ON";
+    case Feature::kTableStatement: return "TABLE statement";
+    case Feature::kLateral: return "LATERAL";
+  }
+  return "?";
+}
 
 const Dialect& Dialect::Postgres() {
   static const PostgresDialect* const kPostgres = new PostgresDialect();
@@ -11,13 +68,24 @@ const Dialect& Dialect::Postgres() {
 }
 
 const Dialect* Dialect::Find(std::string_view name) {
-  // Case-insensitive match on the registered names.
-  std::string lower(name);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  auto made = Make(name, {});
+  return made.ok() ? *made : nullptr;
+}
+
+absl::StatusOr<const Dialect*> Dialect::Make(std::string_view name, const Options& options) {
+  const std::string lower = Lower(name);
+  if (lower == "postgres" || lower == "postgresql") {
+    if (!options.empty())
+      return absl::InvalidArgumentError(Cat("unknown dialect option \"", options[0].first, "\" for postgres"));
+    return &Postgres();
   }
-  if (lower == "postgres" || lower == "postgresql") return &Postgres();
-  return nullptr;
+  if (lower == "mysql" || lower == "mariadb") {
+    auto flavor = lower == "mysql" ? MySqlSettings::Flavor::kMySql : MySqlSettings::Flavor::kMariaDb;
+    absl::StatusOr<MySqlSettings> settings = MySqlSettings::Parse(flavor, options);
+    if (!settings.ok()) return absl::InvalidArgumentError(Cat(lower, ": ", settings.status().message()));
+    return Intern(settings->Canonical(), &MakeMySql, *settings);
+  }
+  return absl::InvalidArgumentError(Cat("unknown dialect \"", name, "\" (known: postgres, mysql, mariadb)"));
 }
 
 }  // namespace rlsq

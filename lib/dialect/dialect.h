@@ -5,9 +5,11 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "lib/common/arena.h"
 #include "lib/dialect/catalog.h"
 #include "lib/lexer/token.h"
@@ -60,8 +62,51 @@ class Dialect {
   // relation and function allow-lists (lib/names/resolver.h) read it.
   virtual const SystemCatalog& catalog() const = 0;
 
-  // The dialect registered under `name` ("postgres", "postgresql"), or null.
+  // ---- what the shared grammar and resolver ask of a dialect (defaults: PostgreSQL's answers) ----
+
+  // Unquoted identifiers keep their case in tokens (MySQL: table names may be case-sensitive); keywords are then
+  // matched without ASCII case. PostgreSQL folds them in the lexer.
+  virtual bool preserves_identifier_case() const { return false; }
+  // The keyword an operator spelling stands for ("||" -> "or", "&&" -> "and" in MySQL), or empty.
+  virtual std::string_view OperatorKeyword(std::string_view op) const { return {}; }
+  // The most parts a relation name may have: PostgreSQL 3 (database.schema.table), MySQL 2 (database.table).
+  virtual size_t max_relation_name_parts() const { return 3; }
+  // Relation names (schema and table, CTE names) as the server compares them: MySQL lowercases them under
+  // lower_case_table_names 1 and 2. Applied to names from queries and from policies alike.
+  virtual bool folds_relation_names() const { return false; }
+  virtual void FoldRelationName(std::string* name) const {}
+  // Why a token is refused wherever it stands in this dialect (MySQL: INTO, PROCEDURE, `:=`), or empty. Checked on
+  // the token stream before the grammar runs.
+  virtual std::string_view RefusedToken(const Token& token) const { return {}; }
+  // Built-in function and type names match without ASCII case (MySQL); PostgreSQL's lexer folded them already.
+  virtual bool case_insensitive_builtins() const { return false; }
+
+  // Constructs the shared grammar reads that only some dialects have. The transform refuses one the dialect lacks
+  // ("... is not supported in mysql").
+  enum class Feature : uint8_t {
+    kLimitComma,          // LIMIT offset, count
+    kWithRollup,          // GROUP BY ... WITH ROLLUP
+    kIntervalExprUnit,    // INTERVAL expr unit (MySQL's interval expression)
+    kPartitionSelection,  // t PARTITION (p0)
+    kIndexHints,          // USE / FORCE / IGNORE INDEX (...)
+    kValuesRow,           // VALUES ROW(...)
+    kAdjacentStrings,     // 'a' 'b' on one line is 'ab'
+    kStringAlias,         // SELECT 1 AS 'x', SELECT 1 'x'
+    kDistinctOn,          // SELECT DISTINCT ON (...)
+    kTableStatement,      // TABLE t
+    kLateral,             // LATERAL (subquery)
+  };
+  virtual bool Has(Feature f) const;
+  static std::string_view Describe(Feature f);
+
+  // Options a policy or caller states for its server (`dialect_options`, --dialect-option KEY=VALUE).
+  using Options = std::vector<std::pair<std::string, std::string>>;
+
+  // The dialect registered under `name` ("postgres", "postgresql", "mysql", "mariadb"), with its defaults, or null.
   static const Dialect* Find(std::string_view name);
+  // The dialect `name` configured by `options` (unknown names, keys or values are errors). Equal configurations
+  // share one instance, which lives as long as the process.
+  static absl::StatusOr<const Dialect*> Make(std::string_view name, const Options& options);
   static const Dialect& Postgres();
 };
 

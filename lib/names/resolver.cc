@@ -26,6 +26,12 @@ std::string PathText(const Dialect& d, std::span<const std::string_view> path) {
   return out;
 }
 
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return out;
+}
+
 bool Contains(std::span<const std::string> path, std::string_view schema) {
   for (const std::string& s : path)
     if (s == schema) return true;
@@ -50,10 +56,25 @@ std::vector<std::string_view> NameResolver::EffectivePath() const {
 
 absl::StatusOr<TableName> NameResolver::ResolveName(std::span<const std::string_view> parts) const {
   if (parts.empty() || parts.size() > 3) return absl::InvalidArgumentError("improper relation name");
+  if (parts.size() > dialect_.max_relation_name_parts()) {
+    return absl::InvalidArgumentError(Cat("relation name with ", parts.size(), " parts: ", dialect_.name(),
+                                          " names a table as database.table"));
+  }
   TableName t;
   t.name = std::string(parts.back());
+  if (dialect_.folds_relation_names()) dialect_.FoldRelationName(&t.name);
   if (parts.size() >= 2) {
     t.schema = std::string(parts[parts.size() - 2]);
+    if (dialect_.folds_relation_names()) dialect_.FoldRelationName(&t.schema);
+    if (dialect_.case_insensitive_builtins()) {
+      // MySQL: the system databases are matched without case (information_schema always; the others are refused
+      // in any spelling), and so are information_schema's tables.
+      std::string lower = AsciiLower(t.schema);
+      if (catalog_.IsSystemSchema(lower)) {
+        t.schema = lower;
+        t.name = AsciiLower(t.name);
+      }
+    }
     if (parts.size() == 3) t.catalog = std::string(parts[0]);
     if (t.schema == "pg_temp")
       return absl::InvalidArgumentError(Cat("relation ", Quoted(dialect_, t.schema, t.name),
@@ -144,6 +165,30 @@ absl::StatusOr<NameResolver::Relation> NameResolver::ResolveRelation(std::span<c
 absl::Status NameResolver::CheckFunction(std::span<const std::string_view> parts) const {
   if (parts.empty() || parts.size() > 3) return absl::InvalidArgumentError("improper function name");
   std::string_view name = parts.back();
+  if (dialect_.case_insensitive_builtins()) {
+    // MySQL: an unqualified name is a built-in function (any case) before a stored function or UDF; a qualified one
+    // is a stored function of that database, allowed only by the policy.
+    std::string lower = AsciiLower(name);
+    if (parts.size() == 1) {
+      auto it = catalog_.functions.find(lower);
+      if (it != catalog_.functions.end()) {
+        if (it->second == FunctionClass::kSafe) return absl::OkStatus();
+        return absl::InvalidArgumentError(Cat("function ", lower, " is not allowed: ", Describe(it->second)));
+      }
+      for (const std::string& schema : path_)
+        if (model_.allow_functions.contains(SystemCatalog::Key(schema, name))) return absl::OkStatus();
+      return absl::InvalidArgumentError(
+          Cat("function ", Quoted(dialect_, "", name), " is not allowed: it is not a built-in function of ",
+              dialect_.name(), " (a stored function or UDF runs code rlsq cannot see); the policy can allow it by "
+              "database and name (\"allow_functions\")"));
+    }
+    std::string_view schema = parts[parts.size() - 2];
+    if (parts.size() == 2 && model_.allow_functions.contains(SystemCatalog::Key(schema, name))) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        Cat("function ", Quoted(dialect_, schema, name),
+            " is not allowed: a stored function runs code rlsq cannot see; the policy can allow it by database and "
+            "name (\"allow_functions\")"));
+  }
   auto builtin = [&]() -> absl::Status {
     auto it = catalog_.functions.find(ToAbsl(name));
     if (it == catalog_.functions.end() || it->second == FunctionClass::kSafe) return absl::OkStatus();
@@ -270,6 +315,10 @@ absl::Status NameResolver::CheckImplicitOperator(std::string_view symbol, std::s
 absl::Status NameResolver::CheckType(std::span<const std::string_view> parts, bool quoted) const {
   if (parts.empty() || parts.size() > 3) return absl::InvalidArgumentError("improper type name");
   std::string_view name = parts.back();
+  if (dialect_.case_insensitive_builtins()) {  // MySQL: built-in types only, spelled without quotes, any case
+    if (parts.size() == 1 && !quoted && catalog_.keyword_types.contains(AsciiLower(name))) return absl::OkStatus();
+    return absl::InvalidArgumentError(Cat("type ", Quoted(dialect_, "", name), " is not a type of ", dialect_.name()));
+  }
   if (parts.size() == 1 && !quoted && catalog_.keyword_types.contains(ToAbsl(name))) return absl::OkStatus();
   auto allowed = [&](std::string_view schema) { return model_.allow_types.contains(SystemCatalog::Key(schema, name)); };
   auto user_type = [&](std::string_view schema) {

@@ -172,6 +172,16 @@ struct ParserSlot {
   std::shared_ptr<antlr4::BailErrorStrategy> bail = std::make_shared<antlr4::BailErrorStrategy>();
   std::shared_ptr<antlr4::DefaultErrorStrategy> recover = std::make_shared<antlr4::DefaultErrorStrategy>();
   std::vector<Token> tokens;
+  const Dialect* vocabulary_dialect = nullptr;  // the dialect `vocabulary` is for
+  const parser_internal::Vocabulary* vocabulary = nullptr;
+
+  const parser_internal::Vocabulary& VocabularyFor(const Dialect& d) {
+    if (vocabulary_dialect != &d) {
+      vocabulary = &parser_internal::Vocabulary::For(d);
+      vocabulary_dialect = &d;
+    }
+    return *vocabulary;
+  }
 
   ParserSlot() {
     parser.removeErrorListeners();
@@ -204,6 +214,23 @@ const absl::flat_hash_set<std::string_view>& RefusedStatementWords() {
   return *words;
 }
 
+// A word token spelled `lower` (ASCII case-insensitive: dialects that keep identifier case leave keywords as
+// written).
+bool WordIs(const Token& t, std::string_view lower) {
+  if (t.kind != TokenKind::kIdent || t.text.size() != lower.size()) return false;
+  for (size_t i = 0; i < lower.size(); ++i) {
+    char c = t.text[i];
+    if (static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) != lower[i]) return false;
+  }
+  return true;
+}
+
+std::string LowerText(std::string_view s) {
+  std::string l(s);
+  for (char& c : l) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return l;
+}
+
 std::string UpperText(std::string_view s) {
   std::string u(s);
   for (char& c : u) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
@@ -221,7 +248,7 @@ bool IsOperandEnd(const Token& t) {
     case TokenKind::kParam:
       return true;
     case TokenKind::kIdent:
-      return t.text != "not" && t.text != "and" && t.text != "or";
+      return !WordIs(t, "not") && !WordIs(t, "and") && !WordIs(t, "or");
     case TokenKind::kPunct:
       return t.text == ")" || t.text == "]";
     default:
@@ -242,9 +269,9 @@ size_t FindTooDeep(const std::vector<Token>& tokens, size_t limit, uint32_t max_
       if (c == '(' || c == '[') ++nest;
       else if ((c == ')' || c == ']') && nest > 0) --nest;
     } else if (t.kind == TokenKind::kIdent) {
-      if (t.text == "case") ++nest;
-      else if (t.text == "end" && nest > 0) --nest;
-      else if (t.text == "not") prefix = true;
+      if (WordIs(t, "case")) ++nest;
+      else if (WordIs(t, "end") && nest > 0) --nest;
+      else if (WordIs(t, "not")) prefix = true;
     } else if (t.kind == TokenKind::kOperator) {
       prefix = i == 0 || !IsOperandEnd(tokens[i - 1]) || prefix_run > 0;
     }
@@ -256,14 +283,16 @@ size_t FindTooDeep(const std::vector<Token>& tokens, size_t limit, uint32_t max_
 
 // Checks on the token stream that need no grammar. `limit` receives the index of the token that ends the
 // statement (the kEof token, or a trailing ';').
-absl::Status PreCheck(const std::vector<Token>& tokens, bool query, uint32_t max_depth, size_t* limit) {
+absl::Status PreCheck(const std::vector<Token>& tokens, bool query, uint32_t max_depth, const Dialect& dialect,
+                      size_t* limit) {
   const Token& first = tokens[0];
-  if (query && first.kind == TokenKind::kIdent && RefusedStatementWords().contains(first.text)) {
+  if (query && first.kind == TokenKind::kIdent && RefusedStatementWords().contains(LowerText(first.text))) {
     return ErrorAt(first, Cat(UpperText(first.text), " is not allowed: ", kOnlyOneQuery));
   }
   size_t end = tokens.size() - 1;
   for (size_t i = 0; i + 1 < tokens.size(); ++i) {
     const Token& t = tokens[i];
+    if (std::string_view why = dialect.RefusedToken(t); !why.empty()) return ErrorAt(t, why);
     if (t.kind == TokenKind::kPunct && t.text == ";") {
       if (!query) return ErrorAt(t, "syntax error at or near \";\"");
       if (tokens[i + 1].kind != TokenKind::kEof) {
@@ -292,10 +321,12 @@ absl::Status SyntaxErrorStatus(std::string_view sql, const std::vector<Token>& t
 // Runs the grammar rule `rule` (root or exprRoot) with SLL first, then full LL after a failure, and transforms
 // the tree with `transform`. Everything ANTLR allocated is released when the slot is next reset.
 template <class Rule, class Transform>
-absl::Status RunParser(ParserSlot& slot, std::string_view sql, size_t limit, Rule rule, Transform transform) {
+absl::Status RunParser(ParserSlot& slot, std::string_view sql, size_t limit, const Dialect& dialect, Rule rule,
+                       Transform transform) {
   GlobalParserStats().parses.fetch_add(1, std::memory_order_relaxed);
-  slot.source.Reset(&slot.tokens, limit);
-  slot.stream.Reset(slot.tokens, limit, sql);
+  const parser_internal::Vocabulary& vocabulary = slot.VocabularyFor(dialect);
+  slot.source.Reset(&slot.tokens, limit, &vocabulary);
+  slot.stream.Reset(slot.tokens, limit, sql, vocabulary);
   slot.parser.setTokenStream(&slot.stream);
   auto* interp = slot.sim;
 
@@ -336,7 +367,7 @@ absl::Status RunParser(ParserSlot& slot, std::string_view sql, size_t limit, Rul
   }
   // Release the parse tree and the ANTLR tokens now rather than at the thread's next parse.
   slot.parser.reset();
-  slot.source.Reset(&slot.tokens, 0);
+  slot.source.Reset(&slot.tokens, 0, nullptr);
   slot.stream.Clear();
   slot.sim->ShrinkAfterParse();
   return status;
@@ -369,7 +400,7 @@ absl::StatusOr<std::unique_ptr<ParsedQuery>> ParseQuery(std::string_view sql, co
   RLSQ_RETURN_IF_ERROR(CheckTokenCount(slot.tokens, options));
   if (slot.tokens.size() == 1) return ErrorAt(slot.tokens[0], "syntax error at end of input: empty query");
   size_t limit = 0;
-  RLSQ_RETURN_IF_ERROR(PreCheck(slot.tokens, /*query=*/true, options.max_depth, &limit));
+  RLSQ_RETURN_IF_ERROR(PreCheck(slot.tokens, /*query=*/true, options.max_depth, dialect, &limit));
 
   const std::vector<Token>& tokens = slot.tokens;
   size_t last = limit;  // the statement ends before a trailing ';' and the end of input
@@ -384,9 +415,9 @@ absl::StatusOr<std::unique_ptr<ParsedQuery>> ParseQuery(std::string_view sql, co
   result->statement = ast::Span{tokens[0].begin, tokens[last - 1].end};
 
   RLSQ_RETURN_IF_ERROR(RunParser(
-      slot, result->sql, limit, [](P& p) { return p.root(); },
+      slot, result->sql, limit, dialect, [](P& p) { return p.root(); },
       [&](P::RootContext* tree) {
-        Transformer t(result->sql, slot.tokens, result->arena, options.max_depth);
+        Transformer t(result->sql, slot.tokens, result->arena, options.max_depth, dialect);
         result->query = t.Root(tree);
         if (options.shape) result->shape = MakeQueryShape(slot.tokens, t.value_tokens);
       }));
@@ -405,12 +436,13 @@ absl::StatusOr<ast::Expr*> ParseExpression(std::string_view sql, Arena& arena, c
   RLSQ_RETURN_IF_ERROR(CheckTokenCount(slot.tokens, options));
   if (slot.tokens.size() == 1) return ErrorAt(slot.tokens[0], "syntax error at end of input: empty expression");
   size_t limit = 0;
-  RLSQ_RETURN_IF_ERROR(PreCheck(slot.tokens, /*query=*/false, options.max_depth, &limit));
+  RLSQ_RETURN_IF_ERROR(PreCheck(slot.tokens, /*query=*/false, options.max_depth, dialect, &limit));
   ast::Expr* expr = nullptr;
   RLSQ_RETURN_IF_ERROR(RunParser(
-      slot, text, limit, [](P& p) { return p.exprRoot(); },
+      slot, text, limit, dialect, [](P& p) { return p.exprRoot(); },
       [&](P::ExprRootContext* tree) {
-        Transformer t(text, slot.tokens, arena, options.max_depth);
+        Transformer t(text, slot.tokens, arena, options.max_depth, dialect);
+        t.expression_mode = true;
         expr = t.ExprRoot(tree);
       }));
   return expr;

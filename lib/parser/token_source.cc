@@ -1,5 +1,7 @@
 #include "lib/parser/token_source.h"
 
+#include <memory>
+#include <mutex>
 #include <string>
 
 #include "PostgresParser.h"
@@ -12,10 +14,10 @@ using P = rlsq_antlr::PostgresParser;
 
 namespace {
 
-// Keywords from the grammar's own vocabulary: every symbolic token name K_<WORD>.
-const absl::flat_hash_map<std::string, size_t>& KeywordTable() {
-  static const auto* table = [] {
-    auto* t = new absl::flat_hash_map<std::string, size_t>();
+// The grammar's keywords: every symbolic token name K_<WORD>, as the lower-case word.
+const std::vector<std::pair<std::string, size_t>>& GrammarKeywords() {
+  static const auto* list = [] {
+    auto* l = new std::vector<std::pair<std::string, size_t>>();
     P parser(nullptr);  // the vocabulary is static; a parser without input is the way to reach it
     const antlr4::dfa::Vocabulary& vocab = parser.getVocabulary();
     for (size_t type = 1; type <= vocab.getMaxTokenType(); ++type) {
@@ -23,11 +25,11 @@ const absl::flat_hash_map<std::string, size_t>& KeywordTable() {
       if (name.size() < 3 || name[0] != 'K' || name[1] != '_') continue;
       std::string word = name.substr(2);
       for (char& c : word) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-      t->emplace(std::move(word), type);
+      l->emplace_back(std::move(word), type);
     }
-    return t;
+    return l;
   }();
-  return *table;
+  return *list;
 }
 
 size_t OperatorType(std::string_view op) {
@@ -76,17 +78,51 @@ size_t PunctType(std::string_view p) {
 
 }  // namespace
 
-size_t KeywordTokenType(std::string_view folded_word) {
-  const auto& table = KeywordTable();
-  auto it = table.find(ToAbsl(folded_word));
-  return it == table.end() ? 0 : it->second;
+Vocabulary::Vocabulary(const Dialect& dialect) : fold_(dialect.preserves_identifier_case()) {
+  for (const auto& [word, type] : GrammarKeywords())
+    if (dialect.Keyword(word) != KeywordCategory::kNone) keywords_.emplace(word, type);
+  auto keyword_of = [&](std::string_view op) -> size_t {
+    std::string_view word = dialect.OperatorKeyword(op);
+    return word.empty() ? 0 : KeywordType(word);
+  };
+  pipes_ = keyword_of("||");
+  ampersands_ = keyword_of("&&");
 }
 
-size_t GrammarTokenType(const Token& token) {
+const Vocabulary& Vocabulary::For(const Dialect& dialect) {
+  // Dialect instances live as long as the process (lib/dialect/dialect.h), and so do their vocabularies.
+  static std::mutex mu;
+  static auto* made = new absl::flat_hash_map<const Dialect*, std::unique_ptr<Vocabulary>>();
+  std::lock_guard<std::mutex> lock(mu);
+  auto& slot = (*made)[&dialect];
+  if (!slot) slot.reset(new Vocabulary(dialect));
+  return *slot;
+}
+
+size_t Vocabulary::KeywordType(std::string_view word) const {
+  if (fold_) {
+    // No keyword is longer than 32 bytes; longer words are identifiers.
+    char lower[32];
+    if (word.size() > sizeof(lower)) return 0;
+    bool upper = false;
+    for (size_t i = 0; i < word.size(); ++i) {
+      char c = word[i];
+      upper |= c >= 'A' && c <= 'Z';
+      lower[i] = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    if (upper) word = std::string_view(lower, word.size());
+    auto it = keywords_.find(ToAbsl(word));
+    return it == keywords_.end() ? 0 : it->second;
+  }
+  auto it = keywords_.find(ToAbsl(word));
+  return it == keywords_.end() ? 0 : it->second;
+}
+
+size_t Vocabulary::TokenType(const Token& token) const {
   switch (token.kind) {
     case TokenKind::kEof: return antlr4::Token::EOF;
     case TokenKind::kIdent: {
-      size_t kw = KeywordTokenType(token.text);
+      size_t kw = KeywordType(token.text);
       return kw ? kw : P::IDENT;
     }
     case TokenKind::kQuotedIdent: return P::QIDENT;
@@ -96,18 +132,26 @@ size_t GrammarTokenType(const Token& token) {
     case TokenKind::kInteger: return P::INTEGER;
     case TokenKind::kNumeric: return P::NUMERIC;
     case TokenKind::kParam: return P::PARAM;
-    case TokenKind::kOperator: return OperatorType(token.text);
+    case TokenKind::kOperator:
+      if (token.text.size() == 2 && (pipes_ | ampersands_)) {
+        if (token.text == "||" && pipes_) return pipes_;
+        if (token.text == "&&" && ampersands_) return ampersands_;
+      }
+      return OperatorType(token.text);
     case TokenKind::kPunct: return PunctType(token.text);
     case TokenKind::kTypecast: return P::TYPECAST;
     case TokenKind::kDotDot: return P::DOTDOT;
+    case TokenKind::kVariable: return P::VARIABLE;
+    case TokenKind::kIntroducer: return P::INTRODUCER;
   }
   return P::OP;
 }
 
-RlsqTokenSource::RlsqTokenSource() { KeywordTable(); }
+RlsqTokenSource::RlsqTokenSource() { GrammarKeywords(); }
 
-void RlsqTokenSource::Reset(const std::vector<Token>* tokens, size_t limit) {
+void RlsqTokenSource::Reset(const std::vector<Token>* tokens, size_t limit, const Vocabulary* vocabulary) {
   tokens_ = tokens;
+  vocabulary_ = vocabulary;
   limit_ = limit;
   next_ = 0;
 }
@@ -116,7 +160,7 @@ std::unique_ptr<antlr4::Token> RlsqTokenSource::nextToken() {
   size_t i = next_;
   if (i < limit_) ++next_;
   const Token& t = (*tokens_)[i < tokens_->size() ? i : tokens_->size() - 1];
-  size_t type = i >= limit_ ? antlr4::Token::EOF : GrammarTokenType(t);
+  size_t type = i >= limit_ || !vocabulary_ ? antlr4::Token::EOF : vocabulary_->TokenType(t);
   auto tok = std::make_unique<antlr4::CommonToken>(std::make_pair(static_cast<antlr4::TokenSource*>(this),
                                                                   static_cast<antlr4::CharStream*>(nullptr)),
                                                    type, antlr4::Token::DEFAULT_CHANNEL, t.begin,
@@ -150,14 +194,15 @@ std::string RlsqAntlrToken::toString() const {
   return Cat("[@", index, ",", start, ":", stop, "='", getText(), "',<", type, ">,", line, ":", column, "]");
 }
 
-void RlsqTokenStream::Reset(const std::vector<Token>& tokens, size_t limit, std::string_view sql) {
+void RlsqTokenStream::Reset(const std::vector<Token>& tokens, size_t limit, std::string_view sql,
+                            const Vocabulary& vocabulary) {
   sql_ = sql;
   p_ = 0;
   tokens_.resize(limit + 1);
   for (size_t i = 0; i <= limit; ++i) {
     const Token& t = tokens[i < tokens.size() ? i : tokens.size() - 1];
     RlsqAntlrToken& a = tokens_[i];
-    a.type = i >= limit ? antlr4::Token::EOF : GrammarTokenType(t);
+    a.type = i >= limit ? antlr4::Token::EOF : vocabulary.TokenType(t);
     a.index = i;
     a.start = t.begin;
     a.stop = t.end > t.begin ? t.end - 1 : t.begin;

@@ -17,17 +17,31 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "antlr4-runtime.h"
+#include "lib/dialect/dialect.h"
 #include "lib/lexer/token.h"
 
 namespace rlsq::parser_internal {
 
-// The grammar token type of an rlsq token.
-size_t GrammarTokenType(const Token& token);
+// How one dialect's tokens map onto the shared grammar's: which words are keywords (the grammar's K_ tokens that
+// the dialect's Keyword() knows; every other word is IDENT), which operator spellings stand for keywords (MySQL's
+// `||` and `&&`), and whether words must be lower-cased before the lookup (dialects that keep identifier case).
+// One per dialect instance, built once (Vocabulary::For).
+class Vocabulary {
+ public:
+  static const Vocabulary& For(const Dialect& dialect);
+  // The grammar token type of an rlsq token.
+  size_t TokenType(const Token& token) const;
+  // The grammar token type of a keyword (e.g. "select" -> K_SELECT), or 0 when the word is no keyword.
+  size_t KeywordType(std::string_view word) const;
 
-// The grammar token type of a folded keyword (e.g. "select" -> K_SELECT), or 0 when the word is no keyword of the
-// grammar.
-size_t KeywordTokenType(std::string_view folded_word);
+ private:
+  explicit Vocabulary(const Dialect& dialect);
+  absl::flat_hash_map<std::string, size_t> keywords_;
+  bool fold_ = false;
+  size_t pipes_ = 0, ampersands_ = 0;  // the type of `||` and `&&` when the dialect reads them as keywords
+};
 
 class RlsqTokenSource : public antlr4::TokenSource {
  public:
@@ -35,7 +49,7 @@ class RlsqTokenSource : public antlr4::TokenSource {
 
   // Starts over on `tokens` (which must end with a kEof token and outlive the parse). `limit` is the index of the
   // token that is presented as EOF (tokens from there on are not shown to the parser).
-  void Reset(const std::vector<Token>* tokens, size_t limit);
+  void Reset(const std::vector<Token>* tokens, size_t limit, const Vocabulary* vocabulary);
 
   std::unique_ptr<antlr4::Token> nextToken() override;
   size_t getLine() const override;
@@ -46,6 +60,7 @@ class RlsqTokenSource : public antlr4::TokenSource {
 
  private:
   const std::vector<Token>* tokens_ = nullptr;
+  const Vocabulary* vocabulary_ = nullptr;
   size_t limit_ = 0;
   size_t next_ = 0;
 };
@@ -81,7 +96,7 @@ class RlsqTokenStream final : public antlr4::TokenStream {
 
   // Starts over on `tokens` (ending with kEof; must outlive the parse) of `sql`: tokens [0, limit) are shown with
   // their grammar types, token `limit` as EOF. The token array keeps its capacity across calls.
-  void Reset(const std::vector<Token>& tokens, size_t limit, std::string_view sql);
+  void Reset(const std::vector<Token>& tokens, size_t limit, std::string_view sql, const Vocabulary& vocabulary);
   // Drops the tokens (keeps the capacity).
   void Clear();
 

@@ -16,6 +16,7 @@
 #include "lib/ast/ast.h"
 #include "lib/ast/ast_util.h"
 #include "lib/common/arena.h"
+#include "lib/dialect/dialect.h"
 #include "lib/lexer/token.h"
 
 namespace rlsq::parser_internal {
@@ -28,8 +29,9 @@ struct TransformError {
 
 class Transformer {
  public:
-  Transformer(std::string_view sql, const std::vector<Token>& tokens, Arena& arena, uint32_t max_depth)
-      : sql_(sql), tokens_(tokens), arena_(arena), max_depth_(max_depth) {}
+  Transformer(std::string_view sql, const std::vector<Token>& tokens, Arena& arena, uint32_t max_depth,
+              const Dialect& dialect)
+      : sql_(sql), tokens_(tokens), arena_(arena), max_depth_(max_depth), dialect_(dialect) {}
 
   // Entry points (throw TransformError).
   ast::QueryNode* Root(P::RootContext* ctx);
@@ -68,7 +70,8 @@ class Transformer {
   ast::Expr* OtherOpExpr(P::OtherOpExprContext* ctx);
   ast::Expr* AddExpr(P::AddExprContext* ctx);
   ast::Expr* CollateExpr(const std::vector<antlr4::tree::TerminalNode*>& signs, P::PrimaryContext* primary,
-                         const std::vector<P::PostfixOpContext*>& ops, const std::vector<P::AnyNameContext*>& names,
+                         const std::vector<P::PostfixOpContext*>& ops,
+                         const std::vector<P::CollationNameContext*>& names,
                          antlr4::Token* start);
   ast::Expr* PostfixExpr(P::PrimaryContext* primary, const std::vector<P::PostfixOpContext*>& ops);
   ast::Expr* Primary(P::PrimaryContext* ctx);
@@ -82,6 +85,7 @@ class Transformer {
   ast::TypeName* SimpleTypeName(P::SimpleTypeNameContext* ctx);
   ast::TypeName* ConstTypeName(P::ConstTypeNameContext* ctx);
   ast::TypeName* KeywordTypeName(P::KeywordTypeNameContext* ctx);
+  ast::TypeName* MySqlCastType(P::MysqlCastTypeContext* ctx);
   void ExprList(P::ExprListContext* ctx, ast::List<ast::Expr*>* out);
   std::string_view IntervalFields(P::IntervalQualifierContext* ctx, ast::List<ast::Expr*>* modifiers);
 
@@ -98,6 +102,8 @@ class Transformer {
   std::vector<uint32_t> value_tokens;
   // Set while transforming a clause whose text the plan writes (TABLESAMPLE): its constants stay pinned.
   bool pin_values = false;
+  // Set for ParseExpression (policy clauses, which are printed into queries).
+  bool expression_mode = false;
   ast::Span SpanOf(antlr4::ParserRuleContext* ctx) const;
   ast::Span SpanOf(antlr4::tree::TerminalNode* n) const;
   ast::Span SpanOf(antlr4::Token* a, antlr4::Token* b) const;
@@ -109,6 +115,8 @@ class Transformer {
   std::string_view Intern(std::string_view s) { return arena_.Intern(s); }
   [[noreturn]] void Fail(antlr4::Token* at, std::string_view message) const;
   [[noreturn]] void Fail(uint32_t offset, std::string_view message) const;
+  // Refuses a construct of the shared grammar that the dialect does not have (lib/dialect/dialect.h Feature).
+  void Need(Dialect::Feature feature, antlr4::Token* at) const;
   template <class T>
   T* New(ast::Span span) {
     T* n = ast::New<T>(arena_);
@@ -141,6 +149,7 @@ class Transformer {
   const std::vector<Token>& tokens_;
   Arena& arena_;
   uint32_t max_depth_;
+  const Dialect& dialect_;
   uint32_t depth_ = 0;
 };
 

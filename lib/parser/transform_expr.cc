@@ -106,7 +106,8 @@ ast::Expr* Transformer::Expr(P::ExprContext* ctx) {
   DepthGuard guard(this, ctx);
   auto& children = ctx->children;
   if (children.size() == 1) return CmpExpr(static_cast<P::CmpExprContext*>(children[0]));
-  // K_NOT* cmpExpr isSuffix* ((K_AND | K_OR) K_NOT* cmpExpr isSuffix*)*: OR is level 1, AND level 2.
+  // K_NOT* cmpExpr isSuffix* ((K_AND | K_OR | K_XOR) K_NOT* cmpExpr isSuffix*)*: OR is level 1, XOR (MySQL) 2,
+  // AND 3.
   struct Operand {
     std::vector<TerminalNode*> nots;
     P::CmpExprContext* cmp = nullptr;
@@ -123,8 +124,8 @@ ast::Expr* Transformer::Expr(P::ExprContext* ctx) {
         if (operands.back().nots.empty()) f.start.push_back(term->getSymbol());
         operands.back().nots.push_back(term);
       } else {
-        f.level.push_back(type == P::K_AND ? 2 : 1);
-        f.op.push_back(type == P::K_AND ? "AND" : "OR");
+        f.level.push_back(type == P::K_AND ? 3 : type == P::K_XOR ? 2 : 1);
+        f.op.push_back(type == P::K_AND ? "AND" : type == P::K_XOR ? "XOR" : "OR");
         operands.emplace_back();
       }
       continue;
@@ -143,7 +144,7 @@ ast::Expr* Transformer::Expr(P::ExprContext* ctx) {
     antlr4::Token* stop = o.suffixes.empty() ? o.cmp->getStop() : o.suffixes.back()->getStop();
     return WithPrefixes(this, o.nots, stop, true, &depth_, limit, [&] { return IsTests(o.cmp, o.suffixes); });
   };
-  return FoldLevels(this, f, 1, 2, /*early=*/0, 0, operands.size() - 1, operand);
+  return FoldLevels(this, f, 1, 3, /*early=*/0, 0, operands.size() - 1, operand);
 }
 
 void Transformer::ExprList(P::ExprListContext* ctx, ast::List<ast::Expr*>* out) {
@@ -247,8 +248,24 @@ ast::Expr* Transformer::LikeExpr(P::LikeExprContext* ctx) {
     ExprList(static_cast<P::InListContext*>(rhs)->exprList(), &l->list);
     return l;
   }
+  if (auto* sl = dynamic_cast<P::LtSoundsLikeContext*>(tail)) {  // MySQL: a SOUNDS LIKE b
+    if (negated) Fail(sl->getStart(), "syntax error at or near \"SOUNDS\"");
+    auto* b = New<ast::BinaryOp>(span);
+    b->op = "SOUNDS LIKE";
+    b->left = left;
+    b->right = OtherOpExpr(sl->otherOpExpr());
+    return b;
+  }
   auto* lt = static_cast<P::LtLikeContext*>(tail);
   auto* lop = lt->likeOp();
+  if (lop->K_REGEXP() || lop->K_RLIKE()) {  // MySQL: a [NOT] REGEXP b
+    if (lt->quantifiedRhs() || lt->K_ESCAPE()) Fail(lop->getStart(), "REGEXP takes one pattern");
+    auto* b = New<ast::BinaryOp>(span);
+    b->op = negated ? "NOT REGEXP" : "REGEXP";
+    b->left = left;
+    b->right = OtherOpExpr(lt->otherOpExpr(0));
+    return b;
+  }
   ast::LikeKind kind = lop->K_LIKE() ? ast::LikeKind::kLike
                        : lop->K_ILIKE() ? ast::LikeKind::kILike
                                         : ast::LikeKind::kSimilarTo;
@@ -342,7 +359,7 @@ ast::Expr* Transformer::OtherOpExpr(P::OtherOpExprContext* ctx) {
 
 ast::Expr* Transformer::CollateExpr(const std::vector<TerminalNode*>& signs, P::PrimaryContext* primary,
                                      const std::vector<P::PostfixOpContext*>& ops,
-                                     const std::vector<P::AnyNameContext*>& names, antlr4::Token* start) {
+                                     const std::vector<P::CollationNameContext*>& names, antlr4::Token* start) {
   uint64_t limit = uint64_t{max_depth_} * kGuardFactor + 16;
   antlr4::Token* stop = ops.empty() ? primary->getStop() : ops.back()->getStop();
   ast::Expr* e = WithPrefixes(this, signs, stop, false, &depth_, limit, [&] { return PostfixExpr(primary, ops); });
@@ -351,8 +368,14 @@ ast::Expr* Transformer::CollateExpr(const std::vector<TerminalNode*>& signs, P::
   for (auto* name : names) {
     auto* c = New<ast::Collate>(ast::Span{e->span.begin, SpanOf(name).end});
     c->expr = e;
-    for (auto* child : name->children) {
-      if (!AsTerminal(child)) c->collation.push_back(IdentOf(static_cast<antlr4::ParserRuleContext*>(child)));
+    if (auto* str = name->STRING()) {  // MySQL: COLLATE 'utf8mb4_bin'
+      Need(Dialect::Feature::kStringAlias, str->getSymbol());
+      c->collation.push_back(IdentOf(str));
+      c->collation.back().quoted = true;
+    } else {
+      for (auto* child : name->anyName()->children) {
+        if (!AsTerminal(child)) c->collation.push_back(IdentOf(static_cast<antlr4::ParserRuleContext*>(child)));
+      }
     }
     e = c;
   }
@@ -369,7 +392,7 @@ ast::Expr* Transformer::AddExpr(P::AddExprContext* ctx) {
     std::vector<TerminalNode*> signs;
     P::PrimaryContext* primary = nullptr;
     std::vector<P::PostfixOpContext*> ops;
-    std::vector<P::AnyNameContext*> names;
+    std::vector<P::CollationNameContext*> names;
   };
   FlatOps f;
   std::vector<Operand> operands(1);
@@ -405,6 +428,11 @@ ast::Expr* Transformer::AddExpr(P::AddExprContext* ctx) {
           f.level.push_back(3);
           f.op.push_back(Tok(term).text);
           break;
+        case P::K_DIV:
+        case P::K_MOD:
+          f.level.push_back(2);
+          f.op.push_back(type == P::K_DIV ? "DIV" : "MOD");
+          break;
         default:  // * / %
           f.level.push_back(2);
           f.op.push_back(Tok(term).text);
@@ -421,7 +449,7 @@ ast::Expr* Transformer::AddExpr(P::AddExprContext* ctx) {
       if (o.signs.empty()) f.start.push_back(o.primary->getStart());
       expect_operand = false;
     } else if (after_collate) {
-      o.names.push_back(static_cast<P::AnyNameContext*>(child));
+      o.names.push_back(static_cast<P::CollationNameContext*>(child));
     } else {
       o.ops.push_back(static_cast<P::PostfixOpContext*>(child));
     }
@@ -564,7 +592,29 @@ ast::Expr* Transformer::Primary(P::PrimaryContext* ctx) {
   if (auto* c = dynamic_cast<P::PrCastContext*>(ctx)) {
     auto* n = New<ast::Cast>(span);
     n->expr = Expr(c->expr());
-    n->type = TypeName(c->typeName());
+    n->type = c->typeName() ? TypeName(c->typeName()) : MySqlCastType(c->mysqlCastType());
+    return n;
+  }
+  if (auto* c = dynamic_cast<P::PrVariableContext*>(ctx)) {
+    // MySQL's @name / @@[scope.]name: the variable's value (a SpecialFunc without parentheses, named by its text).
+    const Token& tok = Tok(c->VARIABLE());
+    for (char ch : tok.text)
+      if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+            ch == '.' || ch == '$' || ch == '@'))
+        Fail(c->getStart(), "a quoted variable name is not supported");
+    auto* n = New<ast::SpecialFunc>(span);
+    n->name = tok.text;
+    n->parens = false;
+    return n;
+  }
+  if (auto* c = dynamic_cast<P::PrIntervalContext*>(ctx)) {  // MySQL: INTERVAL expr unit
+    Need(Dialect::Feature::kIntervalExprUnit, c->K_INTERVAL()->getSymbol());
+    auto* n = New<ast::SpecialFunc>(span);
+    n->name = "INTERVAL";
+    n->parens = false;
+    n->keywords.push_back({});
+    n->args.push_back(OtherOpExpr(c->otherOpExpr()));
+    n->keywords.push_back(Upper(AsTerminal(c->intervalUnit()->children[0])));
     return n;
   }
   if (auto* c = dynamic_cast<P::PrParamContext*>(ctx)) {
@@ -644,7 +694,23 @@ ast::Expr* Transformer::FuncCall(P::FuncCallContext* ctx) {
         }
       }
       if (auto* ob = args->orderByClause()) OrderBy(ob, &f->order_by);
+      if (auto* sep = args->STRING()) {  // MySQL: GROUP_CONCAT(x SEPARATOR ', '), a last NamedArg "separator"
+        auto* n = New<ast::NamedArg>(ast::Span{SpanOf(args->K_SEPARATOR()).begin, SpanOf(sep).end});
+        n->name = IdentOf(args->K_SEPARATOR());
+        n->value = MakeLiteral(this, sep);
+        f->separator = n;
+      }
     }
+  }
+  if (dialect_.case_insensitive_builtins() && f->name.size() == 1 && !f->name[0].quoted) {
+    // MySQL without IGNORE_SPACE reads `count (x)` (a space before the parenthesis) as a call of a stored function
+    // `count` of the current database, not of the built-in: refused, since rlsq could not tell them apart.
+    const Token& name = Tok(ctx->fn->getStop());
+    const Token& paren = Tok(ctx->LPAREN());
+    if (paren.begin != name.end)
+      Fail(ctx->LPAREN()->getSymbol(),
+           "a space between a function's name and its '(' is not supported: MySQL then calls a stored function of "
+           "that name instead of the built-in one; write the call without it");
   }
   if (auto* wg = ctx->wg) {
     f->has_within_group = true;
@@ -711,6 +777,37 @@ ast::Expr* Transformer::SpecialFunc(P::SpecialFuncContext* ctx) {
     f->args.push_back(Expr(c->expr()));
     return f;
   }
+  if (auto* c = dynamic_cast<P::SfConvertContext*>(ctx)) {
+    if (auto* cs = c->anyName()) {  // CONVERT(x USING charset): the charset as a string ('utf8mb4')
+      if (cs->children.size() != 1) Fail(cs->getStart(), "a character set name has one part");
+      f->keywords.push_back({});
+      f->args.push_back(Expr(c->expr()));
+      auto* lit = New<ast::Literal>(SpanOf(cs));
+      lit->literal_kind = ast::LiteralKind::kString;
+      lit->value = IdentOf(cs).text;
+      f->keywords.push_back("USING");
+      f->args.push_back(lit);
+      return f;
+    }
+    auto* n = New<ast::Cast>(SpanOf(ctx));  // CONVERT(x, type) is CAST(x AS type)
+    n->expr = Expr(c->expr());
+    n->type = c->typeName() ? TypeName(c->typeName()) : MySqlCastType(c->mysqlCastType());
+    return n;
+  }
+  if (auto* c = dynamic_cast<P::SfMatchContext*>(ctx)) {
+    // MATCH (columns) AGAINST (expr [mode]): args are the columns, then the search expression; keywords has one
+    // more entry, the mode.
+    ExprList(c->exprList(), &f->args);
+    for (size_t i = 0; i < f->args.size(); ++i) f->keywords.push_back({});
+    f->keywords.push_back("AGAINST");
+    f->args.push_back(OtherOpExpr(c->otherOpExpr()));
+    std::string mode;
+    if (auto* m = c->matchMode()) {
+      for (auto* child : m->children) Append(&mode, mode.empty() ? "" : " ", Upper(AsTerminal(child)));
+    }
+    f->keywords.push_back(Intern(mode));
+    return f;
+  }
   if (auto* c = dynamic_cast<P::SfExtractContext*>(ctx)) {
     auto* field = c->extractField();
     const Token& tok = Tok(field->getStart());
@@ -729,7 +826,42 @@ ast::Expr* Transformer::SpecialFunc(P::SpecialFuncContext* ctx) {
   return f;
 }
 
-ast::Expr* Transformer::Literal(P::LiteralContext* ctx) { return MakeLiteral(this, AsTerminal(ctx->children[0])); }
+ast::Expr* Transformer::Literal(P::LiteralContext* ctx) {
+  if (ctx->INTRODUCER()) {
+    // MySQL's _charset 'x': the value is read as in that character set. Kept out of policy clauses, whose printing
+    // would drop it.
+    if (expression_mode) Fail(ctx->getStart(), "a character set introducer is not supported in a policy clause");
+  }
+  auto strings = ctx->STRING();
+  if (strings.size() > 1) {  // MySQL: 'a' 'b' is 'ab'
+    Need(Dialect::Feature::kAdjacentStrings, strings[1]->getSymbol());
+    std::string value;
+    for (auto* s : strings) value += ValueText(s);
+    auto* lit = New<ast::Literal>(SpanOf(ctx));
+    lit->literal_kind = ast::LiteralKind::kString;
+    lit->value = Intern(value);
+    return lit;
+  }
+  for (auto* child : ctx->children)
+    if (TypeOf(child) != P::INTRODUCER) return MakeLiteral(this, AsTerminal(child));
+  Fail(ctx->getStart(), "malformed literal");
+}
+
+ast::TypeName* Transformer::MySqlCastType(P::MysqlCastTypeContext* ctx) {
+  auto* t = New<ast::TypeName>(SpanOf(ctx));
+  std::string name = ctx->K_SIGNED() ? "signed" : "unsigned";
+  if (auto* word = ctx->IDENT()) {
+    std::string w(Tok(word).text);
+    for (char& ch : w) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+    if (w != "int" && w != "integer") Fail(word->getSymbol(), Cat("syntax error at or near \"", Tok(word).text, "\""));
+    // SIGNED INTEGER is SIGNED
+  }
+  ast::Ident id;
+  id.text = Intern(name);
+  id.span = SpanOf(ctx);
+  t->name.push_back(id);
+  return t;
+}
 
 ast::Expr* Transformer::TypedLiteral(P::TypedLiteralContext* ctx) {
   auto* n = New<ast::TypedLiteral>(SpanOf(ctx));

@@ -65,9 +65,15 @@ void Transformer::QueryTail(P::QueryTailContext* ctx, ast::QueryNode* q) {
     if (auto* l = dynamic_cast<P::LpLimitContext*>(child)) {
       if (l->K_ALL()) {
         q->limit_syntax = ast::LimitSyntax::kLimitAll;
+      } else if (l->COMMA()) {  // MySQL: LIMIT offset, count
+        Need(Dialect::Feature::kLimitComma, l->COMMA()->getSymbol());
+        if (q->offset) Fail(l->getStart(), "multiple OFFSET clauses not allowed");
+        q->limit_syntax = ast::LimitSyntax::kLimit;
+        q->offset = Expr(l->expr(0));
+        q->limit = Expr(l->expr(1));
       } else {
         q->limit_syntax = ast::LimitSyntax::kLimit;
-        q->limit = Expr(l->expr());
+        q->limit = Expr(l->expr(0));
       }
     } else if (auto* f = dynamic_cast<P::LpFetchContext*>(child)) {
       q->limit_syntax = f->K_TIES() ? ast::LimitSyntax::kFetchFirstWithTies : ast::LimitSyntax::kFetchFirst;
@@ -173,6 +179,7 @@ ast::QueryNode* Transformer::SetPrimary(P::SetPrimaryContext* ctx) {
   }
   if (auto* c = dynamic_cast<P::SpValuesContext*>(ctx)) return Values(c->valuesClause());
   if (auto* c = dynamic_cast<P::SpTableContext*>(ctx)) {
+    Need(Dialect::Feature::kTableStatement, c->K_TABLE()->getSymbol());
     auto* t = New<ast::TableQueryNode>(SpanOf(ctx));
     t->keyword = SpanOf(c->K_TABLE());
     t->table = RelationExpr(c->relationExpr());
@@ -189,6 +196,7 @@ ast::SelectNode* Transformer::SimpleSelect(P::SimpleSelectContext* ctx) {
     if (d->K_ALL()) {
       s->distinct = ast::DistinctKind::kAll;
     } else if (d->K_ON()) {
+      Need(Dialect::Feature::kDistinctOn, d->K_ON()->getSymbol());
       s->distinct = ast::DistinctKind::kDistinctOn;
       ExprList(d->exprList(), &s->distinct_on);
     } else {
@@ -211,6 +219,11 @@ ast::SelectNode* Transformer::SimpleSelect(P::SimpleSelectContext* ctx) {
         } else if (auto* b = e->bareColLabel()) {
           si->alias = IdentOf(b);
           si->has_alias = true;
+        } else if (auto* str = e->STRING()) {  // MySQL: AS 'x', 'x'
+          Need(Dialect::Feature::kStringAlias, str->getSymbol());
+          si->alias = IdentOf(str);
+          si->alias.quoted = true;
+          si->has_alias = true;
         }
       }
       s->targets.push_back(si);
@@ -220,7 +233,7 @@ ast::SelectNode* Transformer::SimpleSelect(P::SimpleSelectContext* ctx) {
     Fail(into->getStart(), "SELECT INTO is not allowed: rlsq accepts only one read-only query");
   }
   if (auto* f = ctx->fc) {
-    for (auto* item : f->fromItem()) s->from.push_back(FromItem(item));
+    for (auto* item : f->fromItem()) s->from.push_back(FromItem(item));  // FROM DUAL: none
     s->from_span = SpanOf(f);
   }
   if (auto* w = ctx->wc) {
@@ -232,6 +245,14 @@ ast::SelectNode* Transformer::SimpleSelect(P::SimpleSelectContext* ctx) {
     // reads nothing and happens after WHERE, so it changes no read and no placement.
     if (auto* q = g->setQuantifier(); q && q->K_DISTINCT()) s->group_by_distinct = true;
     for (auto* item : g->groupItem()) s->group_by.push_back(GroupItem(item));
+    if (auto* rollup = g->K_ROLLUP()) {  // MySQL: GROUP BY a, b WITH ROLLUP, i.e. ROLLUP(a, b)
+      Need(Dialect::Feature::kWithRollup, rollup->getSymbol());
+      auto* set = New<ast::GroupingSet>(SpanOf(g));
+      set->set_kind = ast::GroupingSetKind::kRollup;
+      for (auto* e : s->group_by) set->elements.push_back(e);
+      s->group_by.clear();
+      s->group_by.push_back(set);
+    }
   }
   if (auto* h = ctx->hc) s->having = Expr(h->expr());
   if (auto* w = ctx->wn) {
@@ -268,6 +289,7 @@ ast::ValuesNode* Transformer::Values(P::ValuesClauseContext* ctx) {
   auto* v = New<ast::ValuesNode>(SpanOf(ctx));
   for (auto* row : ctx->valuesRow()) {
     auto* r = New<ast::RowCtor>(SpanOf(row));
+    if (auto* kw = row->K_ROW()) Need(Dialect::Feature::kValuesRow, kw->getSymbol());
     ExprList(row->exprList(), &r->elements);
     v->rows.push_back(r);
   }

@@ -22,6 +22,11 @@ ast::TableRef* Transformer::JoinChain(ast::TableRef* left, const std::vector<P::
     if (auto* c = dynamic_cast<P::JpCrossContext*>(part)) {
       j->join_kind = ast::JoinKind::kCross;
       j->right = TableRef(c->tableRef());
+    } else if (auto* s = dynamic_cast<P::JpStraightContext*>(part)) {
+      // MySQL: STRAIGHT_JOIN is an inner join that reads its left table first; without ON, a cross join.
+      j->join_kind = s->K_ON() ? ast::JoinKind::kInner : ast::JoinKind::kCross;
+      j->right = TableRef(s->tableRef());
+      if (auto* on = s->expr()) j->on = Expr(on);
     } else if (auto* n = dynamic_cast<P::JpNaturalContext*>(part)) {
       j->natural = true;
       type = n->joinType();
@@ -71,6 +76,11 @@ ast::TableRef* Transformer::TableRef(P::TableRefContext* ctx) {
     ast::BaseTableRef* t = RelationExpr(b->relationExpr());
     t->span = span;
     if (auto* a = b->aliasClause()) t->alias = Alias(a);
+    if (auto* p = b->partitionSelection()) {
+      Need(Dialect::Feature::kPartitionSelection, p->getStart());
+      NameList(p->nameList(), &t->partitions);
+    }
+    if (!b->indexHint().empty()) Need(Dialect::Feature::kIndexHints, b->indexHint(0)->getStart());
     if (auto* s = b->tablesampleClause()) {
       for (auto* child : s->funcName()->children) {
         if (!AsTerminal(child)) t->sample_method.push_back(IdentOf(static_cast<antlr4::ParserRuleContext*>(child)));
@@ -88,6 +98,7 @@ ast::TableRef* Transformer::TableRef(P::TableRefContext* ctx) {
   if (auto* d = dynamic_cast<P::TrDerivedContext*>(ctx)) {
     auto* t = New<ast::DerivedTableRef>(span);
     t->lateral = d->K_LATERAL() != nullptr;
+    if (t->lateral) Need(Dialect::Feature::kLateral, d->K_LATERAL()->getSymbol());
     t->query = SelectStmt(d->selectStmt());
     if (auto* a = d->aliasClause()) t->alias = Alias(a);
     return t;
@@ -96,6 +107,7 @@ ast::TableRef* Transformer::TableRef(P::TableRefContext* ctx) {
     ast::FunctionTableRef* t = FuncTable(f->funcTable());
     t->span = span;
     t->lateral = f->K_LATERAL() != nullptr;
+    if (t->lateral) Need(Dialect::Feature::kLateral, f->K_LATERAL()->getSymbol());
     return t;
   }
   auto* p = static_cast<P::TrParenJoinContext*>(ctx);

@@ -62,6 +62,10 @@ void Transformer::Fail(antlr4::Token* at, std::string_view message) const {
   throw TransformError{SqlErrorAt(SourceLocation{t.begin, t.line, t.column}, message)};
 }
 
+void Transformer::Need(Dialect::Feature feature, antlr4::Token* at) const {
+  if (!dialect_.Has(feature)) Fail(at, Cat(Dialect::Describe(feature), " is not supported in ", dialect_.name()));
+}
+
 std::string Transformer::TooDeepMessage() const {
   return Cat("query is nested too deeply (more than ", max_depth_, " levels)");
 }

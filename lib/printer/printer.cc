@@ -824,6 +824,11 @@ class Printer {
     std::string_view text = t.name[0].text;
     if (!IsUpperWordText(text)) return false;
     if (text.find(' ') != std::string_view::npos) return true;
+    if (d_.case_insensitive_builtins()) {  // MySQL: every type is a built-in one, spelled as a keyword
+      std::string lower(text);
+      for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      if (d_.catalog().keyword_types.contains(lower)) return true;
+    }
     KeywordCategory cat = d_.Keyword(text);
     return cat == KeywordCategory::kColName || cat == KeywordCategory::kReserved ||
            cat == KeywordCategory::kTypeFuncName;
@@ -1276,6 +1281,10 @@ class Printer {
       Put(" ORDER BY ");
       OrderList(f.order_by);
     }
+    if (const auto* sep = f.separator ? f.separator->As<NamedArg>() : nullptr) {
+      Put(" SEPARATOR ");
+      E(sep->value, 0);
+    }
     Put(')');
     if (f.has_within_group || !f.within_group.empty()) {
       Put(" WITHIN GROUP (ORDER BY ");
@@ -1297,6 +1306,38 @@ class Printer {
   }
 
   void Special(const SpecialFunc& s) {
+    if (!s.name.empty() && s.name[0] == '@') {  // MySQL variable (the transform checked its characters)
+      for (char c : s.name)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+              c == '$' || c == '@')) {
+          d_.AppendQuotedIdentifier(s.name, &out_);  // never reached from a parse; the database rejects it
+          return;
+        }
+      Put(s.name);
+      return;
+    }
+    if (s.name == "INTERVAL" && !s.parens && s.args.size() == 1 && s.keywords.size() == 2) {  // MySQL
+      Put("INTERVAL ");
+      E(s.args[0], kLevelOp);
+      Put(' ');
+      Keyword(s.keywords[1]);
+      return;
+    }
+    if (s.name == "MATCH" && s.args.size() >= 2 && s.keywords.size() == s.args.size() + 1) {  // MySQL
+      Put("MATCH(");
+      for (size_t i = 0; i + 1 < s.args.size(); ++i) {
+        if (i) Put(", ");
+        E(s.args[i], 0);
+      }
+      Put(") AGAINST(");
+      E(s.args.back(), kLevelOp);
+      if (!s.keywords.back().empty()) {
+        Put(' ');
+        Keyword(s.keywords.back());
+      }
+      Put(')');
+      return;
+    }
     Keyword(s.name);
     if (!s.parens) return;
     Put('(');

@@ -76,7 +76,7 @@ SUPERSET_BACKEND_DIALECTS: Dict[str, str] = {
     "parseable": "postgres",
     # MySQL family
     "mysql": "mysql",
-    "mariadb": "mysql",
+    "mariadb": "mariadb",
     "couchbase": "mysql",
     "oceanbase": "mysql",
     # SQLite family

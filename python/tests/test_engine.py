@@ -263,9 +263,9 @@ def test_dialect_and_database(engine):
     # UnknownDialect is both a ValueError and an rlsq.Error.
     for call in (lambda: engine.rewrite("SELECT 1", user="alice", dialect="oracle"),
                  lambda: engine.explain("SELECT 1", user="alice", dialect="tsql"),
-                 lambda: engine.cache_key(user="alice", dialect="mysql"),
-                 lambda: rlsq.Engine.from_json(json.dumps(INLINE_POLICY), dialect="mysql"),
-                 lambda: rlsq.Engine.from_file(str(POLICY), dialect="mysql")):
+                 lambda: engine.cache_key(user="alice", dialect="db2"),
+                 lambda: rlsq.Engine.from_json(json.dumps(INLINE_POLICY), dialect="db2"),
+                 lambda: rlsq.Engine.from_file(str(POLICY), dialect="db2")):
         with pytest.raises(rlsq.UnknownDialect, match="dialect") as e:
             call()
         assert isinstance(e.value, ValueError) and isinstance(e.value, rlsq.Error) and e.value.message

@@ -782,8 +782,8 @@ def test_dialect_mapping():
     """Superset's engine grouping, case-insensitive; unknown backends raise."""
     for backend in ("postgresql", "cockroachdb", "PostgreSQL"):
         assert rs.dialect_for_backend(backend) == "postgres"
-    for backend in ("mysql", "mariadb"):
-        assert rs.dialect_for_backend(backend) == "mysql"
+    assert rs.dialect_for_backend("mysql") == "mysql"
+    assert rs.dialect_for_backend("MariaDB") == "mariadb"
     assert rs.dialect_for_backend("sqlite") == "sqlite"
     assert rs.dialect_for_backend("exasol", {"exasol": "postgres"}) == "postgres"
     for backend in (None, "", "kustokql", "vertica"):

@@ -29,7 +29,12 @@ TEST(DialectRegistryTest, Find) {
   EXPECT_EQ(Dialect::Find("postgres"), &Dialect::Postgres());
   EXPECT_EQ(Dialect::Find("postgresql"), &Dialect::Postgres());
   EXPECT_EQ(Dialect::Find("PostgreSQL"), &Dialect::Postgres());
-  EXPECT_EQ(Dialect::Find("mysql"), nullptr);
+  ASSERT_NE(Dialect::Find("mysql"), nullptr);
+  EXPECT_EQ(Dialect::Find("mysql")->name(), "mysql");
+  ASSERT_NE(Dialect::Find("MariaDB"), nullptr);
+  EXPECT_EQ(Dialect::Find("MariaDB")->name(), "mariadb");
+  EXPECT_EQ(Dialect::Find("mariadb"), Dialect::Find("MARIADB"));  // one instance per configuration
+  EXPECT_EQ(Dialect::Find("oracle"), nullptr);
   EXPECT_EQ(Dialect::Find(""), nullptr);
   EXPECT_EQ(Pg().name(), "postgres");
 }
