@@ -201,6 +201,13 @@ class Analyzer {
         r.ref = &t;
         if (!Resolve(t, &r)) return;
         r.placement = DecidePlacement(t, ctx);
+        if (!t.partitions.empty() && r.placement == Placement::kWrap) {
+          // A wrapper would read the whole table: the partition list stays with the reference it belongs to.
+          error_ = SqlErrorAt(sql_, t.span.begin,
+                              "PARTITION selection on a read whose filter needs a wrapper (an outer join's side, an "
+                              "alias with column names) is not supported");
+          return;
+        }
         if (r.placement == Placement::kWhere) r.select = ctx.select;
         if (r.placement == Placement::kJoinOn) r.join = ctx.parent;
         r.query_block = block;

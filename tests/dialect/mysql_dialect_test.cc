@@ -209,6 +209,7 @@ TEST(MySqlScopeTest, MySqlConstructs) {
                     "FROM t PARTITION (p0) AS t USE INDEX (i) FORCE KEY FOR JOIN (PRIMARY) STRAIGHT_JOIN u ON 1 "
                     "WHERE MATCH (a, b) AGAINST ('x' IN BOOLEAN MODE) GROUP BY a WITH ROLLUP LIMIT 5, 10"),
               ElementsAre("d1.t", "d1.u"));
+  EXPECT_THAT(Reads("SELECT * FROM a LEFT JOIN (t PARTITION (p0) JOIN b ON 1) ON 1")[0], HasSubstr("PARTITION"));
   EXPECT_THAT(Reads("SELECT (SELECT 1 FROM s) + INTERVAL (SELECT n FROM s2) DAY FROM t"),
               ElementsAre("d1.s", "d1.s2", "d1.t"));
 }
