@@ -92,8 +92,9 @@ void SetError(rlsq_result** out, rlsq_result* r) {
   }
 }
 
+// The dialect named `name`, or null (the policy's own) for NULL.
 absl::StatusOr<const rlsq::Dialect*> DialectOf(const char* name) {
-  if (!name) return &rlsq::Dialect::Postgres();
+  if (!name) return nullptr;
   const rlsq::Dialect* d = rlsq::Dialect::Find(name);
   if (!d) return absl::InvalidArgumentError(rlsq::Cat("unknown dialect \"", name, "\""));
   return d;
@@ -157,7 +158,7 @@ rlsq_engine* NewEngine(const char* source, const char* missing, const char* dial
     if (!source) return Error(RLSQ_ERR_ARGUMENT, missing);
     auto d = DialectOf(dialect);
     if (!d.ok()) return Error(RLSQ_ERR_ARGUMENT, std::string(rlsq::ToStd(d.status().message())));
-    absl::StatusOr<std::unique_ptr<rlsq::Engine>> engine = load(**d);
+    absl::StatusOr<std::unique_ptr<rlsq::Engine>> engine = load(*d);
     if (!engine.ok()) return FromStatus(engine.status());
     made = new rlsq_engine{std::move(*engine)};
     return nullptr;
@@ -173,19 +174,19 @@ extern "C" {
 const char* rlsq_version(void) { return "0.1.0"; }
 
 rlsq_engine* rlsq_engine_from_json(const char* json, size_t json_len, const char* dialect, rlsq_result** error) {
-  return NewEngine(json, "json is NULL", dialect, error, [&](const rlsq::Dialect& d) {
+  return NewEngine(json, "json is NULL", dialect, error, [&](const rlsq::Dialect* d) {
     return rlsq::Engine::FromPolicyJson(std::string_view(json, json_len), d);
   });
 }
 
 rlsq_engine* rlsq_engine_from_file(const char* path, const char* dialect, rlsq_result** error) {
   return NewEngine(path, "path is NULL", dialect, error,
-                   [&](const rlsq::Dialect& d) { return rlsq::Engine::FromPolicyFile(path, d); });
+                   [&](const rlsq::Dialect* d) { return rlsq::Engine::FromPolicyFile(path, d); });
 }
 
 rlsq_engine* rlsq_engine_from_policy_db(const char* uri, const char* settings_json, const char* dialect,
                                        rlsq_result** error) {
-  return NewEngine(uri, "uri is NULL", dialect, error, [&](const rlsq::Dialect& d) {
+  return NewEngine(uri, "uri is NULL", dialect, error, [&](const rlsq::Dialect* d) {
     rlsq::sources::SourceOptions o;
     o.policy_db = uri;
     if (settings_json) o.settings_json = settings_json;

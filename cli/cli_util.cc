@@ -46,6 +46,13 @@ void OptionParser::AddValue(std::string name, std::string value_name, std::strin
   options_.push_back(Option{std::move(name), std::move(value_name), std::move(help), nullptr, value, seen});
 }
 
+void OptionParser::AddList(std::string name, std::string value_name, std::string help,
+                           std::vector<std::string>* values) {
+  Option o{std::move(name), std::move(value_name), std::move(help), nullptr, nullptr, nullptr};
+  o.list = values;
+  options_.push_back(std::move(o));
+}
+
 absl::Status OptionParser::Parse(const std::vector<std::string>& args) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -72,11 +79,14 @@ absl::Status OptionParser::Parse(const std::vector<std::string>& args) {
       continue;
     }
     if (it->seen && *it->seen) return absl::InvalidArgumentError("option '--" + name + "' given twice");
-    if (has_inline) {
-      *it->value = inline_value;
-    } else {
+    if (!has_inline) {
       if (i + 1 >= args.size()) return absl::InvalidArgumentError("option '--" + name + "' needs a value");
-      *it->value = args[++i];
+      inline_value = args[++i];
+    }
+    if (it->list) {
+      it->list->push_back(std::move(inline_value));
+    } else {
+      *it->value = std::move(inline_value);
     }
     if (it->seen) *it->seen = true;
   }
@@ -112,7 +122,7 @@ std::string PolicyInput::UsageProblem() const {
   return "";
 }
 
-absl::StatusOr<std::shared_ptr<const policy::Policy>> PolicyInput::Load(const Dialect& dialect,
+absl::StatusOr<std::shared_ptr<const policy::Policy>> PolicyInput::Load(const Dialect* dialect,
                                                                         std::vector<std::string>* warnings) const {
   sources::SourceOptions o;
   o.policy_file = file;
@@ -128,8 +138,41 @@ absl::StatusOr<std::shared_ptr<const policy::Policy>> PolicyInput::Load(const Di
   return policy;
 }
 
+void DialectInput::Register(OptionParser& parser) {
+  parser.AddValue("dialect", "NAME",
+                  "SQL dialect: postgres, mysql, mariadb (default: the policy's, else postgres)", &name);
+  parser.AddList("dialect-option", "KEY=VALUE",
+                 "a server setting of the dialect (sql_mode, lower_case_table_names, server_version); repeatable",
+                 &options);
+}
+
+bool DialectInput::Resolve(const Dialect** out, std::string_view command) const {
+  *out = nullptr;
+  if (name.empty()) {
+    if (options.empty()) return true;
+    UsageError("--dialect-option goes with --dialect", command);
+    return false;
+  }
+  Dialect::Options parsed;
+  for (const std::string& o : options) {
+    size_t eq = o.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      UsageError(Cat("--dialect-option '", o, "': expected KEY=VALUE"), command);
+      return false;
+    }
+    parsed.emplace_back(o.substr(0, eq), o.substr(eq + 1));
+  }
+  auto made = Dialect::Make(name, parsed);
+  if (!made.ok()) {
+    UsageError(ToStd(made.status().message()), command);
+    return false;
+  }
+  *out = *made;
+  return true;
+}
+
 void SqlInput::Register(OptionParser& parser) {
-  parser.AddValue("dialect", "NAME", "SQL dialect (default: postgres)", &dialect);
+  dialect.Register(parser);
   parser.AddValue("sql", "TEXT", "the query (default: read stdin)", &sql, &has_sql);
   const ParseOptions defaults;
   parser.AddValue("max-input-bytes", "N",
@@ -141,12 +184,6 @@ void SqlInput::Register(OptionParser& parser) {
   parser.AddValue("max-depth", "N",
                   "refuse queries nested deeper than N (default " + std::to_string(defaults.max_depth) + ")",
                   &max_depth, &has_max_depth);
-}
-
-const Dialect* ResolveDialect(const SqlInput& input) {
-  const Dialect* d = Dialect::Find(input.dialect);
-  if (!d) UsageError("unknown dialect '" + input.dialect + "' (known: postgres)");
-  return d;
 }
 
 namespace {

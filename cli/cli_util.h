@@ -51,6 +51,8 @@ class OptionParser {
   void AddFlag(std::string name, std::string help, bool* value);
   void AddValue(std::string name, std::string value_name, std::string help, std::string* value,
                 bool* seen = nullptr);
+  // A value that may be given more than once; each is appended to `values`.
+  void AddList(std::string name, std::string value_name, std::string help, std::vector<std::string>* values);
 
   // Parses `args`. A usage error is an InvalidArgument status with a message for the user.
   absl::Status Parse(const std::vector<std::string>& args);
@@ -65,16 +67,29 @@ class OptionParser {
     bool* flag = nullptr;
     std::string* value = nullptr;
     bool* seen = nullptr;
+    std::vector<std::string>* list = nullptr;
   };
   std::string usage_line_;
   std::vector<Option> options_;
   bool help_ = false;
 };
 
-// The options every SQL-reading subcommand shares: --dialect NAME, --sql TEXT (stdin when absent) and the parser's
-// resource limits --max-input-bytes N, --max-tokens N, --max-depth N (defaults: ParseOptions's).
+// --dialect NAME and --dialect-option KEY=VALUE (repeatable): the dialect and the server settings that change how
+// it reads text (README "Dialects").
+struct DialectInput {
+  std::string name;                  // empty: not stated
+  std::vector<std::string> options;  // KEY=VALUE, as given
+  void Register(OptionParser& parser);
+  // The dialect stated, or null when none was (the policy's, else PostgreSQL). False after a usage error (unknown
+  // dialect, option or value; an option without --dialect).
+  bool Resolve(const Dialect** out, std::string_view command) const;
+};
+
+// The options every SQL-reading subcommand shares: --dialect NAME, --dialect-option KEY=VALUE, --sql TEXT (stdin
+// when absent) and the parser's resource limits --max-input-bytes N, --max-tokens N, --max-depth N (defaults:
+// ParseOptions's).
 struct SqlInput {
-  std::string dialect = "postgres";
+  DialectInput dialect;
   std::string sql;
   bool has_sql = false;
   std::string max_input_bytes, max_tokens, max_depth;  // as given
@@ -82,8 +97,6 @@ struct SqlInput {
   void Register(OptionParser& parser);
 };
 
-// The dialect named by the input, or null after reporting a usage error.
-const Dialect* ResolveDialect(const SqlInput& input);
 // The parser's limits from the input's options. False after reporting a usage error (not a positive integer).
 bool ResolveLimits(const SqlInput& input, ParseOptions* limits);
 // The SQL text: --sql or stdin. Reads at most `max_bytes` + 1 bytes of stdin: a longer input is refused (reported,
@@ -100,7 +113,8 @@ struct PolicyInput {
   std::string UsageProblem() const;
   // Loads the policy. The metadata's warnings (what it left out) go to `*warnings`, or without it to stderr as
   // `rlsq: warning: ...`.
-  absl::StatusOr<std::shared_ptr<const policy::Policy>> Load(const Dialect& dialect,
+  // `dialect`: the one the caller stated, or null for the policy's own.
+  absl::StatusOr<std::shared_ptr<const policy::Policy>> Load(const Dialect* dialect,
                                                              std::vector<std::string>* warnings = nullptr) const;
 };
 

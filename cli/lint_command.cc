@@ -27,9 +27,10 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 int RunLint(const std::vector<std::string>& args) {
   OptionParser parser(
       "rlsq lint (--policy FILE | --policy-db URI [--policy-settings FILE]) [--schema DDL.sql | --schema-db URI] "
-      "[--json] [--dialect NAME]");
+      "[--json] [--dialect NAME [--dialect-option KEY=VALUE]...]");
   PolicyInput source;
-  std::string schema_path, schema_db, dialect_name = "postgres";
+  std::string schema_path, schema_db;
+  DialectInput dialect_input;
   bool has_schema = false, has_schema_db = false, json = false;
   source.Register(parser);
   parser.AddValue("schema", "DDL.sql",
@@ -40,15 +41,15 @@ int RunLint(const std::vector<std::string>& args) {
                   "postgresql://...",
                   &schema_db, &has_schema_db);
   parser.AddFlag("json", "print the findings as JSON", &json);
-  parser.AddValue("dialect", "NAME", "SQL dialect (default postgres)", &dialect_name);
+  dialect_input.Register(parser);
   if (int rc = ParseOptionsOrExit(parser, args, "lint"); rc >= 0) return rc;
   if (std::string problem = source.UsageProblem(); !problem.empty()) return UsageError(problem, "lint");
   if (has_schema && has_schema_db) return UsageError("give --schema FILE or --schema-db URI, not both", "lint");
-  const Dialect* dialect = Dialect::Find(dialect_name);
-  if (!dialect) return UsageError(Cat("unknown dialect '", dialect_name, "' (known: postgres)"), "lint");
+  const Dialect* dialect = nullptr;
+  if (!dialect_input.Resolve(&dialect, "lint")) return kExitUsage;
 
   std::vector<std::string> left_out;  // what a metadata database held that the policy does not apply
-  auto policy = source.Load(*dialect, &left_out);
+  auto policy = source.Load(dialect, &left_out);
   if (!policy.ok()) {
     PrintError(ToStd(policy.status().message()));
     return kExitRefused;

@@ -16,7 +16,7 @@ namespace {
 
 int RunParse(const std::vector<std::string>& args) {
   OptionParser parser(
-      "rlsq parse [--dialect NAME] [--sql TEXT] [--json | --tables [--default-schema NAME]] [--max-input-bytes N] "
+      "rlsq parse [--dialect NAME [--dialect-option KEY=VALUE]...] [--sql TEXT] [--json | --tables [--default-schema NAME]] [--max-input-bytes N] "
       "[--max-tokens N] [--max-depth N]");
   SqlInput input;
   input.Register(parser);
@@ -29,8 +29,9 @@ int RunParse(const std::vector<std::string>& args) {
                   &default_schema);
   if (int rc = ParseOptionsOrExit(parser, args, "parse"); rc >= 0) return rc;
 
-  const Dialect* dialect = ResolveDialect(input);
-  if (!dialect) return kExitUsage;
+  const Dialect* dialect = nullptr;
+  if (!input.dialect.Resolve(&dialect, "parse")) return kExitUsage;
+  if (!dialect) dialect = &Dialect::Postgres();
   std::string sql;
   ParseOptions options;
   options.dialect = dialect;

@@ -16,7 +16,7 @@ constexpr int kExitBadPolicy = 4;
 int RunRewrite(const std::vector<std::string>& args) {
   OptionParser parser(
       "rlsq rewrite (--policy FILE | --policy-db URI [--policy-settings FILE]) (--user NAME | --anonymous | --caller-json JSON) [--guest-rules JSON] "
-      "[--database DB] [--dialect NAME] [--search-path S1,S2] [--placement fenced|plain] [--client-encoding NAME] "
+      "[--database DB] [--dialect NAME [--dialect-option KEY=VALUE]...] [--search-path S1,S2] [--placement fenced|plain] [--client-encoding NAME] "
       "[--sql TEXT] [--explain] [--max-input-bytes N] [--max-tokens N] [--max-depth N]");
   SqlInput input;
   input.Register(parser);
@@ -70,15 +70,16 @@ int RunRewrite(const std::vector<std::string>& args) {
     guest_rules = std::move(*rules);
   }
 
-  const Dialect* dialect = ResolveDialect(input);
-  if (!dialect) return kExitUsage;
+  const Dialect* stated = nullptr;
+  if (!input.dialect.Resolve(&stated, "rewrite")) return kExitUsage;
   ParseOptions limits;
   if (!ResolveLimits(input, &limits)) return kExitUsage;
-  auto policy = policy_input.Load(*dialect);
+  auto policy = policy_input.Load(stated);
   if (!policy.ok()) {
     PrintError(ToStd(policy.status().message()));
     return kExitBadPolicy;
   }
+  const Dialect* dialect = &(*policy)->dialect();
   Engine engine(std::move(*policy), /*plan_cache_capacity=*/16, limits);
   std::string sql;
   if (!ReadSql(input, limits.max_input_bytes, &sql)) return kExitRefused;

@@ -448,19 +448,21 @@ ErrorInfo DescribeError(const absl::Status& status) {
   return e;
 }
 
-absl::StatusOr<std::unique_ptr<Engine>> Engine::FromPolicyJson(std::string_view json, const Dialect& dialect) {
+absl::StatusOr<std::unique_ptr<Engine>> Engine::FromPolicyJson(std::string_view json, const Dialect* dialect) {
   RLSQ_ASSIGN_OR_RETURN(auto policy, policy::Policy::FromJson(json, dialect));
-  return std::make_unique<Engine>(std::move(policy));
+  auto engine = std::make_unique<Engine>(std::move(policy));
+  engine->requested_dialect_ = dialect;
+  return engine;
 }
 
-absl::StatusOr<std::unique_ptr<Engine>> Engine::FromPolicyFile(const std::string& path, const Dialect& dialect) {
+absl::StatusOr<std::unique_ptr<Engine>> Engine::FromPolicyFile(const std::string& path, const Dialect* dialect) {
   sources::SourceOptions source;
   source.policy_file = path;
   return FromSource(source, dialect);
 }
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::FromSource(const sources::SourceOptions& options,
-                                                          const Dialect& dialect) {
+                                                          const Dialect* dialect) {
   // A source that cannot be reached is a policy that cannot be loaded (the error kinds of DescribeError).
   auto policy_error = [](const absl::Status& s) {
     return s.code() == absl::StatusCode::kUnavailable
@@ -478,6 +480,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::FromSource(const sources::Source
   engine->source_ = std::make_unique<sources::SourceOptions>(options);
   engine->source_fingerprint_ = fingerprint.ok() ? *fingerprint : std::string();
   engine->source_warnings_ = source->warnings();
+  engine->requested_dialect_ = dialect;
   return engine;
 }
 
@@ -487,7 +490,7 @@ absl::Status Engine::Watch(std::chrono::milliseconds interval) {
   if (watcher_) return absl::FailedPreconditionError("already watching");
   if (interval < std::chrono::milliseconds(1)) return absl::InvalidArgumentError("the watch interval must be positive");
   RLSQ_ASSIGN_OR_RETURN(std::unique_ptr<sources::PolicySource> source,
-                        sources::OpenPolicySource(*source_, policy()->dialect()));
+                        sources::OpenPolicySource(*source_, requested_dialect_));
   watcher_ = std::make_unique<sources::PolicyWatcher>(
       std::move(source), source_fingerprint_, policy()->digest(), [this](std::shared_ptr<const policy::Policy> p) { Reload(std::move(p)); },
       nullptr, sources::PolicyWatcher::Options{interval});
@@ -524,13 +527,13 @@ void Engine::Reload(std::shared_ptr<const policy::Policy> policy) {
 }
 
 absl::Status Engine::ReloadFromFile(const std::string& path) {
-  RLSQ_ASSIGN_OR_RETURN(auto policy, policy::Policy::FromFile(path, this->policy()->dialect()));
+  RLSQ_ASSIGN_OR_RETURN(auto policy, policy::Policy::FromFile(path, requested_dialect_));
   Reload(std::move(policy));
   return absl::OkStatus();
 }
 
 absl::Status Engine::ReloadFromJson(std::string_view json) {
-  RLSQ_ASSIGN_OR_RETURN(auto policy, policy::Policy::FromJson(json, this->policy()->dialect()));
+  RLSQ_ASSIGN_OR_RETURN(auto policy, policy::Policy::FromJson(json, requested_dialect_));
   Reload(std::move(policy));
   return absl::OkStatus();
 }
@@ -554,6 +557,22 @@ uint64_t Engine::plan_cache_misses() const { return SumPlanCaches(&rewriter::Pla
 
 uint64_t Engine::plan_cache_shape_hits() const { return SumPlanCaches(&rewriter::PlanCache::shape_hits); }
 
+namespace {
+
+// The query's dialect: the policy's. A request may name it (with or without its settings) but not change it: the policy's clauses, names and
+// literals are written in the policy's dialect and would read otherwise in another.
+absl::StatusOr<const Dialect*> QueryDialect(const policy::Policy& policy, const RewriteOptions& options) {
+  if (!options.dialect || options.dialect == &policy.dialect()) return &policy.dialect();
+  // Naming the policy's dialect without settings is naming the policy's dialect.
+  if (options.dialect->name() == policy.dialect().name() && options.dialect == Dialect::Find(options.dialect->name()))
+    return &policy.dialect();
+  return absl::InvalidArgumentError(Cat("the query's dialect (", options.dialect->configuration(),
+                                        ") is not the policy's (", policy.dialect().configuration(),
+                                        "): the policy's filters are written in its own dialect"));
+}
+
+}  // namespace
+
 absl::StatusOr<bool> Engine::can(const Caller& caller, std::string_view permission, std::string_view resource) const {
   rewriter::SnapshotHolder<Snapshot>::Reader snap(snapshots_);
   const policy::Policy& policy = *snap->policy;
@@ -565,9 +584,10 @@ absl::StatusOr<std::string> Engine::cache_key(const Caller& caller, const Rewrit
   rewriter::SnapshotHolder<Snapshot>::Reader snap(snapshots_);
   const policy::Policy& policy = *snap->policy;
   RLSQ_ASSIGN_OR_RETURN(uint32_t role_set, RoleSetOf(policy, caller));
-  const Dialect& dialect = options.dialect ? *options.dialect : policy.dialect();
+  RLSQ_ASSIGN_OR_RETURN(const Dialect* dialect, QueryDialect(policy, options));
+  const std::string configuration = dialect->configuration();
   std::vector<std::string> owned;
-  std::vector<std::string_view> parts = {"rlsq cache key 1", policy.digest(), dialect.name(),
+  std::vector<std::string_view> parts = {"rlsq cache key 1", policy.digest(), configuration,
                                          options.database.empty() ? policy.default_database() : options.database};
   for (const std::string& s : options.search_path) parts.push_back(s);
   parts.push_back(options.placement ? policy::ToString(*options.placement) : "");
@@ -615,7 +635,8 @@ absl::StatusOr<Rewrite> Engine::rewrite(std::string_view sql, const Caller& call
 
   rewriter::SnapshotHolder<Snapshot>::Reader snap(snapshots_);
   const policy::Policy& policy = *snap->policy;
-  const Dialect& dialect = options.dialect ? *options.dialect : policy.dialect();
+  RLSQ_ASSIGN_OR_RETURN(const Dialect* query_dialect, QueryDialect(policy, options));
+  const Dialect& dialect = *query_dialect;
   std::string_view database = options.database.empty() ? policy.default_database() : options.database;
   RLSQ_ASSIGN_OR_RETURN(uint32_t role_set, RoleSetOf(policy, caller));
   RLSQ_ASSIGN_OR_RETURN(auto plan, PlanFor(*snap, sql, dialect, database, options, limits_));

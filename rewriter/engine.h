@@ -63,7 +63,8 @@ absl::StatusOr<std::vector<GuestRule>> ParseGuestRules(std::string_view json);
 
 struct RewriteOptions {
   std::string database;              // the database the query runs against; empty: the policy's default_database
-  const Dialect* dialect = nullptr;  // null: the policy's dialect
+  // The query's dialect; it must be the policy's (its clauses are written in it). Null: the policy's.
+  const Dialect* dialect = nullptr;
   bool explain = false;              // fill Rewrite::reads
   bool verify = false;               // re-parse the output and fail if it does not parse (tests turn this on)
   bool use_plan_cache = true;        // false: parse and analyse afresh (benchmarks of the uncached path)
@@ -147,13 +148,24 @@ struct WatchStatus {
 
 class Engine {
  public:
-  static absl::StatusOr<std::unique_ptr<Engine>> FromPolicyJson(std::string_view json,
-                                                                const Dialect& dialect = Dialect::Postgres());
+  // `dialect`: the caller's; null for the policy's own `dialect` (PostgreSQL when it states none). A requested
+  // dialect the policy contradicts is an error (policy::ChoosePolicyDialect).
+  static absl::StatusOr<std::unique_ptr<Engine>> FromPolicyJson(std::string_view json, const Dialect* dialect = nullptr);
+  static absl::StatusOr<std::unique_ptr<Engine>> FromPolicyJson(std::string_view json, const Dialect& dialect) {
+    return FromPolicyJson(json, &dialect);
+  }
   static absl::StatusOr<std::unique_ptr<Engine>> FromPolicyFile(const std::string& path,
-                                                                const Dialect& dialect = Dialect::Postgres());
+                                                                const Dialect* dialect = nullptr);
+  static absl::StatusOr<std::unique_ptr<Engine>> FromPolicyFile(const std::string& path, const Dialect& dialect) {
+    return FromPolicyFile(path, &dialect);
+  }
   // A policy file or Superset's metadata database (lib/sources/policy_source.h), loaded once; Watch() follows it.
   static absl::StatusOr<std::unique_ptr<Engine>> FromSource(const sources::SourceOptions& source,
-                                                            const Dialect& dialect = Dialect::Postgres());
+                                                            const Dialect* dialect = nullptr);
+  static absl::StatusOr<std::unique_ptr<Engine>> FromSource(const sources::SourceOptions& source,
+                                                            const Dialect& dialect) {
+    return FromSource(source, &dialect);
+  }
   // `limits`: the parser's resource limits (input bytes, tokens, nesting depth) for every query of this engine.
   explicit Engine(std::shared_ptr<const policy::Policy> policy, size_t plan_cache_capacity = 4096,
                   ParseOptions limits = {});
@@ -176,7 +188,9 @@ class Engine {
   // Replaces the policy. Readers in flight finish with the old one; the old one is freed when the last leaves.
   void Reload(std::shared_ptr<const policy::Policy> policy);
   absl::Status ReloadFromFile(const std::string& path);
-  absl::Status ReloadFromJson(std::string_view json);  // in the current policy's dialect
+  // A reload reads the new document as the first load did: in the dialect the caller asked for at construction
+  // (a document that contradicts it fails to load), or, when none was asked for, in the document's own.
+  absl::Status ReloadFromJson(std::string_view json);
 
   // Follows the source the engine was built from (FromSource, FromPolicyFile): a thread polls its fingerprint every
   // `interval` (on PostgreSQL it also wakes on NOTIFY, scripts/superset-notify-trigger.sql) and swaps each new
@@ -206,6 +220,8 @@ class Engine {
   std::unique_ptr<sources::SourceOptions> source_;   // what the engine was loaded from, when Watch can follow it
   std::string source_fingerprint_;                     // taken before that load
   std::vector<std::string> source_warnings_;
+  // The dialect the caller asked for at construction (null: the document's own); every reload asks for it again.
+  const Dialect* requested_dialect_ = nullptr;
   mutable std::mutex watch_mu_;
   std::unique_ptr<sources::PolicyWatcher> watcher_;  // last: stops before the rest of the engine goes
 };

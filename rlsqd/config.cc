@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "lib/common/status.h"
 #include "lib/common/str_cat.h"
 
 namespace rlsqd {
@@ -44,7 +45,10 @@ policy:
   --policy FILE             a policy file, JSON or YAML (.yaml/.yml)
   --policy-db URI           Superset's metadata database: sqlite:///PATH, postgresql://..., mysql://...
   --policy-settings FILE    with --policy-db: the keys the metadata does not hold (JSON or YAML)
-  --dialect NAME            the SQL dialect of the policy and of requests that name none (default postgres)
+  --dialect NAME            the SQL dialect of the policy and the queries: postgres, mysql, mariadb (default:
+                            the policy's "dialect", else postgres)
+  --dialect-option K=V      a server setting of the dialect (sql_mode, lower_case_table_names, server_version);
+                            repeatable (default: the policy's "dialect_options")
   --watch-interval-ms N     poll the policy's change fingerprint every N ms; 0: only SIGHUP and /v1/reload
                             (default 2000)
 
@@ -79,6 +83,8 @@ absl::StatusOr<Config> ParseFlags(const std::vector<std::string>& args, bool* he
   Config c;
   *help = false;
   bool listen_given = false;
+  std::string dialect_name;
+  rlsq::Dialect::Options dialect_options;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string flag = args[i], value;
     bool has_value = false;
@@ -107,7 +113,12 @@ absl::StatusOr<Config> ParseFlags(const std::vector<std::string>& args, bool* he
     } else if (flag == "--policy-settings") {
       c.policy_settings = value;
     } else if (flag == "--dialect") {
-      c.dialect = value;
+      dialect_name = value;
+    } else if (flag == "--dialect-option") {
+      size_t eq = value.find('=');
+      if (eq == std::string::npos || eq == 0)
+        return absl::InvalidArgumentError(Cat("--dialect-option: expected KEY=VALUE, not \"", value, "\""));
+      dialect_options.emplace_back(value.substr(0, eq), value.substr(eq + 1));
     } else if (flag == "--watch-interval-ms") {
       auto n = number(0, 86400000);
       if (!n.ok()) return n.status();
@@ -165,6 +176,13 @@ absl::StatusOr<Config> ParseFlags(const std::vector<std::string>& args, bool* he
     return absl::InvalidArgumentError("nothing to listen on: give --listen HOST:PORT or --unix-socket PATH");
   if (!c.unix_socket.empty() && !listen_given) c.listen.clear();  // a unix socket alone unless --listen is given too
   if (c.audit.empty()) return absl::InvalidArgumentError("--audit: off, stderr or a file path");
+  if (!dialect_name.empty()) {
+    auto d = rlsq::Dialect::Make(dialect_name, dialect_options);
+    if (!d.ok()) return absl::InvalidArgumentError(Cat("--dialect: ", rlsq::ToStd(d.status().message())));
+    c.dialect = *d;
+  } else if (!dialect_options.empty()) {
+    return absl::InvalidArgumentError("--dialect-option goes with --dialect");
+  }
   return c;
 }
 

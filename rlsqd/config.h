@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lib/dialect/dialect.h"
 
 namespace rlsqd {
 
@@ -15,7 +16,9 @@ struct Config {
   std::string policy_file;
   std::string policy_db;
   std::string policy_settings;
-  std::string dialect = "postgres";
+  // --dialect and --dialect-option: the dialect the policy is read in; null: the policy's own (PostgreSQL when it
+  // states none). Validated by ParseFlags.
+  const rlsq::Dialect* dialect = nullptr;
   std::chrono::milliseconds watch_interval{2000};  // polls of the source's change fingerprint; 0: no watching
 
   // Where to listen: HOST:PORT on loopback unless --allow-remote, and/or a unix socket path.

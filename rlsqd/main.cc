@@ -21,10 +21,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "rlsqd: %s\n", std::string(rlsq::ToStd(config.status().message())).c_str());
     return 1;
   }
-  if (!rlsq::Dialect::Find(config->dialect)) {
-    std::fprintf(stderr, "rlsqd: unknown dialect \"%s\"\n", config->dialect.c_str());
-    return 1;
-  }
   auto service = rlsqd::Service::Create(*config);
   if (!service.ok()) {
     std::fprintf(stderr, "rlsqd: %s\n", std::string(rlsq::ToStd(service.status().message())).c_str());

@@ -62,10 +62,9 @@ absl::StatusOr<std::unique_ptr<Service>> Service::Create(const Config& config) {
 }
 
 Service::Service(const Config& config, std::unique_ptr<AuditLog> audit) : config_(config), audit_(std::move(audit)) {
-  dialect_ = rlsq::Dialect::Find(config.dialect);
-  if (!dialect_) dialect_ = &rlsq::Dialect::Postgres();  // main() refuses an unknown dialect before this
+  dialect_ = config.dialect;  // null: each load reads the document's own
   std::string fingerprint, digest;
-  auto source = rlsq::sources::OpenPolicySource(SourceOptionsOf(config), *dialect_);
+  auto source = rlsq::sources::OpenPolicySource(SourceOptionsOf(config), dialect_);
   if (source.ok()) {
     auto fp = (*source)->Fingerprint();
     if (fp.ok()) fingerprint = *fp;
@@ -156,7 +155,7 @@ absl::Status Service::ReloadNow(bool* changed) {
     std::lock_guard<std::mutex> lock(mu_);
     if (!watcher_) {
       // The source could not be opened at start: open it now (no fingerprint yet: the check loads).
-      auto source = rlsq::sources::OpenPolicySource(SourceOptionsOf(config_), *dialect_);
+      auto source = rlsq::sources::OpenPolicySource(SourceOptionsOf(config_), dialect_);
       if (source.ok()) StartWatcherLocked(std::move(*source), "", "");
       else status = source.status();
     }

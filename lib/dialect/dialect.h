@@ -30,6 +30,10 @@ class Dialect {
   virtual ~Dialect() = default;
 
   virtual std::string_view name() const = 0;
+  // The dialect and its server settings as one canonical text ("postgres", "mariadb ansi_quotes lctn=1
+  // version=101106-101106"): equal for two instances only when they read every text alike. Part of the policy's
+  // digest and of messages about mismatched dialects.
+  virtual std::string configuration() const { return std::string(name()); }
 
   // Splits `sql` into tokens, skipping whitespace and comments, ending with one kEof token. Normalized token
   // text that differs from the source is stored in `arena`. Errors are "line:column: message" statuses

@@ -42,6 +42,7 @@ class MySqlDialect final : public Dialect {
   explicit MySqlDialect(const MySqlSettings& settings);
 
   std::string_view name() const override;
+  std::string configuration() const override { return settings_.Canonical(); }
   absl::Status Tokenize(std::string_view sql, Arena& arena, std::vector<Token>* out) const override;
   // The words the shared grammar reads as keywords in the MySQL family (those of its constructs that MySQL has),
   // with MySQL's reserved-word status; every other word is an identifier, as MySQL reads it.

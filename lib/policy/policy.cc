@@ -226,35 +226,66 @@ bool Predicate::has_values() const {
   return false;
 }
 
-absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromJson(std::string_view text, const Dialect& dialect) {
+absl::StatusOr<const Dialect*> ChoosePolicyDialect(const json::Value& doc, const Dialect* requested) {
+  if (!doc.is_object()) return requested ? requested : &Dialect::Postgres();
+  RLSQ_ASSIGN_OR_RETURN(const Value* name, Member(doc, "dialect", Value::Type::kString, "document", false));
+  RLSQ_ASSIGN_OR_RETURN(const Value* options, Member(doc, "dialect_options", Value::Type::kObject, "document", false));
+  if (!name) {
+    if (options) return Bad("document", Cat("\"dialect_options\" needs \"dialect\"", At(*options)));
+    return requested ? requested : &Dialect::Postgres();
+  }
+  Dialect::Options stated;
+  if (options) {
+    for (const auto& [key, value] : options->members()) {
+      if (!value.is_string() && !value.is_number())
+        return Bad("dialect_options", Cat("\"", key, "\" must be a string or a number", At(value)));
+      stated.emplace_back(std::string(key), std::string(value.text()));
+    }
+  }
+  absl::StatusOr<const Dialect*> made = Dialect::Make(name->text(), stated);
+  if (!made.ok()) return Bad("document", Cat(made.status().message(), At(*name)));
+  if (!requested || requested == *made) return *made;
+  if (requested->name() != (*made)->name())
+    return Bad("document", Cat("the policy is written for ", (*made)->name(), At(*name), " but the caller asked for ",
+                               requested->name()));
+  // A side that states no settings takes the other's.
+  if (!options) return requested;
+  if (requested == Dialect::Find(requested->name())) return *made;
+  return Bad("document", Cat("the caller's dialect settings (", requested->configuration(),
+                             ") differ from the policy's (", (*made)->configuration(), ")", At(*name)));
+}
+
+absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromJson(std::string_view text, const Dialect* requested) {
   // The digest is computed beside the parse and load (a large policy takes tens of milliseconds to hash).
+  const std::string asked = requested ? requested->configuration() : "";
   std::string digest;
   std::optional<std::jthread> hasher;
   if (text.size() >= (size_t{1} << 20)) {
-    hasher.emplace([&] { digest = Sha256Hex({"rlsq policy", dialect.name(), text}); });
+    hasher.emplace([&] { digest = Sha256Hex({"rlsq policy", asked, text}); });
   } else {
-    digest = Sha256Hex({"rlsq policy", dialect.name(), text});
+    digest = Sha256Hex({"rlsq policy", asked, text});
   }
   auto doc = json::ParseBorrowing(text);  // text outlives doc; Load copies what it keeps
   if (!doc.ok()) return Bad("JSON", ToStd(doc.status().message()));
   std::shared_ptr<Policy> p(new Policy());
-  p->dialect_ = &dialect;
+  RLSQ_ASSIGN_OR_RETURN(p->dialect_, ChoosePolicyDialect(doc->root(), requested));
   RLSQ_RETURN_IF_ERROR(p->Load(doc->root()));
   hasher.reset();  // joins
   p->digest_ = std::move(digest);
   return std::shared_ptr<const Policy>(std::move(p));
 }
 
-absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromYaml(std::string_view text, const Dialect& dialect) {
+absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromYaml(std::string_view text, const Dialect* requested) {
   auto doc = json::ParseYaml(text);
   if (!doc.ok()) return Bad("YAML", ToStd(doc.status().message()));
-  return FromDocument(*doc, Sha256Hex({"rlsq policy", dialect.name(), text}), dialect);
+  return FromDocument(*doc, Sha256Hex({"rlsq policy", requested ? requested->configuration() : "", text}),
+                      requested);
 }
 
 absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromDocument(const json::Value& doc, std::string digest,
-                                                                   const Dialect& dialect) {
+                                                                   const Dialect* requested) {
   std::shared_ptr<Policy> p(new Policy());
-  p->dialect_ = &dialect;
+  RLSQ_ASSIGN_OR_RETURN(p->dialect_, ChoosePolicyDialect(doc, requested));
   RLSQ_RETURN_IF_ERROR(p->Load(doc));
   p->digest_ = std::move(digest);
   return std::shared_ptr<const Policy>(std::move(p));
@@ -283,15 +314,15 @@ absl::StatusOr<std::string> ReadPolicyFile(const std::string& path) {
   return text;
 }
 
-absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromFile(const std::string& path, const Dialect& dialect) {
+absl::StatusOr<std::shared_ptr<const Policy>> Policy::FromFile(const std::string& path, const Dialect* requested) {
   RLSQ_ASSIGN_OR_RETURN(std::string text, ReadPolicyFile(path));
-  return IsYamlPath(path) ? FromYaml(text, dialect) : FromJson(text, dialect);
+  return IsYamlPath(path) ? FromYaml(text, requested) : FromJson(text, requested);
 }
 
 absl::Status Policy::Load(const Value& doc) {
   if (!doc.is_object()) return Bad("document", "must be a JSON object");
   RLSQ_RETURN_IF_ERROR(CheckKeys(doc, "document",
-                                 {"default_schema", "search_path", "relations", "allow_relations", "allow_functions",
+                                 {"dialect", "dialect_options", "default_schema", "search_path", "relations", "allow_relations", "allow_functions",
                                   "functions", "operators", "types", "allow_types",
                                   "placement", "default_database", "role_family", "presets", "public_role", "public_role_like",
                                   "roles", "users", "rls_filters", "datasets"}));

@@ -174,18 +174,42 @@ absl::StatusOr<TableName> ResolvePolicyTable(const NameResolver& resolver, std::
 // alias; the linter checks them against the table's columns.
 void ForEachTableColumn(const ast::Expr& clause, const std::function<void(const ast::ColumnRef&)>& f);
 
+// The dialect a policy document is read in: its `dialect` configured by its `dialect_options`, or, when it states
+// none, `requested` (PostgreSQL when that is null too). A caller that requests a dialect gets it only if the
+// document agrees: another dialect, or other settings than the document's, is an error. A side that states no
+// settings takes the other's (a document without `dialect_options`, a caller naming the dialect without
+// settings). `dialect_options` without `dialect` is an error.
+absl::StatusOr<const Dialect*> ChoosePolicyDialect(const json::Value& doc, const Dialect* requested);
+
 class Policy {
  public:
   // Parses and validates a policy document. Errors are FailedPrecondition statuses naming the offending entry.
-  static absl::StatusOr<std::shared_ptr<const Policy>> FromJson(std::string_view text, const Dialect& dialect);
+  // `requested` is the caller's dialect, or null for the document's own (ChoosePolicyDialect).
+  static absl::StatusOr<std::shared_ptr<const Policy>> FromJson(std::string_view text,
+                                                                 const Dialect* requested = nullptr);
+  static absl::StatusOr<std::shared_ptr<const Policy>> FromJson(std::string_view text, const Dialect& requested) {
+    return FromJson(text, &requested);
+  }
   // The same document in YAML (lib/json/yaml.h): the same keys, the same strictness, line:column errors.
-  static absl::StatusOr<std::shared_ptr<const Policy>> FromYaml(std::string_view text, const Dialect& dialect);
+  static absl::StatusOr<std::shared_ptr<const Policy>> FromYaml(std::string_view text,
+                                                                 const Dialect* requested = nullptr);
+  static absl::StatusOr<std::shared_ptr<const Policy>> FromYaml(std::string_view text, const Dialect& requested) {
+    return FromYaml(text, &requested);
+  }
   // A file: YAML when its name ends in .yaml or .yml, JSON otherwise.
-  static absl::StatusOr<std::shared_ptr<const Policy>> FromFile(const std::string& path, const Dialect& dialect);
+  static absl::StatusOr<std::shared_ptr<const Policy>> FromFile(const std::string& path,
+                                                                 const Dialect* requested = nullptr);
+  static absl::StatusOr<std::shared_ptr<const Policy>> FromFile(const std::string& path, const Dialect& requested) {
+    return FromFile(path, &requested);
+  }
   // A document built by a policy source (lib/sources: Superset's metadata database), with the digest of what it
   // was read from.
   static absl::StatusOr<std::shared_ptr<const Policy>> FromDocument(const json::Value& doc, std::string digest,
-                                                                     const Dialect& dialect);
+                                                                     const Dialect* requested);
+  static absl::StatusOr<std::shared_ptr<const Policy>> FromDocument(const json::Value& doc, std::string digest,
+                                                                     const Dialect& requested) {
+    return FromDocument(doc, std::move(digest), &requested);
+  }
 
   // The first schema of the search path: where names written in the policy without a schema are resolved first.
   const std::string& default_schema() const { return model_.search_path.front(); }

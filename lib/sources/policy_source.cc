@@ -14,7 +14,7 @@ namespace {
 
 class FileSource : public PolicySource {
  public:
-  FileSource(std::string path, const Dialect& dialect) : path_(std::move(path)), dialect_(dialect) {}
+  FileSource(std::string path, const Dialect* dialect) : path_(std::move(path)), dialect_(dialect) {}
   std::string Describe() const override { return Cat("file ", path_); }
 
   // The file's identity, size and modification time: an edit in place and a rename over it both change it.
@@ -31,7 +31,7 @@ class FileSource : public PolicySource {
 
  private:
   std::string path_;
-  const Dialect& dialect_;
+  const Dialect* dialect_;  // null: the document's own
 };
 
 absl::StatusOr<json::Value> ReadSettings(const SourceOptions& o) {
@@ -54,7 +54,7 @@ absl::StatusOr<json::Value> ReadSettings(const SourceOptions& o) {
 
 class SupersetSource : public PolicySource {
  public:
-  SupersetSource(DatabaseUri uri, json::Value settings, std::string channel, const Dialect& dialect)
+  SupersetSource(DatabaseUri uri, json::Value settings, std::string channel, const Dialect* dialect)
       : uri_(std::move(uri)), settings_(std::move(settings)), channel_(std::move(channel)), dialect_(dialect) {}
 
   std::string Describe() const override { return Cat("superset metadata ", uri_.Redacted()); }
@@ -72,7 +72,7 @@ class SupersetSource : public PolicySource {
     RLSQ_ASSIGN_OR_RETURN(SupersetSnapshot snap, Read());
     std::string canonical;
     json::AppendValue(snap.document, &canonical);
-    auto p = policy::Policy::FromDocument(snap.document, Sha256Hex({"rlsq superset policy", dialect_.name(), canonical}),
+    auto p = policy::Policy::FromDocument(snap.document, Sha256Hex({"rlsq superset policy", dialect_ ? dialect_->configuration() : "", canonical}),
                                           dialect_);
     if (!p.ok())
       return absl::Status(p.status().code(), Cat(ToStd(p.status().message()), " (read from ", uri_.Redacted(), ")"));
@@ -116,7 +116,7 @@ class SupersetSource : public PolicySource {
   DatabaseUri uri_;
   json::Value settings_;
   std::string channel_;
-  const Dialect& dialect_;
+  const Dialect* dialect_;  // null: the document's own
   std::unique_ptr<Connection> conn_;
   mutable std::mutex mu_;
   std::vector<std::string> warnings_;
@@ -124,7 +124,7 @@ class SupersetSource : public PolicySource {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PolicySource>> OpenPolicySource(const SourceOptions& o, const Dialect& dialect) {
+absl::StatusOr<std::unique_ptr<PolicySource>> OpenPolicySource(const SourceOptions& o, const Dialect* dialect) {
   if (o.policy_file.empty() == o.policy_db.empty())
     return absl::InvalidArgumentError("give a policy file or a policy database URI (exactly one)");
   if (!o.policy_file.empty()) {
@@ -140,7 +140,7 @@ absl::StatusOr<std::unique_ptr<PolicySource>> OpenPolicySource(const SourceOptio
 absl::StatusOr<json::Value> ExportSupersetPolicy(const SourceOptions& o, std::vector<std::string>* warnings) {
   RLSQ_ASSIGN_OR_RETURN(DatabaseUri uri, ParseDatabaseUri(o.policy_db));
   RLSQ_ASSIGN_OR_RETURN(json::Value settings, ReadSettings(o));
-  SupersetSource source(std::move(uri), std::move(settings), o.notify_channel, Dialect::Postgres());
+  SupersetSource source(std::move(uri), std::move(settings), o.notify_channel, nullptr);
   RLSQ_ASSIGN_OR_RETURN(SupersetSnapshot snap, source.Read());
   if (warnings) *warnings = std::move(snap.warnings);
   return json::Value(snap.document);  // a copy owns its strings (the snapshot's go with it)

@@ -53,8 +53,13 @@ struct SourceOptions {
 };
 
 // Opens the source (connecting to the database, not loading yet). InvalidArgument for bad options or URI,
-// Unavailable when the database cannot be reached.
-absl::StatusOr<std::unique_ptr<PolicySource>> OpenPolicySource(const SourceOptions& options, const Dialect& dialect);
+// Unavailable when the database cannot be reached. `dialect`: the caller's, or null for the policy's own
+// (policy::ChoosePolicyDialect).
+absl::StatusOr<std::unique_ptr<PolicySource>> OpenPolicySource(const SourceOptions& options, const Dialect* dialect);
+inline absl::StatusOr<std::unique_ptr<PolicySource>> OpenPolicySource(const SourceOptions& options,
+                                                                      const Dialect& dialect) {
+  return OpenPolicySource(options, &dialect);
+}
 
 // A Superset metadata database's snapshot as a policy document (for tools and tests: `rlsq policy-export`).
 absl::StatusOr<json::Value> ExportSupersetPolicy(const SourceOptions& options, std::vector<std::string>* warnings);

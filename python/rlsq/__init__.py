@@ -81,7 +81,8 @@ class PolicyError(Error):
 
 
 class UnknownDialect(Error, ValueError):
-    """A dialect name rlsq does not implement (only ``"postgres"``); both a ValueError and an :class:`Error`."""
+    """A dialect name, option or option value rlsq does not implement (dialects: ``"postgres"``, ``"mysql"``,
+    ``"mariadb"``); both a ValueError and an :class:`Error`."""
 
 
 _rlsq._register_errors(Error, QueryRefused, AccessDenied, UnknownUser, PolicyError, UnknownDialect)

@@ -20,14 +20,23 @@ class Engine:
     """A row-level-security rewriting engine built from one policy; thread-safe."""
 
     @staticmethod
-    def from_file(path: Union[str, "os.PathLike[str]"], dialect: str = "postgres") -> "Engine":
+    def from_file(
+        path: Union[str, "os.PathLike[str]"],
+        dialect: Optional[str] = None,
+        dialect_options: Optional[Dict[str, Union[str, int]]] = None,
+    ) -> "Engine":
         """Load a policy file (JSON); PolicyError when it cannot be read or is invalid."""
     @staticmethod
-    def from_json(text: str, dialect: str = "postgres") -> "Engine":
+    def from_json(
+        text: str, dialect: Optional[str] = None, dialect_options: Optional[Dict[str, Union[str, int]]] = None
+    ) -> "Engine":
         """Build an engine from a policy document (JSON); PolicyError when it is invalid."""
     @staticmethod
     def from_policy_db(
-        uri: str, settings: Optional[Union[Dict[str, Any], str]] = None, dialect: str = "postgres"
+        uri: str,
+        settings: Optional[Union[Dict[str, Any], str]] = None,
+        dialect: Optional[str] = None,
+        dialect_options: Optional[Dict[str, Union[str, int]]] = None,
     ) -> "Engine":
         """Read the policy from Superset's metadata database (SQLALCHEMY_DATABASE_URI); PolicyError on failure."""
     def watch(self, interval: float = 2.0) -> None:

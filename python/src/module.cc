@@ -132,15 +132,39 @@ py::object OptionalNumber(uint32_t n) { return n ? py::object(py::int_(n)) : py:
   throw py::error_already_set();
 }
 
-// The dialect named `name` ("postgres"), or UnknownDialect (a ValueError and an rlsq.Error).
-const Dialect& DialectNamed(const std::string& name) {
-  const Dialect* d = Dialect::Find(name);
-  if (d) return *d;
-  std::string message = Cat("unknown dialect \"", name, "\" (supported: \"postgres\")");
+[[noreturn]] void RaiseUnknownDialect(const std::string& message) {
   if (!g_errors.unknown_dialect) throw py::value_error(message);
   py::object exc = py::reinterpret_borrow<py::object>(g_errors.unknown_dialect)(ToPyStr(message));
   PyErr_SetObject(g_errors.unknown_dialect, exc.ptr());
   throw py::error_already_set();
+}
+
+// The dialect named `name` ("postgres", "mysql", "mariadb") configured by `options` (the policy's
+// `dialect_options`: {"sql_mode": "ANSI_QUOTES", "lower_case_table_names": 1, ...}), or UnknownDialect (a
+// ValueError and an rlsq.Error) for an unknown name, option or value.
+const Dialect& DialectNamed(const std::string& name, const std::optional<py::dict>& options = std::nullopt) {
+  Dialect::Options stated;
+  if (options) {
+    for (const auto& [key, value] : *options) {
+      if (!py::isinstance<py::str>(key)) throw py::type_error("dialect_options: keys must be strings");
+      if (py::isinstance<py::bool_>(value) ||
+          !(py::isinstance<py::str>(value) || py::isinstance<py::int_>(value)))
+        throw py::type_error("dialect_options: values must be strings or integers");
+      stated.emplace_back(key.cast<std::string>(), py::str(value).cast<std::string>());
+    }
+  }
+  auto d = Dialect::Make(name, stated);
+  if (!d.ok()) RaiseUnknownDialect(std::string(ToStd(d.status().message())));
+  return **d;
+}
+
+// The dialect a constructor was asked for: null (the policy's own) when neither argument is given.
+const Dialect* RequestedDialect(const std::optional<std::string>& name, const std::optional<py::dict>& options) {
+  if (!name) {
+    if (options) throw py::value_error("dialect_options goes with dialect");
+    return nullptr;
+  }
+  return &DialectNamed(*name, options);
 }
 
 // `obj` as JSON text (json.dumps).
@@ -204,8 +228,9 @@ std::unique_ptr<Engine> Load(absl::StatusOr<std::unique_ptr<Engine>> engine) {
   return std::move(*engine);
 }
 
-std::unique_ptr<Engine> FromJson(const py::str& text_obj, const std::string& dialect) {
-  const Dialect& d = DialectNamed(dialect);
+std::unique_ptr<Engine> FromJson(const py::str& text_obj, const std::optional<std::string>& dialect,
+                                 const std::optional<py::dict>& dialect_options) {
+  const Dialect* d = RequestedDialect(dialect, dialect_options);
   const std::string_view text = Utf8View(text_obj);
   absl::StatusOr<std::unique_ptr<Engine>> engine;
   {
@@ -215,8 +240,9 @@ std::unique_ptr<Engine> FromJson(const py::str& text_obj, const std::string& dia
   return Load(std::move(engine));
 }
 
-std::unique_ptr<Engine> FromFile(const std::filesystem::path& path, const std::string& dialect) {
-  const Dialect& d = DialectNamed(dialect);
+std::unique_ptr<Engine> FromFile(const std::filesystem::path& path, const std::optional<std::string>& dialect,
+                                 const std::optional<py::dict>& dialect_options) {
+  const Dialect* d = RequestedDialect(dialect, dialect_options);
   absl::StatusOr<std::unique_ptr<Engine>> engine;
   {
     py::gil_scoped_release release;
@@ -226,8 +252,9 @@ std::unique_ptr<Engine> FromFile(const std::filesystem::path& path, const std::s
 }
 
 std::unique_ptr<Engine> FromPolicyDb(const std::string& uri, const std::optional<py::object>& settings,
-                                     const std::string& dialect) {
-  const Dialect& d = DialectNamed(dialect);
+                                     const std::optional<std::string>& dialect,
+                                     const std::optional<py::dict>& dialect_options) {
+  const Dialect* d = RequestedDialect(dialect, dialect_options);
   rlsq::sources::SourceOptions o;
   o.policy_db = uri;
   if (settings && !settings->is_none()) {
@@ -352,22 +379,26 @@ Build one with :meth:`Engine.from_file` or :meth:`Engine.from_json`.)";
 constexpr const char* kFromFileDoc = R"(Load the policy file ``path`` (JSON) and build an engine.
 
 :param path: the policy file.
-:param dialect: the SQL dialect of the policy's clauses and of the queries (``"postgres"``).
-:raises PolicyError: the file cannot be read or the policy is invalid.
-:raises UnknownDialect: unknown dialect (a ValueError).)";
+:param dialect: the SQL dialect of the policy's clauses and of the queries (``"postgres"``, ``"mysql"``,
+    ``"mariadb"``); None: the policy's own ``dialect`` (``"postgres"`` when it states none).
+:param dialect_options: the server settings of the dialect (``{"sql_mode": "ANSI_QUOTES", "lower_case_table_names":
+    1, "server_version": "10.11.6"}``); None: the policy's ``dialect_options``.
+:raises PolicyError: the file cannot be read, the policy is invalid, or it states another dialect.
+:raises UnknownDialect: unknown dialect, option or value (a ValueError).)";
 
 constexpr const char* kFromJsonDoc = R"(Build an engine from the policy document ``text`` (JSON).
 
 :param text: the policy (roles, users, rls_filters, ...).
-:param dialect: the SQL dialect (``"postgres"``).
-:raises PolicyError: the policy is invalid.
-:raises UnknownDialect: unknown dialect (a ValueError).)";
+:param dialect: the SQL dialect (``"postgres"``, ``"mysql"``, ``"mariadb"``); None: the policy's own.
+:param dialect_options: the dialect's server settings (as in :meth:`from_file`); None: the policy's.
+:raises PolicyError: the policy is invalid, or it states another dialect.
+:raises UnknownDialect: unknown dialect, option or value (a ValueError).)";
 
 constexpr const char* kCallerArgsDoc = R"(
 :param user: a username of the policy. With neither ``user`` nor ``caller``: the policy's public role.
 :param caller: an inline caller authenticated elsewhere, a dict with the optional keys ``username`` (str),
     ``id`` (int), ``email`` (str), ``roles`` (list of role names of the policy) and ``attributes`` (dict).
-:param dialect: the query's dialect (``"postgres"``); None: the policy's.
+:param dialect: the query's dialect, which must be the policy's (``"postgres"``); None: the policy's.
 :param database: the database the query runs against; None: the policy's ``default_database``.
 :param guest_rules: guest-token rules, a list of dicts ``{"dataset": str | int | None, "clause": str}``; each
     clause is ANDed after the role filters of ``dataset`` (a table name, or a dataset id the policy's
@@ -436,10 +467,12 @@ PYBIND11_MODULE(_rlsq, m) {
         "Register the exception classes raised for failures (called once by rlsq/__init__.py).");
 
   py::class_<Engine>(m, "Engine", kEngineDoc)
-      .def_static("from_file", &FromFile, py::arg("path"), py::arg("dialect") = "postgres", kFromFileDoc)
-      .def_static("from_json", &FromJson, py::arg("text"), py::arg("dialect") = "postgres", kFromJsonDoc)
+      .def_static("from_file", &FromFile, py::arg("path"), py::arg("dialect") = py::none(),
+                  py::arg("dialect_options") = py::none(), kFromFileDoc)
+      .def_static("from_json", &FromJson, py::arg("text"), py::arg("dialect") = py::none(),
+                  py::arg("dialect_options") = py::none(), kFromJsonDoc)
       .def_static("from_policy_db", &FromPolicyDb, py::arg("uri"), py::arg("settings") = py::none(),
-                  py::arg("dialect") = "postgres",
+                  py::arg("dialect") = py::none(), py::arg("dialect_options") = py::none(),
                   "Read the policy from Superset's metadata database: uri as SQLALCHEMY_DATABASE_URI (sqlite:///..., "
                   "postgresql://..., mysql://...); settings (dict or JSON) the keys the metadata does not hold. "
                   "PolicyError when it cannot be read or is invalid.")

@@ -505,3 +505,40 @@ def test_typing_files():
     pkg = Path(rlsq.__file__).parent
     assert (pkg / "py.typed").exists()
     assert (pkg / "_rlsq.pyi").exists()
+
+
+MARIADB_POLICY = {
+    "dialect": "mariadb",
+    "default_schema": "shop",
+    "default_database": "shop",
+    "roles": [{"name": "Ads", "permissions": [["schema_access", "[shop].[shop]"]]}],
+    "users": [{"username": "ann", "roles": ["Ads"]}],
+    "rls_filters": [{"name": "adv", "filter_type": "Regular", "tables": ["campaigns"], "roles": ["Ads"],
+                     "clause": 'advertiser = "foo"'}],
+}
+
+
+def test_policy_dialect_and_dialect_options():
+    # The policy names its dialect: "foo" is a MariaDB string.
+    e = rlsq.Engine.from_json(json.dumps(MARIADB_POLICY))
+    assert repr(e).startswith("<rlsq.Engine dialect=mariadb")
+    assert e.rewrite("SELECT * FROM campaigns LIMIT 1, 2", user="ann") == \
+        "SELECT * FROM campaigns WHERE (campaigns.advertiser = 'foo') LIMIT 1, 2"
+    # The caller's settings apply when the policy states none; under ANSI_QUOTES "foo" is a column.
+    e = rlsq.Engine.from_json(json.dumps(MARIADB_POLICY), dialect="mariadb",
+                              dialect_options={"sql_mode": "ANSI_QUOTES", "lower_case_table_names": 1})
+    assert e.rewrite('SELECT * FROM "Campaigns"', user="ann", dialect="mariadb") == \
+        'SELECT * FROM "Campaigns" WHERE (Campaigns.advertiser = Campaigns.foo)'
+    # A query in another dialect than the policy's is refused.
+    with pytest.raises(rlsq.Error, match="is not the policy's"):
+        e.rewrite("SELECT * FROM campaigns", user="ann", dialect="postgres")
+    # The caller and the policy disagree: PolicyError.
+    with pytest.raises(rlsq.PolicyError, match="written for mariadb"):
+        rlsq.Engine.from_json(json.dumps(MARIADB_POLICY), dialect="postgres")
+    # Bad options: UnknownDialect (a ValueError); options without a dialect, or of the wrong type.
+    with pytest.raises(rlsq.UnknownDialect, match="colour"):
+        rlsq.Engine.from_json(json.dumps(MARIADB_POLICY), dialect="mariadb", dialect_options={"colour": "blue"})
+    with pytest.raises(ValueError, match="dialect_options goes with dialect"):
+        rlsq.Engine.from_json(json.dumps(MARIADB_POLICY), dialect_options={"sql_mode": "ANSI_QUOTES"})
+    with pytest.raises(TypeError):
+        rlsq.Engine.from_json(json.dumps(MARIADB_POLICY), dialect="mariadb", dialect_options={"sql_mode": True})

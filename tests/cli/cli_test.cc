@@ -43,6 +43,22 @@ TEST(CliTest, ParseWithDialectAndEqualsForm) {
   EXPECT_EQ(r.out, "SELECT 2\n");
 }
 
+TEST(CliTest, ParseWithDialectOptions) {
+  // MariaDB's default sql_mode: "t" is a string; ANSI_QUOTES: an identifier.
+  Result r = RunRlsq({"parse", "--dialect", "mariadb", "--sql", "SELECT \"t\""});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "SELECT 't'\n");
+  r = RunRlsq({"parse", "--dialect", "mariadb", "--dialect-option", "sql_mode=ANSI_QUOTES", "--tables", "--default-schema",
+               "shop", "--sql", "SELECT * FROM \"t\""});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "shop.t\n");
+  // Two options, one in the --name=VALUE form.
+  r = RunRlsq({"parse", "--dialect", "mariadb", "--dialect-option=sql_mode=NO_BACKSLASH_ESCAPES", "--dialect-option",
+               "server_version=10.11.6", "--sql", "SELECT 'a\\' /*!100000 + 1 */"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "SELECT 'a\\' + 1\n");
+}
+
 TEST(CliTest, ParseJsonPrintsTheAst) {
   Result r = RunRlsq({"parse", "--json", "--sql", "SELECT a FROM t"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -141,7 +157,21 @@ TEST(CliTest, UsageErrorsExitWith1) {
 
   r = RunRlsq({"parse", "--dialect", "oracle", "--sql", "SELECT 1"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("rlsq: unknown dialect 'oracle'"));
+  EXPECT_THAT(r.err, HasSubstr("rlsq: unknown dialect \"oracle\" (known: postgres, mysql, mariadb)"));
+  EXPECT_EQ(r.out, "");
+
+  r = RunRlsq({"parse", "--dialect-option", "sql_mode=ANSI_QUOTES", "--sql", "SELECT 1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("rlsq: --dialect-option goes with --dialect"));
+  EXPECT_EQ(r.out, "");
+
+  r = RunRlsq({"parse", "--dialect", "mariadb", "--dialect-option", "sql_mode", "--sql", "SELECT 1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("rlsq: --dialect-option 'sql_mode': expected KEY=VALUE"));
+
+  r = RunRlsq({"parse", "--dialect", "mariadb", "--dialect-option", "colour=blue", "--sql", "SELECT 1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("colour"));
   EXPECT_EQ(r.out, "");
 
   r = RunRlsq({"parse", "stray", "--sql", "SELECT 1"});

@@ -1,4 +1,8 @@
 // `rlsq rewrite` and `rlsq parse --tables`, run as a user would: the built binary, its output and exit codes.
+#include <cstdio>
+#include <fstream>
+#include <string>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -32,6 +36,41 @@ TEST(RewriteCliTest, SqlOptionAndGroupedFilters) {
   r = RunRlsq({"rewrite", "--policy", kPolicy, "--placement", "plain", "--user", "admin", "--sql", "SELECT n_name FROM nation"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "SELECT n_name FROM nation\n");
+}
+
+// A policy that names its dialect and settings; --dialect and --dialect-option must agree with them.
+TEST(RewriteCliTest, ThePolicysDialectAndTheFlags) {
+  const std::string path = std::string(::testing::TempDir()) + "/rlsq_cli_mariadb_policy.yaml";
+  std::ofstream(path) << R"(dialect: mariadb
+dialect_options: {sql_mode: ANSI_QUOTES}
+default_schema: shop
+default_database: shop
+roles: [{name: Ads, permissions: [[schema_access, "[shop].[shop]"]]}]
+users: [{username: ann, roles: [Ads]}]
+rls_filters:
+  - {name: advertiser, filter_type: Regular, tables: [campaigns], roles: [Ads], clause: 'advertiser = "foo"'}
+)";
+  const std::string sql = "SELECT * FROM \"campaigns\" LIMIT 2, 5";
+  const std::string out = "SELECT * FROM \"campaigns\" WHERE (campaigns.advertiser = campaigns.foo) LIMIT 2, 5\n";
+  Result r = RunRlsq({"rewrite", "--policy", path, "--user", "ann", "--sql", sql});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, out);
+  r = RunRlsq({"rewrite", "--policy", path, "--user", "ann", "--dialect", "mariadb", "--sql", sql});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, out);
+  r = RunRlsq({"rewrite", "--policy", path, "--user", "ann", "--dialect", "mariadb", "--dialect-option",
+               "sql_mode=ANSI_QUOTES", "--sql", sql});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, out);
+  r = RunRlsq({"rewrite", "--policy", path, "--user", "ann", "--dialect", "postgres", "--sql", sql});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_THAT(r.err, HasSubstr("the policy is written for mariadb (line 1, column 10) but the caller asked for postgres"));
+  r = RunRlsq({"rewrite", "--policy", path, "--user", "ann", "--dialect", "mariadb", "--dialect-option",
+               "sql_mode=PIPES_AS_CONCAT", "--sql", sql});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_THAT(r.err, HasSubstr("differ from the policy's"));
+  EXPECT_EQ(r.out, "");
+  std::remove(path.c_str());
 }
 
 TEST(RewriteCliTest, Explain) {

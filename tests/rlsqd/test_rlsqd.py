@@ -665,3 +665,39 @@ def test_graceful_shutdown_finishes_requests_in_flight(tmp_path):
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", s.port), timeout=1)
     s.log.close()
+
+
+MARIADB_POLICY = {
+    "dialect": "mariadb",
+    "default_schema": "shop",
+    "default_database": "shop",
+    "roles": [{"name": "Ads", "permissions": [["schema_access", "[shop].[shop]"]]}],
+    "users": [{"username": "ann", "roles": ["Ads"]}],
+    "rls_filters": [{"name": "adv", "filter_type": "Regular", "tables": ["campaigns"], "roles": ["Ads"],
+                     "clause": 'advertiser = "foo"'}],
+}
+
+
+def test_dialect_and_dialect_options(tmp_path):
+    """--dialect and --dialect-option: the policy is read in them; /v1/policy reports the dialect; a request in
+    another dialect is refused; bad flags stop rlsqd at start."""
+    s = Sidecar(tmp_path, MARIADB_POLICY, "--dialect", "mariadb", "--dialect-option", "sql_mode=ANSI_QUOTES",
+                name="maria", tokens=False)
+    try:
+        status, body = s.rewrite('SELECT * FROM "campaigns" LIMIT 1, 2', "ann")
+        assert status == 200, body
+        assert body["sql"] == 'SELECT * FROM "campaigns" WHERE (campaigns.advertiser = campaigns.foo) LIMIT 1, 2'
+        assert s.request("GET", "/v1/policy", token=None)[1]["dialect"] == "mariadb"
+        status, body = s.rewrite("SELECT * FROM campaigns", "ann", dialect="postgres")
+        assert status == 400 or status == 422, body
+        assert "is not the policy's" in json.dumps(body)
+    finally:
+        assert s.stop() == 0
+    for flags, needle in ((["--dialect-option", "sql_mode=ANSI_QUOTES"], "--dialect-option goes with --dialect"),
+                          (["--dialect", "mariadb", "--dialect-option", "colour=blue"], "colour"),
+                          (["--dialect", "oracle"], "unknown dialect")):
+        policy = tmp_path / "p.json"
+        policy.write_text(json.dumps(MARIADB_POLICY))
+        r = subprocess.run([RLSQD, "--policy", str(policy), "--listen", "127.0.0.1:0", *flags],
+                           capture_output=True, text=True, timeout=20)
+        assert r.returncode == 1 and needle in r.stderr, r.stderr

@@ -58,7 +58,8 @@ typedef enum rlsq_error_code {
 typedef struct rlsq_engine rlsq_engine;
 typedef struct rlsq_result rlsq_result;
 
-/* Engines. `dialect`: "postgres" (or NULL for it). On failure: NULL, and *error (when `error` is not NULL) is set
+/* Engines. `dialect`: "postgres", "mysql" or "mariadb", which the policy must not contradict, or NULL for the
+ * policy's own `dialect` and `dialect_options` (PostgreSQL when it states none). On failure: NULL, and *error (when `error` is not NULL) is set
  * to a result holding the error, which the caller frees. */
 RLSQ_API rlsq_engine* rlsq_engine_from_json(const char* json, size_t json_len, const char* dialect,
                                            rlsq_result** error);
