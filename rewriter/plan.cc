@@ -245,7 +245,8 @@ absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const Name
     plan->targets.push_back(std::move(t));
     return static_cast<int>(plan->targets.size()) - 1;
   };
-  // The reference replaced by a filtered subquery: (SELECT * FROM t WHERE p) AS alias, fenced with OFFSET 0.
+  // The reference replaced by a filtered subquery: (SELECT * FROM t WHERE p) AS alias, fenced with the dialect's
+  // FenceClause (PostgreSQL: OFFSET 0).
   auto wrap = [&](const TableRead& r) {
     PlanTarget t;
     t.placement = Placement::kWrap;
@@ -255,7 +256,7 @@ absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const Name
     t.prefix = t.fenced_prefix = "(" + FromText(*r.ref, dialect);
     std::string alias = AliasText(*r.ref, dialect);
     t.suffix = ")" + alias;
-    t.fenced_suffix = " OFFSET 0)" + alias;
+    t.fenced_suffix = Cat(dialect.FenceClause(), ")", alias);
     return t;
   };
 
@@ -301,7 +302,7 @@ absl::StatusOr<std::shared_ptr<Plan>> BuildPlan(std::string_view sql, const Name
           t.anchor = {r.table_query->keyword.begin, r.ref->span.end};
           t.prefix = FromText(*r.ref, dialect);
           t.fenced_prefix = "SELECT * FROM (" + t.prefix;
-          t.fenced_suffix = " OFFSET 0)" + AliasText(*r.ref, dialect);
+          t.fenced_suffix = Cat(dialect.FenceClause(), ")", AliasText(*r.ref, dialect));
           break;
         }
       }

@@ -39,6 +39,8 @@ bool Dialect::Has(Feature f) const {
     case Feature::kDistinctOn:
     case Feature::kTableStatement:
     case Feature::kLateral:
+    case Feature::kDerivedColumnList:
+    case Feature::kTableAliasColumns:
       return true;
     default:
       return false;
@@ -58,6 +60,8 @@ std::string_view Dialect::Describe(Feature f) {
     case Feature::kDistinctOn: return "DISTINCT ON";
     case Feature::kTableStatement: return "TABLE statement";
     case Feature::kLateral: return "LATERAL";
+    case Feature::kDerivedColumnList: return "a column list on a derived table's alias";
+    case Feature::kTableAliasColumns: return "a column list on a table's alias";
   }
   return "?";
 }

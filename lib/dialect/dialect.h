@@ -84,6 +84,10 @@ class Dialect {
   virtual std::string_view RefusedToken(const Token& token) const { return {}; }
   // Built-in function and type names match without ASCII case (MySQL); PostgreSQL's lexer folded them already.
   virtual bool case_insensitive_builtins() const { return false; }
+  // What the fenced placement appends inside a filtered read's wrapper, (SELECT * FROM t WHERE p<fence>) AS t, so
+  // that the optimizer evaluates the predicate before the query's own conditions (no subquery pull-up). PostgreSQL:
+  // " OFFSET 0".
+  virtual std::string_view FenceClause() const { return " OFFSET 0"; }
 
   // Constructs the shared grammar reads that only some dialects have. The transform refuses one the dialect lacks
   // ("... is not supported in mysql").
@@ -99,6 +103,8 @@ class Dialect {
     kDistinctOn,          // SELECT DISTINCT ON (...)
     kTableStatement,      // TABLE t
     kLateral,             // LATERAL (subquery)
+    kDerivedColumnList,   // (subquery) AS d (a, b)
+    kTableAliasColumns,   // t AS x (a, b), (a JOIN b) AS j (c, d)
   };
   virtual bool Has(Feature f) const;
   static std::string_view Describe(Feature f);

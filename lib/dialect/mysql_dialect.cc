@@ -362,8 +362,10 @@ bool MySqlDialect::Has(Feature f) const {
     case Feature::kValuesRow:
     case Feature::kTableStatement:
     case Feature::kLateral:
+    case Feature::kDerivedColumnList:  // MySQL 8.0.19+; MariaDB 10.11 refuses it (seen on 10.11.19)
       return mysql;
     case Feature::kDistinctOn:
+    case Feature::kTableAliasColumns:
       return false;
   }
   return false;

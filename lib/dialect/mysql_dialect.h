@@ -63,6 +63,9 @@ class MySqlDialect final : public Dialect {
   bool folds_relation_names() const override { return settings_.lower_case_table_names != 0; }
   void FoldRelationName(std::string* name) const override;
   bool case_insensitive_builtins() const override { return true; }
+  // A derived table with LIMIT is neither merged into the outer query nor given its conditions (MySQL's and
+  // MariaDB's derived_merge and condition pushdown both skip it); the count is MySQL's own "all rows" idiom.
+  std::string_view FenceClause() const override { return " LIMIT 18446744073709551615"; }
   bool Has(Feature f) const override;
   std::string_view RefusedToken(const Token& token) const override;
 

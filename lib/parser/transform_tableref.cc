@@ -75,7 +75,10 @@ ast::TableRef* Transformer::TableRef(P::TableRefContext* ctx) {
   if (auto* b = dynamic_cast<P::TrBaseContext*>(ctx)) {
     ast::BaseTableRef* t = RelationExpr(b->relationExpr());
     t->span = span;
-    if (auto* a = b->aliasClause()) t->alias = Alias(a);
+    if (auto* a = b->aliasClause()) {
+      t->alias = Alias(a);
+      if (a->nameList()) Need(Dialect::Feature::kTableAliasColumns, a->nameList()->getStart());
+    }
     if (auto* p = b->partitionSelection()) {
       Need(Dialect::Feature::kPartitionSelection, p->getStart());
       NameList(p->nameList(), &t->partitions);
@@ -100,7 +103,10 @@ ast::TableRef* Transformer::TableRef(P::TableRefContext* ctx) {
     t->lateral = d->K_LATERAL() != nullptr;
     if (t->lateral) Need(Dialect::Feature::kLateral, d->K_LATERAL()->getSymbol());
     t->query = SelectStmt(d->selectStmt());
-    if (auto* a = d->aliasClause()) t->alias = Alias(a);
+    if (auto* a = d->aliasClause()) {
+      t->alias = Alias(a);
+      if (a->nameList()) Need(Dialect::Feature::kDerivedColumnList, a->nameList()->getStart());
+    }
     return t;
   }
   if (auto* f = dynamic_cast<P::TrFunctionContext*>(ctx)) {
@@ -116,7 +122,10 @@ ast::TableRef* Transformer::TableRef(P::TableRefContext* ctx) {
   if (j == nullptr) Fail(ctx->getStart(), "syntax error: parenthesised FROM item is not a join");
   j->parenthesized = true;
   j->span = span;
-  if (auto* a = p->aliasClause()) j->alias = Alias(a);
+  if (auto* a = p->aliasClause()) {
+    j->alias = Alias(a);
+    if (a->nameList()) Need(Dialect::Feature::kTableAliasColumns, a->nameList()->getStart());
+  }
   return j;
 }
 

@@ -230,6 +230,11 @@ TEST(MySqlScopeTest, Refusals) {
   // MariaDB 10.11 has no LATERAL, TABLE statement or VALUES ROW; MySQL 8.0 has them.
   EXPECT_THAT(Reads("TABLE t")[0], HasSubstr("syntax error"));  // TABLE is no keyword of MariaDB 10.11
   EXPECT_THAT(Reads("TABLE t", *Dialect::Find("mysql")), ElementsAre("d1.t"));
+  // Column lists on aliases: MariaDB 10.11 has none (ERROR 1064 near "(a)"), MySQL 8.0 only on a derived table.
+  EXPECT_THAT(Reads("SELECT * FROM (SELECT 1) AS d (a)")[0], HasSubstr("column list on a derived table"));
+  EXPECT_THAT(Reads("SELECT * FROM (SELECT 1) AS d (a)", *Dialect::Find("mysql")), ElementsAre());
+  EXPECT_THAT(Reads("SELECT * FROM t AS x (a)", *Dialect::Find("mysql"))[0], HasSubstr("column list on a table"));
+  EXPECT_THAT(Reads("SELECT * FROM (t JOIN u ON 1) AS j (a)")[0], HasSubstr("column list on a table"));
 }
 
 TEST(MySqlScopeTest, PostgresRefusesTheMySqlConstructs) {

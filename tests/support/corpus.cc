@@ -29,9 +29,19 @@ std::string ReadFileOrDie(const std::string& path) {
   return ss.str();
 }
 
-std::vector<CorpusQuery> LoadCorpus(const std::string& set) {
+std::vector<CorpusQuery> LoadCorpus(const std::string& set) { return LoadCorpusFrom(CorpusDir(), set); }
+
+std::string OwnCorpusDir(const std::string& dialect) {
+#ifdef RLSQ_SOURCE_DIR
+  return std::string(RLSQ_SOURCE_DIR) + "/tests/corpus/" + dialect;
+#else
+  return "tests/corpus/" + dialect;
+#endif
+}
+
+std::vector<CorpusQuery> LoadCorpusFrom(const std::string& root, const std::string& set) {
   std::vector<CorpusQuery> out;
-  std::filesystem::path dir = std::filesystem::path(CorpusDir()) / set;
+  std::filesystem::path dir = std::filesystem::path(root) / set;
   if (!std::filesystem::is_directory(dir)) {
     std::fprintf(stderr, "corpus folder %s is missing\n", dir.c_str());
     std::exit(1);

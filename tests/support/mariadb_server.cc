@@ -125,6 +125,40 @@ absl::Status MariaDbServer::Exec(std::string_view sql, std::string_view database
   return out;
 }
 
+absl::StatusOr<std::vector<MariaDbServer::Row>> MariaDbServer::Query(std::string_view sql,
+                                                                     std::string_view database) const {
+  MYSQL* db = mysql_init(nullptr);
+  if (!db) return absl::InternalError("mysql_init");
+  mysql_options(db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  std::string dbname(database);
+  if (!mysql_real_connect(db, "localhost", "root", nullptr, dbname.empty() ? nullptr : dbname.c_str(), 0,
+                          socket_.c_str(), 0)) {
+    std::string msg = mysql_error(db);
+    mysql_close(db);
+    return absl::UnavailableError(Cat("MariaDB: ", msg));
+  }
+  std::vector<Row> rows;
+  absl::Status out;
+  if (mysql_real_query(db, sql.data(), sql.size()) != 0) {
+    out = absl::InternalError(Cat("MariaDB ", mysql_errno(db), ": ", mysql_error(db)));
+  } else if (MYSQL_RES* r = mysql_store_result(db)) {
+    const unsigned n = mysql_num_fields(r);
+    while (MYSQL_ROW row = mysql_fetch_row(r)) {
+      unsigned long* lengths = mysql_fetch_lengths(r);
+      Row values(n);
+      for (unsigned i = 0; i < n; ++i)
+        if (row[i]) values[i] = std::string(row[i], lengths[i]);
+      rows.push_back(std::move(values));
+    }
+    mysql_free_result(r);
+  } else if (mysql_field_count(db) != 0) {
+    out = absl::InternalError(Cat("MariaDB ", mysql_errno(db), ": ", mysql_error(db)));
+  }
+  mysql_close(db);
+  if (!out.ok()) return out;
+  return rows;
+}
+
 std::string MariaDbServer::Uri(std::string_view database, std::string_view user, std::string_view password) const {
   return Cat("mysql://", user, password.empty() ? "" : ":", password, "@localhost/", database,
              "?unix_socket=", socket_);
