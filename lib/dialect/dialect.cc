@@ -41,6 +41,8 @@ bool Dialect::Has(Feature f) const {
     case Feature::kLateral:
     case Feature::kDerivedColumnList:
     case Feature::kTableAliasColumns:
+    case Feature::kEmptySelectList:
+    case Feature::kStarAfterItems:
       return true;
     default:
       return false;
@@ -62,6 +64,8 @@ std::string_view Dialect::Describe(Feature f) {
     case Feature::kLateral: return "LATERAL";
     case Feature::kDerivedColumnList: return "a column list on a derived table's alias";
     case Feature::kTableAliasColumns: return "a column list on a table's alias";
+    case Feature::kEmptySelectList: return "an empty select list";
+    case Feature::kStarAfterItems: return "an unqualified * after other select items";
   }
   return "?";
 }

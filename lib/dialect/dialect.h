@@ -88,6 +88,8 @@ class Dialect {
   // that the optimizer evaluates the predicate before the query's own conditions (no subquery pull-up). PostgreSQL:
   // " OFFSET 0".
   virtual std::string_view FenceClause() const { return " OFFSET 0"; }
+  // An operator that only stands before its operand (MySQL: ! and ~; `a ! b` is a syntax error there).
+  virtual bool IsPrefixOnlyOperator(std::string_view op) const { return false; }
 
   // Constructs the shared grammar reads that only some dialects have. The transform refuses one the dialect lacks
   // ("... is not supported in mysql").
@@ -105,6 +107,8 @@ class Dialect {
     kLateral,             // LATERAL (subquery)
     kDerivedColumnList,   // (subquery) AS d (a, b)
     kTableAliasColumns,   // t AS x (a, b), (a JOIN b) AS j (c, d)
+    kEmptySelectList,     // SELECT FROM t, SELECT
+    kStarAfterItems,      // SELECT a, * (an unqualified * after other items)
   };
   virtual bool Has(Feature f) const;
   static std::string_view Describe(Feature f);

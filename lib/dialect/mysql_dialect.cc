@@ -148,6 +148,7 @@ LexerConfig MakeLexerConfig(const MySqlSettings& s) {
   c.trailing_junk_after_number_is_error = false;
   c.digit_leading_identifiers = true;
   c.hex_bit_numbers = true;
+  c.mysql_literal_rules = true;
   c.dollar_parameters = false;
   c.typecast_operator = false;
   c.at_variables = true;
@@ -366,6 +367,8 @@ bool MySqlDialect::Has(Feature f) const {
       return mysql;
     case Feature::kDistinctOn:
     case Feature::kTableAliasColumns:
+    case Feature::kEmptySelectList:
+    case Feature::kStarAfterItems:  // ERROR 1064 for SELECT 1, * (SELECT *, 1 is fine)
       return false;
   }
   return false;

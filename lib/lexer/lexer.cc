@@ -679,6 +679,8 @@ class Scanner {
         while (j < n_ && Is(s_[j], Lexer::kDigit)) ++j;
         is_decimal = true;
         i = j;
+      } else if (cfg_.mysql_literal_rules && is_decimal) {
+        return Error(p, Cat({"syntax error at or near \"", src_.substr(p, j - p), "\": an exponent needs digits"}));
       } else if (cfg_.trailing_junk_after_number_is_error) {
         return Error(p, Cat({"trailing junk after numeric literal at or near \"", src_.substr(p, j - p),
                                      "\""}));
@@ -801,6 +803,8 @@ class Scanner {
                                   hex ? "hexadecimal" : "binary", " digit"}));
       }
     }
+    if (hex && cfg_.mysql_literal_rules && text.size() % 2 != 0)
+      return Error(tok_begin, "a hexadecimal string literal X'...' needs an even number of digits");
     t->kind = hex ? TokenKind::kHexString : TokenKind::kBitString;
     t->text = text;
     return absl::OkStatus();

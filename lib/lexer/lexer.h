@@ -89,6 +89,9 @@ struct LexerConfig {
   bool mysql_backslash_escapes = false;
   bool digit_leading_identifiers = false;  // 123abc and 0x1Fz are identifiers; 1e5 and 0x1F numbers
   bool hex_bit_numbers = false;            // 0x1F (kHexString) and 0b01 (kBitString): lower-case prefix only
+  // MySQL's literal rules: a number with a '.' and an 'e' not followed by digits is an error (1.5e, 1.ex, 1.5e+x;
+  // 1e and 1ex are identifiers, digit_leading_identifiers), and X'...' needs an even number of digits.
+  bool mysql_literal_rules = false;
   bool dollar_starts_identifiers = false;  // $a is an identifier (MySQL; PostgreSQL: $1 and $$ only)
   bool at_variables = false;               // @name, @'x', @`x`, @@name, @@session.name (kVariable)
   // `_charset` before a string, hex or bit literal is its character set introducer (kIntroducer); the names.

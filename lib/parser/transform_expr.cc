@@ -333,6 +333,9 @@ ast::Expr* Transformer::OtherOpExpr(P::OtherOpExprContext* ctx) {
     }
     if (auto* q = dynamic_cast<P::QualOpContext*>(child)) {
       op = QualOpText(this, q);
+      if (dialect_.IsPrefixOnlyOperator(op))
+        Fail(q->getStart(), Cat("syntax error at or near \"", op, "\": ", op, " is a prefix operator in ",
+                                dialect_.name()));
       continue;
     }
     if (auto* q = dynamic_cast<P::QuantifiedRhsContext*>(child)) {

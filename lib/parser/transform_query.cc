@@ -207,6 +207,7 @@ ast::SelectNode* Transformer::SimpleSelect(P::SimpleSelectContext* ctx) {
     for (auto* item : tl->targetItem()) {
       auto* si = New<ast::SelectItem>(SpanOf(item));
       if (dynamic_cast<P::TiStarContext*>(item)) {
+        if (!s->targets.empty()) Need(Dialect::Feature::kStarAfterItems, item->getStart());
         auto* star = New<ast::ColumnRef>(SpanOf(item));
         star->star = true;
         si->expr = star;
@@ -228,6 +229,8 @@ ast::SelectNode* Transformer::SimpleSelect(P::SimpleSelectContext* ctx) {
       }
       s->targets.push_back(si);
     }
+  } else {
+    Need(Dialect::Feature::kEmptySelectList, ctx->getStart());
   }
   if (auto* into = ctx->ic) {
     Fail(into->getStart(), "SELECT INTO is not allowed: rlsq accepts only one read-only query");

@@ -130,6 +130,11 @@ TEST(MySqlLexerTest, NumbersAndIdentifiers) {
                           "id:0X41", "p:,", "id:0x", "p:,", "id:0b2"));
   EXPECT_THAT(Lex("SELECT 1e5x, 1.5x, .5x"),
               ElementsAre("id:SELECT", "num:1e5", "id:x", "p:,", "num:1.5", "id:x", "p:,", "num:.5", "id:x"));
+  // A decimal whose exponent has no digits is a syntax error (ERROR 1064 for 1.5e, 1.5ex, 1.e, 1.5e+x; 1e is a
+  // name), and X'...' needs an even number of digits (X'4' is ERROR 1064).
+  for (const char* bad : {"SELECT 1.5e", "SELECT 1.5ex", "SELECT 1.e", "SELECT .5e", "SELECT 1.5e+x", "SELECT X'4'"})
+    EXPECT_THAT(Lex(bad)[0], HasSubstr("error: 1:8:")) << bad;
+  EXPECT_THAT(Lex("SELECT 1.e1, X'4f', x''"), ElementsAre("id:SELECT", "num:1.e1", "p:,", "hex:4f", "p:,", "hex:"));
   EXPECT_THAT(Lex("SELECT $a, a$b, Ωx"), ElementsAre("id:SELECT", "id:$a", "p:,", "id:a$b", "p:,", "id:Ωx"));
   // Identifiers keep their case (table names may be case-sensitive).
   EXPECT_THAT(Lex("SELECT Orders"), ElementsAre("id:SELECT", "id:Orders"));
@@ -235,6 +240,14 @@ TEST(MySqlScopeTest, Refusals) {
   EXPECT_THAT(Reads("SELECT * FROM (SELECT 1) AS d (a)", *Dialect::Find("mysql")), ElementsAre());
   EXPECT_THAT(Reads("SELECT * FROM t AS x (a)", *Dialect::Find("mysql"))[0], HasSubstr("column list on a table"));
   EXPECT_THAT(Reads("SELECT * FROM (t JOIN u ON 1) AS j (a)")[0], HasSubstr("column list on a table"));
+  // Found by the lexer differential test (ERROR 1064 on MariaDB 10.11.19): an empty select list, an unqualified *
+  // after other items, ! or ~ between two operands.
+  EXPECT_THAT(Reads("SELECT -- all\n")[0], HasSubstr("empty select list"));
+  EXPECT_THAT(Reads("SELECT 1, * FROM t")[0], HasSubstr("unqualified * after other select items"));
+  EXPECT_THAT(Reads("SELECT *, 1, t.* FROM t"), ElementsAre("d1.t"));
+  EXPECT_THAT(Reads("SELECT a ! -2 FROM t")[0], HasSubstr("! is a prefix operator"));
+  EXPECT_THAT(Reads("SELECT !a, ~b, a || b FROM t"), ElementsAre("d1.t"));
+  EXPECT_THAT(Reads("SELECT a || b FROM t", MariaWith({{"sql_mode", "PIPES_AS_CONCAT"}})), ElementsAre("d1.t"));
 }
 
 TEST(MySqlScopeTest, PostgresRefusesTheMySqlConstructs) {

@@ -125,11 +125,16 @@ absl::Status MariaDbServer::Exec(std::string_view sql, std::string_view database
   return out;
 }
 
-absl::StatusOr<std::vector<MariaDbServer::Row>> MariaDbServer::Query(std::string_view sql,
-                                                                     std::string_view database) const {
+absl::StatusOr<std::vector<MariaDbServer::Row>> MariaDbServer::Query(std::string_view sql, std::string_view database,
+                                                                     const char* sql_mode) const {
   MYSQL* db = mysql_init(nullptr);
   if (!db) return absl::InternalError("mysql_init");
   mysql_options(db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  std::string init;
+  if (sql_mode) {
+    init = Cat("SET SESSION sql_mode = '", sql_mode, "'");
+    mysql_options(db, MYSQL_INIT_COMMAND, init.c_str());
+  }
   std::string dbname(database);
   if (!mysql_real_connect(db, "localhost", "root", nullptr, dbname.empty() ? nullptr : dbname.c_str(), 0,
                           socket_.c_str(), 0)) {

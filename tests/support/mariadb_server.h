@@ -28,9 +28,11 @@ class MariaDbServer {
   absl::Status Exec(std::string_view sql, std::string_view database = "") const;
   // One row of a result, each value in MariaDB's text protocol form; NULL is std::nullopt.
   using Row = std::vector<std::optional<std::string>>;
-  // Runs one query as root, in `database` when given, and returns its rows. A failure is an InternalError whose
-  // message starts with "MariaDB <errno>: ".
-  absl::StatusOr<std::vector<Row>> Query(std::string_view sql, std::string_view database = "") const;
+  // Runs one query as root, in `database` when given (and with the session's sql_mode set to `sql_mode` when that
+  // is not null), and returns its rows. A failure is an InternalError whose message starts with
+  // "MariaDB <errno>: ".
+  absl::StatusOr<std::vector<Row>> Query(std::string_view sql, std::string_view database = "",
+                                         const char* sql_mode = nullptr) const;
   // A SQLAlchemy-style URI for rlsq's policy sources.
   std::string Uri(std::string_view database, std::string_view user = "root", std::string_view password = "") const;
   const std::string& socket() const { return socket_; }
