@@ -20,9 +20,7 @@ struct CorpusQuery {
 };
 
 // Every query of `set`, sorted by file name. Exits with status 2 when the folder is missing or holds no query.
-inline std::vector<CorpusQuery> LoadCorpusSet(const std::string& set) {
-  const char* env = std::getenv("RLSQ_CORPUS_DIR");
-  std::filesystem::path dir = std::filesystem::path(env ? env : RLSQ_CORPUS_DIR) / set;
+inline std::vector<CorpusQuery> LoadCorpusFrom(const std::filesystem::path& dir, const std::string& set) {
   std::vector<CorpusQuery> out;
   if (std::filesystem::is_directory(dir)) {
     for (const auto& e : std::filesystem::directory_iterator(dir)) {
@@ -40,6 +38,18 @@ inline std::vector<CorpusQuery> LoadCorpusSet(const std::string& set) {
   std::sort(out.begin(), out.end(), [](const CorpusQuery& a, const CorpusQuery& b) { return a.name < b.name; });
   return out;
 }
+
+inline std::vector<CorpusQuery> LoadCorpusSet(const std::string& set) {
+  const char* env = std::getenv("RLSQ_CORPUS_DIR");
+  return LoadCorpusFrom(std::filesystem::path(env ? env : RLSQ_CORPUS_DIR) / set, set);
+}
+
+#ifdef RLSQ_SOURCE_DIR
+// rlsq's own corpus of a dialect family (tests/corpus/<dialect>/<set>, in the source tree).
+inline std::vector<CorpusQuery> LoadOwnCorpusSet(const std::string& dialect, const std::string& set) {
+  return LoadCorpusFrom(std::filesystem::path(RLSQ_SOURCE_DIR) / "tests/corpus" / dialect / set, set);
+}
+#endif
 
 // Only the SQL texts of `set`, in the same order.
 inline std::vector<std::string> LoadCorpusTexts(const std::string& set) {

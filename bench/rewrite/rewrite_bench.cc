@@ -7,6 +7,9 @@
 //                           splice.
 //   pg_query/<set>/<query>  libpg_query's pg_query_parse on the same text: the yardstick of the CI budget
 //                           (bench/budget.json), measured in the same run, interleaved query by query.
+//   mariadb_{parse,uncached,cached}/<set>/<query>
+//                           the same three on rlsq's MySQL corpus (tests/corpus/mysql: TPC-H written for MySQL and
+//                           chart queries) with dialect mariadb; the budget compares the TPC-H ones with PostgreSQL's.
 //
 // The policy is generated at start-up: every base table the corpus reads gets one Regular filter for the benchmark
 // user's role, and every fourth table a second filter in a shared group (so ORed groups are exercised). After the
@@ -47,23 +50,41 @@ std::vector<Query>& Queries() {
   return q;
 }
 
-// A policy with filters on every table the corpus reads.
-std::string GeneratePolicy() {
+std::vector<Query>& MariaDbQueries() {
+  static std::vector<Query> q = [] {
+    auto all = rlsq::bench::LoadOwnCorpusSet("mysql", "tpch");
+    for (auto& x : rlsq::bench::LoadOwnCorpusSet("mysql", "charts")) all.push_back(std::move(x));
+    return all;
+  }();
+  return q;
+}
+
+const rlsq::Dialect& MariaDb() { return *rlsq::Dialect::Find("mariadb"); }
+
+// A policy with filters on every table the corpus reads (the same filters in both dialects: MySQL's clause has a
+// double-quoted string).
+std::string GeneratePolicy(const std::vector<Query>& queries, const rlsq::Dialect& dialect) {
+  const bool mysql = &dialect != &rlsq::Dialect::Postgres();
   std::set<std::string> tables;
-  for (const Query& q : Queries()) {
-    auto parsed = rlsq::ParseQuery(q.sql);
+  for (const Query& q : queries) {
+    rlsq::ParseOptions po;
+    po.dialect = &dialect;
+    auto parsed = rlsq::ParseQuery(q.sql, po);
     if (!parsed.ok()) continue;
-    static const rlsq::DatabaseModel model;
-    auto a = rlsq::rewriter::AnalyzeScopes((*parsed)->sql, *(*parsed)->query,
-                                           rlsq::NameResolver(rlsq::Dialect::Postgres(), model));
+    rlsq::DatabaseModel model;
+    if (mysql) model.search_path = {"tpch"};
+    auto a = rlsq::rewriter::AnalyzeScopes((*parsed)->sql, *(*parsed)->query, rlsq::NameResolver(dialect, model));
     if (!a.ok()) continue;
     for (const auto& r : a->reads) tables.insert(r.table.name);
   }
-  std::string doc = R"({"roles": [{"name": "Analyst", "permissions": [["all_datasource_access", "all_datasource_access"]]}], "users": [{"username": "u", "roles": ["Analyst"]}], "rls_filters": [)";
+  // (JSON text: the double quotes are escaped.)
+  const char* clause = mysql ? R"x(tenant_id = 42 AND region IN (\"EU\", 'US'))x" : "tenant_id = 42 AND region IN ('EU', 'US')";
+  std::string doc = mysql ? R"({"dialect": "mariadb", "default_schema": "tpch", )" : "{";
+  doc += R"("roles": [{"name": "Analyst", "permissions": [["all_datasource_access", "all_datasource_access"]]}], "users": [{"username": "u", "roles": ["Analyst"]}], "rls_filters": [)";
   int i = 0;
   for (const std::string& t : tables) {
     rlsq::Append(&doc, i ? ", " : "", R"({"name": "f)", i, R"(", "filter_type": "Regular", "tables": [")", t,
-                 R"x("], "roles": ["Analyst"], "group_key": "g", "clause": "tenant_id = 42 AND region IN ('EU', 'US')"})x");
+                 R"("], "roles": ["Analyst"], "group_key": "g", "clause": ")", clause, "\"}");
     if (i % 4 == 0)
       rlsq::Append(&doc, R"(, {"name": "g)", i, R"(", "filter_type": "Regular", "tables": [")", t,
                    R"("], "roles": ["Analyst"], "group_key": "g", "clause": "is_public"})");
@@ -73,21 +94,31 @@ std::string GeneratePolicy() {
   return doc;
 }
 
+std::unique_ptr<rlsq::Engine> MakeEngine(const std::vector<Query>& queries, const rlsq::Dialect& dialect) {
+  auto e = rlsq::Engine::FromPolicyJson(GeneratePolicy(queries, dialect));
+  if (!e.ok()) {
+    std::fprintf(stderr, "policy (%s): %s\n", std::string(dialect.name()).c_str(),
+                 std::string(e.status().message()).c_str());
+    std::exit(2);
+  }
+  return std::move(*e);
+}
+
 rlsq::Engine& TheEngine() {
-  static std::unique_ptr<rlsq::Engine> engine = [] {
-    auto e = rlsq::Engine::FromPolicyJson(GeneratePolicy());
-    if (!e.ok()) {
-      std::fprintf(stderr, "policy: %s\n", std::string(e.status().message()).c_str());
-      std::exit(2);
-    }
-    return std::move(*e);
-  }();
+  static std::unique_ptr<rlsq::Engine> engine = MakeEngine(Queries(), rlsq::Dialect::Postgres());
   return *engine;
 }
 
-void BM_Parse(benchmark::State& state, const Query* q) {
+rlsq::Engine& TheMariaDbEngine() {
+  static std::unique_ptr<rlsq::Engine> engine = MakeEngine(MariaDbQueries(), MariaDb());
+  return *engine;
+}
+
+void BM_Parse(benchmark::State& state, const Query* q, const rlsq::Dialect* dialect) {
+  rlsq::ParseOptions po;
+  po.dialect = dialect;
   for (auto _ : state) {
-    auto r = rlsq::ParseQuery(q->sql);
+    auto r = rlsq::ParseQuery(q->sql, po);
     if (!r.ok()) state.SkipWithError("parse failed");
     benchmark::DoNotOptimize(r);
   }
@@ -95,8 +126,8 @@ void BM_Parse(benchmark::State& state, const Query* q) {
 
 void BM_PgQuery(benchmark::State& state, const Query* q) { rlsq::bench::PgQueryParseLoop(state, q->sql); }
 
-void BM_Rewrite(benchmark::State& state, const Query* q, bool cached) {
-  rlsq::Engine& engine = TheEngine();
+void BM_Rewrite(benchmark::State& state, const Query* q, bool cached, rlsq::Engine* the_engine) {
+  rlsq::Engine& engine = *the_engine;
   rlsq::RewriteOptions options;
   options.use_plan_cache = cached;
   rlsq::Caller caller{"u"};
@@ -124,6 +155,8 @@ class Summary {
       std::string name = r.benchmark_name();
       std::string kind = name.substr(0, name.find('/'));
       times_[kind].push_back(r.GetAdjustedRealTime() * Scale(r.time_unit));
+      if (name.find("/tpch/") != std::string::npos)
+        tpch_times_[kind].push_back(r.GetAdjustedRealTime() * Scale(r.time_unit));
       cpu_times_[kind].push_back(r.GetAdjustedCPUTime() * Scale(r.time_unit));
     }
   }
@@ -141,6 +174,13 @@ class Summary {
       return it == m.end() ? std::vector<double>{} : it->second;
     };
     std::fprintf(out, "\nsummary over %zu TPC-H+TPC-DS queries (median per query):\n", get(times_, "parse").size());
+    // MariaDB's TPC-H against PostgreSQL's TPC-H: the same 22 queries, written for each dialect.
+    const double maria_tpch = Median(get(tpch_times_, "mariadb_uncached")), pg_tpch = Median(get(tpch_times_, "uncached"));
+    std::fprintf(out, "  mariadb (%zu MySQL TPC-H + chart queries): parse %.2f us; rewrite uncached %.2f us, on a cache "
+                 "hit %.3f us; TPC-H uncached rewrite %.2f us vs PostgreSQL's TPC-H %.2f us (%.2fx)\n",
+                 get(times_, "mariadb_parse").size(), Median(get(times_, "mariadb_parse")),
+                 Median(get(times_, "mariadb_uncached")), Median(get(times_, "mariadb_cached")), maria_tpch, pg_tpch,
+                 pg_tpch > 0 ? maria_tpch / pg_tpch : 0);
     for (const auto* m : {&times_, &cpu_times_}) {
       double parse = Median(get(*m, "parse")), uncached = Median(get(*m, "uncached")),
              cached = Median(get(*m, "cached")), pg = Median(get(*m, "pg_query"));
@@ -153,7 +193,7 @@ class Summary {
   }
 
  private:
-  std::map<std::string, std::vector<double>> times_, cpu_times_;
+  std::map<std::string, std::vector<double>> times_, cpu_times_, tpch_times_;
 };
 
 }  // namespace
@@ -161,15 +201,28 @@ class Summary {
 int main(int argc, char** argv) {
   for (const Query& q : Queries()) {
     std::string id = q.set + "/" + q.name;
-    benchmark::RegisterBenchmark(("parse/" + id).c_str(), BM_Parse, &q)->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark(("uncached/" + id).c_str(), BM_Rewrite, &q, false)->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark(("cached/" + id).c_str(), BM_Rewrite, &q, true)->Unit(benchmark::kMicrosecond);
+    const rlsq::Dialect* pg = &rlsq::Dialect::Postgres();
+    benchmark::RegisterBenchmark(("parse/" + id).c_str(), BM_Parse, &q, pg)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("uncached/" + id).c_str(), BM_Rewrite, &q, false, &TheEngine())
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("cached/" + id).c_str(), BM_Rewrite, &q, true, &TheEngine())
+        ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("pg_query/" + id).c_str(), BM_PgQuery, &q)->Unit(benchmark::kMicrosecond);
+  }
+  for (const Query& q : MariaDbQueries()) {
+    std::string id = q.set + "/" + q.name;
+    benchmark::RegisterBenchmark(("mariadb_parse/" + id).c_str(), BM_Parse, &q, &MariaDb())
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("mariadb_uncached/" + id).c_str(), BM_Rewrite, &q, false, &TheMariaDbEngine())
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("mariadb_cached/" + id).c_str(), BM_Rewrite, &q, true, &TheMariaDbEngine())
+        ->Unit(benchmark::kMicrosecond);
   }
   Summary summary;
   rlsq::bench::ForwardingReporter reporter(argc, argv, [&](const auto& runs) { summary.Collect(runs); });
   benchmark::Initialize(&argc, argv);
-  TheEngine();  // build the policy before timing
+  TheEngine();  // build the policies before timing
+  TheMariaDbEngine();
   benchmark::RunSpecifiedBenchmarks(&reporter);
   summary.Print(reporter.summary());
   benchmark::Shutdown();

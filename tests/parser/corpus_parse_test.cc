@@ -2,8 +2,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <tuple>
 
 #include "lib/ast/ast_util.h"
+#include "lib/dialect/dialect.h"
 #include "lib/parser/parser.h"
 #include "tests/support/corpus.h"
 #include "tests/support/status_matchers.h"
@@ -39,6 +41,28 @@ TEST_P(CorpusParseTest, EveryQueryParsesWithoutFallback) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sets, CorpusParseTest, ::testing::Values("tpch", "tpcds", "charts"));
+
+// rlsq's MySQL corpus (tests/corpus/mysql) in both MySQL-family dialects: it parses, and without fallbacks too.
+class MySqlCorpusParseTest : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
+
+TEST_P(MySqlCorpusParseTest, EveryQueryParsesWithoutFallback) {
+  const auto& [dialect_name, set] = GetParam();
+  auto queries = testing::LoadCorpusFrom(testing::OwnCorpusDir("mysql"), set);
+  ASSERT_FALSE(queries.empty());
+  ParseOptions po;
+  po.dialect = Dialect::Find(dialect_name);
+  ASSERT_NE(po.dialect, nullptr);
+  uint64_t fallbacks_before = GlobalParserStats().sll_fallbacks.load();
+  for (const auto& q : queries) {
+    auto parsed = ParseQuery(q.sql, po);
+    EXPECT_TRUE(parsed.ok()) << dialect_name << " " << q.set << "/" << q.name << ": " << parsed.status();
+  }
+  EXPECT_EQ(GlobalParserStats().sll_fallbacks.load() - fallbacks_before, 0u) << "SLL fallbacks in " << set;
+}
+
+INSTANTIATE_TEST_SUITE_P(Sets, MySqlCorpusParseTest,
+                         ::testing::Combine(::testing::Values("mariadb", "mysql"),
+                                            ::testing::Values("tpch", "charts")));
 
 // Warm parse time per query over the whole corpus (printed, not asserted; the Google Benchmark is in bench/).
 TEST(CorpusParseTiming, WarmParseTime) {
