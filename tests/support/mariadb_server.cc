@@ -96,26 +96,42 @@ absl::Status MariaDbServer::StartImpl() {
   return absl::DeadlineExceededError(Cat("mariadbd did not start; ", ErrorLogTail()));
 }
 
-absl::Status MariaDbServer::Exec(std::string_view sql, std::string_view database) const {
+namespace {
+
+// A root connection to the server's socket, in `database` when given, with `init` run first when not empty.
+absl::StatusOr<MYSQL*> Open(const std::string& socket, std::string_view database, unsigned long flags,
+                            const std::string& init) {
   MYSQL* db = mysql_init(nullptr);
   if (!db) return absl::InternalError("mysql_init");
   mysql_options(db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  if (!init.empty()) mysql_options(db, MYSQL_INIT_COMMAND, init.c_str());
   std::string dbname(database);
   if (!mysql_real_connect(db, "localhost", "root", nullptr, dbname.empty() ? nullptr : dbname.c_str(), 0,
-                          socket_.c_str(), CLIENT_MULTI_STATEMENTS)) {
+                          socket.c_str(), flags)) {
     std::string msg = mysql_error(db);
     mysql_close(db);
     return absl::UnavailableError(Cat("MariaDB: ", msg));
   }
+  return db;
+}
+
+absl::Status Failed(MYSQL* db) { return absl::InternalError(Cat("MariaDB ", mysql_errno(db), ": ", mysql_error(db))); }
+
+}  // namespace
+
+absl::Status MariaDbServer::Exec(std::string_view sql, std::string_view database) const {
+  auto opened = Open(socket_, database, CLIENT_MULTI_STATEMENTS, "");
+  if (!opened.ok()) return opened.status();
+  MYSQL* db = *opened;
   absl::Status out;
   if (mysql_real_query(db, sql.data(), sql.size()) != 0) {
-    out = absl::InternalError(Cat("MariaDB: ", mysql_error(db)));
+    out = Failed(db);
   } else {
     for (;;) {
       if (MYSQL_RES* r = mysql_store_result(db)) mysql_free_result(r);
       int next = mysql_next_result(db);
       if (next > 0) {
-        out = absl::InternalError(Cat("MariaDB: ", mysql_error(db)));
+        out = Failed(db);
         break;
       }
       if (next < 0) break;
@@ -127,25 +143,13 @@ absl::Status MariaDbServer::Exec(std::string_view sql, std::string_view database
 
 absl::StatusOr<std::vector<MariaDbServer::Row>> MariaDbServer::Query(std::string_view sql, std::string_view database,
                                                                      const char* sql_mode) const {
-  MYSQL* db = mysql_init(nullptr);
-  if (!db) return absl::InternalError("mysql_init");
-  mysql_options(db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-  std::string init;
-  if (sql_mode) {
-    init = Cat("SET SESSION sql_mode = '", sql_mode, "'");
-    mysql_options(db, MYSQL_INIT_COMMAND, init.c_str());
-  }
-  std::string dbname(database);
-  if (!mysql_real_connect(db, "localhost", "root", nullptr, dbname.empty() ? nullptr : dbname.c_str(), 0,
-                          socket_.c_str(), 0)) {
-    std::string msg = mysql_error(db);
-    mysql_close(db);
-    return absl::UnavailableError(Cat("MariaDB: ", msg));
-  }
+  auto opened = Open(socket_, database, 0, sql_mode ? Cat("SET SESSION sql_mode = '", sql_mode, "'") : "");
+  if (!opened.ok()) return opened.status();
+  MYSQL* db = *opened;
   std::vector<Row> rows;
   absl::Status out;
   if (mysql_real_query(db, sql.data(), sql.size()) != 0) {
-    out = absl::InternalError(Cat("MariaDB ", mysql_errno(db), ": ", mysql_error(db)));
+    out = Failed(db);
   } else if (MYSQL_RES* r = mysql_store_result(db)) {
     const unsigned n = mysql_num_fields(r);
     while (MYSQL_ROW row = mysql_fetch_row(r)) {
@@ -157,7 +161,7 @@ absl::StatusOr<std::vector<MariaDbServer::Row>> MariaDbServer::Query(std::string
     }
     mysql_free_result(r);
   } else if (mysql_field_count(db) != 0) {
-    out = absl::InternalError(Cat("MariaDB ", mysql_errno(db), ": ", mysql_error(db)));
+    out = Failed(db);
   }
   mysql_close(db);
   if (!out.ok()) return out;
