@@ -5,6 +5,7 @@
 
 #include "absl/container/inlined_vector.h"
 
+#include "lib/common/ascii.h"
 #include "lib/common/str_cat.h"
 #include "lib/ast/ast_util.h"
 #include "lib/common/status.h"
@@ -40,14 +41,7 @@ struct CteScope {
 };
 
 bool SameCteName(std::string_view a, std::string_view b, bool ascii_case_insensitive) {
-  if (!ascii_case_insensitive) return a == b;
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (static_cast<char>(x >= 'A' && x <= 'Z' ? x + 32 : x) != static_cast<char>(y >= 'A' && y <= 'Z' ? y + 32 : y))
-      return false;
-  }
-  return true;
+  return ascii_case_insensitive ? AsciiEqualsIgnoreCase(a, b) : a == b;
 }
 
 // Whether a one-part name refers to a visible CTE. CTE names compare as the dialect compares them (MySQL: without

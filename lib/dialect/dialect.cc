@@ -1,4 +1,5 @@
 // The dialect registry.
+#include "lib/common/ascii.h"
 #include "lib/dialect/dialect.h"
 
 #include <map>
@@ -12,12 +13,6 @@
 namespace rlsq {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return out;
-}
 
 // The configured dialects made so far, by canonical settings; never freed (policies and plans point at them).
 const Dialect* Intern(const std::string& key, std::unique_ptr<Dialect> (*make)(const MySqlSettings&),
@@ -81,7 +76,7 @@ const Dialect* Dialect::Find(std::string_view name) {
 }
 
 absl::StatusOr<const Dialect*> Dialect::Make(std::string_view name, const Options& options) {
-  const std::string lower = Lower(name);
+  const std::string lower = AsciiLower(name);
   if (lower == "postgres" || lower == "postgresql") {
     if (!options.empty())
       return absl::InvalidArgumentError(Cat("unknown dialect option \"", options[0].first, "\" for postgres"));

@@ -1,5 +1,6 @@
 // MySQL 8.0 and MariaDB 10.11. Lexical rules (sql_lex.cc of both servers, every rule checked on MariaDB 10.11.19:
 // tests/lexer/mysql_lexer_test.cc), configured through LexerConfig; keywords; quoting; settings; the catalog.
+#include "lib/common/ascii.h"
 #include "lib/dialect/mysql_dialect.h"
 
 #include <cstdlib>
@@ -23,12 +24,6 @@ extern const std::string_view kMariaDbKeywords;
 namespace {
 
 using K = KeywordCategory;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return out;
-}
 
 // The words the shared grammar reads as keywords in the MySQL family: the keywords of the constructs MySQL has
 // (and of the refusals), with MySQL 8.0's reserved status. Every other word is an identifier, as in MySQL: `full`,
@@ -196,7 +191,7 @@ absl::StatusOr<MySqlSettings> MySqlSettings::Parse(Flavor flavor, const Dialect:
   }
   for (const auto& [key, value] : options) {
     if (key == "sql_mode") {
-      std::string flags = Lower(value);
+      std::string flags = AsciiLower(value);
       for (size_t start = 0; start <= flags.size();) {
         size_t end = flags.find(',', start);
         if (end == std::string::npos) end = flags.size();
@@ -279,7 +274,7 @@ void MySqlDialect::AppendIdentifier(std::string_view ident, std::string* out) co
   bool safe = !ident.empty() && ((ident[0] >= 'a' && ident[0] <= 'z') || (ident[0] >= 'A' && ident[0] <= 'Z'));
   for (char ch : ident)
     safe = safe && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_');
-  if (safe && ServerKeywords().contains(Lower(ident))) safe = false;
+  if (safe && ServerKeywords().contains(AsciiLower(ident))) safe = false;
   if (safe) {
     out->append(ident);
     return;
@@ -333,14 +328,14 @@ std::string_view MySqlDialect::OperatorKeyword(std::string_view op) const {
 
 void MySqlDialect::FoldRelationName(std::string* name) const {
   if (settings_.lower_case_table_names == 0) return;
-  for (char& c : *name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  AsciiLowerInPlace(name);
 }
 
 std::string_view MySqlDialect::RefusedToken(const Token& token) const {
   if (token.kind == TokenKind::kOperator && token.text == ":=")
     return "assignments to user variables are not allowed: rlsq accepts only a read-only query";
   if (token.kind != TokenKind::kIdent || token.text.size() < 4 || token.text.size() > 9) return {};
-  std::string word = Lower(token.text);
+  std::string word = AsciiLower(token.text);
   // Both are reserved words: they can be nothing else.
   if (word == "into")
     return "SELECT ... INTO is not allowed: it writes a file or variables, and rlsq accepts only a read-only query";

@@ -1,5 +1,6 @@
 // PostgreSQL 15 dialect. Keyword list and categories: PostgreSQL 15's kwlist.h (as reported by
 // pg_get_keywords() on a 15.x server). Lexical rules: scan.l, configured through LexerConfig.
+#include "lib/common/ascii.h"
 #include "lib/dialect/postgres_dialect.h"
 
 #include <algorithm>
@@ -211,10 +212,7 @@ KeywordCategory PostgresDialect::Keyword(std::string_view folded_word) const {
 
 std::string PostgresDialect::FoldIdentifier(std::string_view word) const {
   // downcase_truncate_identifier(): ASCII only, then truncate to NAMEDATALEN-1 bytes on a character boundary.
-  std::string out(word);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  std::string out = AsciiLower(word);
   if (out.size() > 63) {
     size_t cut = 63;
     while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;

@@ -1,3 +1,4 @@
+#include "lib/common/ascii.h"
 #include "lib/lexer/lexer.h"
 
 #include <cstring>
@@ -846,8 +847,7 @@ class Scanner {
   // follows it.
   void MaybeIntroducer(Token* t) {
     if (cfg_.charset_introducers.empty() || t->text.size() < 2 || t->text[0] != '_') return;
-    std::string lower(t->text.substr(1));
-    for (char& ch : lower) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+    const std::string lower = AsciiLower(t->text.substr(1));
     for (std::string_view cs : cfg_.charset_introducers) {
       if (cs == lower) {
         t->kind = TokenKind::kIntroducer;

@@ -1,3 +1,4 @@
+#include "lib/common/ascii.h"
 #include "lib/lint/lint.h"
 
 #include <algorithm>
@@ -511,7 +512,7 @@ class Linter {
     std::string out;
     for (char c : key) {
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
-      out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+      out.push_back(AsciiLowerChar(c));
     }
     return out;
   }

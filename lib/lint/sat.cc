@@ -1,3 +1,4 @@
+#include "lib/common/ascii.h"
 #include "lib/lint/sat.h"
 
 #include <algorithm>
@@ -33,10 +34,7 @@ bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
 std::string TrimLower(std::string_view s) {
   while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
   while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
+  return AsciiLower(s);
 }
 
 bool IsPrefixOf(std::string_view s, std::string_view word) { return !s.empty() && word.substr(0, s.size()) == s; }

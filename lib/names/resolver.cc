@@ -1,3 +1,4 @@
+#include "lib/common/ascii.h"
 #include "lib/names/resolver.h"
 
 #include "lib/common/str_cat.h"
@@ -23,12 +24,6 @@ std::string PathText(const Dialect& d, std::span<const std::string_view> path) {
     if (!out.empty()) out += ", ";
     d.AppendIdentifier(s, &out);
   }
-  return out;
-}
-
-std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   return out;
 }
 

@@ -1,6 +1,7 @@
 // ParseQuery / ParseExpression: lexing, the refusals decided on the token stream (statements that are not
 // read-only queries, several statements, nesting depth), two-stage ANTLR parsing (SLL with bail-out, full LL only
 // after an SLL failure), error messages, and the transform to the rlsq AST.
+#include "lib/common/ascii.h"
 #include "lib/parser/parser.h"
 
 #include <string>
@@ -217,18 +218,7 @@ const absl::flat_hash_set<std::string_view>& RefusedStatementWords() {
 // A word token spelled `lower` (ASCII case-insensitive: dialects that keep identifier case leave keywords as
 // written).
 bool WordIs(const Token& t, std::string_view lower) {
-  if (t.kind != TokenKind::kIdent || t.text.size() != lower.size()) return false;
-  for (size_t i = 0; i < lower.size(); ++i) {
-    char c = t.text[i];
-    if (static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) != lower[i]) return false;
-  }
-  return true;
-}
-
-std::string LowerText(std::string_view s) {
-  std::string l(s);
-  for (char& c : l) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return l;
+  return t.kind == TokenKind::kIdent && AsciiEqualsIgnoreCase(t.text, lower);
 }
 
 std::string UpperText(std::string_view s) {
@@ -286,7 +276,7 @@ size_t FindTooDeep(const std::vector<Token>& tokens, size_t limit, uint32_t max_
 absl::Status PreCheck(const std::vector<Token>& tokens, bool query, uint32_t max_depth, const Dialect& dialect,
                       size_t* limit) {
   const Token& first = tokens[0];
-  if (query && first.kind == TokenKind::kIdent && RefusedStatementWords().contains(LowerText(first.text))) {
+  if (query && first.kind == TokenKind::kIdent && RefusedStatementWords().contains(AsciiLower(first.text))) {
     return ErrorAt(first, Cat(UpperText(first.text), " is not allowed: ", kOnlyOneQuery));
   }
   size_t end = tokens.size() - 1;

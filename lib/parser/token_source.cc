@@ -1,3 +1,4 @@
+#include "lib/common/ascii.h"
 #include "lib/parser/token_source.h"
 
 #include <memory>
@@ -23,8 +24,7 @@ const std::vector<std::pair<std::string, size_t>>& GrammarKeywords() {
     for (size_t type = 1; type <= vocab.getMaxTokenType(); ++type) {
       std::string name = vocab.getSymbolicName(type);
       if (name.size() < 3 || name[0] != 'K' || name[1] != '_') continue;
-      std::string word = name.substr(2);
-      for (char& c : word) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      std::string word = AsciiLower(std::string_view(name).substr(2));
       l->emplace_back(std::move(word), type);
     }
     return l;
@@ -108,7 +108,7 @@ size_t Vocabulary::KeywordType(std::string_view word) const {
     for (size_t i = 0; i < word.size(); ++i) {
       char c = word[i];
       upper |= c >= 'A' && c <= 'Z';
-      lower[i] = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      lower[i] = AsciiLowerChar(c);
     }
     if (upper) word = std::string_view(lower, word.size());
     auto it = keywords_.find(ToAbsl(word));

@@ -2,6 +2,7 @@
 #include <charconv>
 #include <string>
 
+#include "lib/common/ascii.h"
 #include "lib/common/str_cat.h"
 #include "lib/parser/transform.h"
 
@@ -22,7 +23,7 @@ std::string LowerJoin(const std::vector<std::string_view>& words) {
   std::string s;
   for (std::string_view w : words) {
     if (!s.empty()) s += ' ';
-    for (char c : w) s += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    AppendAsciiLower(w, &s);
   }
   return s;
 }
@@ -854,8 +855,7 @@ ast::TypeName* Transformer::MySqlCastType(P::MysqlCastTypeContext* ctx) {
   auto* t = New<ast::TypeName>(SpanOf(ctx));
   std::string name = ctx->K_SIGNED() ? "signed" : "unsigned";
   if (auto* word = ctx->IDENT()) {
-    std::string w(Tok(word).text);
-    for (char& ch : w) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+    std::string w = AsciiLower(Tok(word).text);
     if (w != "int" && w != "integer") Fail(word->getSymbol(), Cat("syntax error at or near \"", Tok(word).text, "\""));
     // SIGNED INTEGER is SIGNED
   }
@@ -910,7 +910,7 @@ std::string_view Transformer::IntervalFields(P::IntervalQualifierContext* ctx, a
       else if (type == P::INTEGER) s += Tok(term).text;
       else {
         if (!s.empty()) s += ' ';
-        for (char c : Tok(term).text) s += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        AppendAsciiLower(Tok(term).text, &s);
       }
       continue;
     }

@@ -1,3 +1,4 @@
+#include "lib/common/ascii.h"
 #include "lib/policy/policy.h"
 
 #include <algorithm>
@@ -994,8 +995,7 @@ namespace {
 // request's is Superset's database_name as written ("Examples"); matching more names filters more, never less.
 std::string DatabaseTableKey(std::string_view database, std::string_view table_key) {
   std::string key = Cat(database, std::string_view("\x1e", 1), table_key);
-  for (size_t i = 0; i < database.size(); ++i)
-    if (key[i] >= 'A' && key[i] <= 'Z') key[i] = static_cast<char>(key[i] - 'A' + 'a');
+  for (size_t i = 0; i < database.size(); ++i) key[i] = AsciiLowerChar(key[i]);
   return key;
 }
 }  // namespace

@@ -14,6 +14,7 @@
 // checking with the dialect's own lexer and keyword table that it reads back as that same identifier. Text that
 // must be a keyword or an operator but is not (only possible in a hand-built AST) is written as a quoted
 // identifier (Dialect::AppendQuotedIdentifier), so the database rejects it rather than runs it.
+#include "lib/common/ascii.h"
 #include "lib/printer/printer.h"
 
 #include <algorithm>
@@ -825,9 +826,7 @@ class Printer {
     if (!IsUpperWordText(text)) return false;
     if (text.find(' ') != std::string_view::npos) return true;
     if (d_.case_insensitive_builtins()) {  // MySQL: every type is a built-in one, spelled as a keyword
-      std::string lower(text);
-      for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-      if (d_.catalog().keyword_types.contains(lower)) return true;
+      if (d_.catalog().keyword_types.contains(AsciiLower(text))) return true;
     }
     KeywordCategory cat = d_.Keyword(text);
     return cat == KeywordCategory::kColName || cat == KeywordCategory::kReserved ||
