@@ -170,6 +170,13 @@ absl::Status SystemCatalog::LoadOperators(std::string_view text, std::string_vie
   return absl::OkStatus();
 }
 
+void RequireBuiltInCatalog(const SystemCatalog& c, const absl::Status& loaded, std::string_view which) {
+  if (loaded.ok() && !c.relations.empty() && !c.functions.empty() && !c.operators.empty()) return;
+  std::cerr << "rlsq: corrupt built-in " << which << " catalog data: "
+            << (loaded.ok() ? std::string_view("an empty list") : ToStd(loaded.message())) << "\n";
+  std::abort();
+}
+
 const SystemCatalog& Postgres15Catalog() {
   static const SystemCatalog* const kCatalog = [] {
     auto* c = new SystemCatalog();
@@ -192,11 +199,8 @@ const SystemCatalog& Postgres15Catalog() {
     if (s.ok()) s = c->LoadFunctions(catalog_data::kPg15Functions, "lib/dialect/pg15/functions.tsv");
     if (s.ok()) s = c->LoadOperators(catalog_data::kPg15Operators, "lib/dialect/pg15/operators.txt");
     if (s.ok()) s = c->LoadTypes(catalog_data::kPg15Types, "lib/dialect/pg15/types.tsv");
-    if (!s.ok() || c->relations.empty() || c->functions.empty() || c->operators.empty() || c->types.empty()) {
-      // The data is compiled in and tested; a broken file is a build defect, never a reason to run without lists.
-      std::cerr << "rlsq: corrupt built-in PostgreSQL 15 catalog data: " << s.message() << "\n";
-      std::abort();
-    }
+    if (s.ok() && c->types.empty()) s = absl::InternalError("no types");
+    RequireBuiltInCatalog(*c, s, "PostgreSQL 15");
     return c;
   }();
   return *kCatalog;

@@ -75,6 +75,10 @@ struct SystemCatalog {
   absl::Status LoadKeywordTypes(std::string_view text, std::string_view file);
 };
 
+// Ends a built-in catalog's load: a failed load or an empty list is a build defect (the data is compiled in and
+// tested), reported on stderr and aborted on, never a reason to run without allow-lists.
+void RequireBuiltInCatalog(const SystemCatalog& c, const absl::Status& loaded, std::string_view which);
+
 // PostgreSQL 15's catalog (lib/dialect/pg15/), built once.
 const SystemCatalog& Postgres15Catalog();
 

@@ -4,7 +4,6 @@
 #include "lib/dialect/mysql_dialect.h"
 
 #include <cstdlib>
-#include <iostream>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -379,10 +378,8 @@ const SystemCatalog& MariaDbCatalog() {
     if (s.ok()) s = c->LoadFunctions(catalog_data::kMariaDbFunctions, "lib/dialect/mariadb/functions.tsv");
     if (s.ok()) s = c->LoadOperators(catalog_data::kMariaDbOperators, "lib/dialect/mariadb/operators.txt");
     if (s.ok()) s = c->LoadKeywordTypes(catalog_data::kMariaDbTypes, "lib/dialect/mariadb/types.tsv");
-    if (!s.ok() || c->relations.empty() || c->functions.empty() || c->operators.empty() || c->keyword_types.empty()) {
-      std::cerr << "rlsq: corrupt built-in MariaDB catalog data: " << s.message() << "\n";
-      std::abort();
-    }
+    if (s.ok() && c->keyword_types.empty()) s = absl::InternalError("no types");
+    RequireBuiltInCatalog(*c, s, "MariaDB 10.11");
     return c;
   }();
   return *kCatalog;
