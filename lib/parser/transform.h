@@ -102,6 +102,11 @@ class Transformer {
   std::vector<uint32_t> value_tokens;
   // Set while transforming a clause whose text the plan writes (TABLESAMPLE): its constants stay pinned.
   bool pin_values = false;
+  // MySQL's statement-level SELECT options (SQL_CACHE, SQL_NO_CACHE, SQL_CALC_FOUND_ROWS, HIGH_PRIORITY) stand only
+  // in the statement's first SELECT (not in a WITH, a subquery or a later UNION arm: MariaDB's ERROR 1234). True
+  // from the start of the statement's body until its first SELECT is entered.
+  const void* root_select = nullptr;
+  bool statement_options_open = false;
   // Set for ParseExpression (policy clauses, which are printed into queries).
   bool expression_mode = false;
   ast::Span SpanOf(antlr4::ParserRuleContext* ctx) const;

@@ -1,5 +1,6 @@
 // Queries: SELECT, set operations, VALUES, TABLE, WITH, ORDER BY, LIMIT/OFFSET/FETCH, GROUP BY, WINDOW; and the
 // refusals that the grammar only recognises (SELECT INTO, FOR UPDATE/SHARE, data-modifying statements).
+#include <algorithm>
 #include <string>
 
 #include "lib/common/str_cat.h"
@@ -13,14 +14,23 @@ using antlr4::tree::TerminalNode;
 TerminalNode* AsTerminal(ParseTree* t) { return dynamic_cast<TerminalNode*>(t); }
 }  // namespace
 
-ast::QueryNode* Transformer::Root(P::RootContext* ctx) { return SelectStmt(ctx->selectStmt()); }
+ast::QueryNode* Transformer::Root(P::RootContext* ctx) {
+  root_select = ctx->selectStmt();
+  return SelectStmt(ctx->selectStmt());
+}
 
 ast::Expr* Transformer::ExprRoot(P::ExprRootContext* ctx) { return Expr(ctx->expr()); }
 
 ast::QueryNode* Transformer::SelectStmt(P::SelectStmtContext* ctx) {
   DepthGuard guard(this, ctx);
   ast::WithClause* with = nullptr;
-  if (auto* w = ctx->wc) with = With(w);
+  if (auto* w = ctx->wc) {
+    const bool open = statement_options_open;
+    statement_options_open = false;  // a CTE's SELECT is not the statement's first
+    with = With(w);
+    statement_options_open = open;
+  }
+  if (ctx == root_select) statement_options_open = true;
   ast::QueryNode* q = SetExpr(ctx->se);
   // Modifiers written after a parenthesised query apply to it (as in PostgreSQL); each may be given once.
   if (with) {
@@ -192,6 +202,19 @@ ast::QueryNode* Transformer::SetPrimary(P::SetPrimaryContext* ctx) {
 
 ast::SelectNode* Transformer::SimpleSelect(P::SimpleSelectContext* ctx) {
   auto* s = New<ast::SelectNode>(SpanOf(ctx));
+  const bool statement_first = statement_options_open;
+  statement_options_open = false;
+  std::vector<size_t> seen_options;
+  for (auto* option : ctx->selectOption()) {
+    const size_t type = option->getStart()->getType();
+    if (std::find(seen_options.begin(), seen_options.end(), type) != seen_options.end())
+      Fail(option->getStart(), Cat("syntax error at or near \"", option->getText(), "\": given twice"));
+    seen_options.push_back(type);
+    if (!statement_first && (type == P::K_SQL_CACHE || type == P::K_SQL_NO_CACHE || type == P::K_SQL_CALC_FOUND_ROWS ||
+                             type == P::K_HIGH_PRIORITY))
+      Fail(option->getStart(), Cat(Upper(AsTerminal(option->children[0])), " is allowed only in the statement's first "
+                                   "SELECT (not in a WITH, a subquery or a later UNION arm)"));
+  }
   if (auto* d = ctx->dc) {
     if (d->K_ALL()) {
       s->distinct = ast::DistinctKind::kAll;

@@ -248,6 +248,18 @@ TEST(MySqlScopeTest, Refusals) {
   EXPECT_THAT(Reads("SELECT a ! -2 FROM t")[0], HasSubstr("! is a prefix operator"));
   EXPECT_THAT(Reads("SELECT !a, ~b, a || b FROM t"), ElementsAre("d1.t"));
   EXPECT_THAT(Reads("SELECT a || b FROM t", MariaWith({{"sql_mode", "PIPES_AS_CONCAT"}})), ElementsAre("d1.t"));
+  // SQL_CACHE, SQL_NO_CACHE, SQL_CALC_FOUND_ROWS and HIGH_PRIORITY only in the statement's first SELECT (ERROR 1234
+  // elsewhere on MariaDB 10.11.19), each once; STRAIGHT_JOIN anywhere.
+  EXPECT_THAT(Reads("SELECT SQL_NO_CACHE a FROM t UNION SELECT b FROM u"), ElementsAre("d1.t", "d1.u"));
+  EXPECT_THAT(Reads("(SELECT SQL_CALC_FOUND_ROWS a FROM t) UNION (SELECT HIGH_PRIORITY b FROM u)")[0],
+              HasSubstr("HIGH_PRIORITY is allowed only in the statement's first SELECT"));
+  EXPECT_THAT(Reads("SELECT a FROM t UNION SELECT SQL_NO_CACHE b FROM u")[0], HasSubstr("first SELECT"));
+  EXPECT_THAT(Reads("SELECT (SELECT SQL_NO_CACHE 1) FROM t")[0], HasSubstr("first SELECT"));
+  EXPECT_THAT(Reads("SELECT * FROM (SELECT SQL_CACHE 1) d")[0], HasSubstr("first SELECT"));
+  EXPECT_THAT(Reads("WITH c AS (SELECT SQL_NO_CACHE 1) SELECT * FROM c")[0], HasSubstr("first SELECT"));
+  EXPECT_THAT(Reads("WITH c AS (SELECT 1) SELECT SQL_NO_CACHE * FROM c, t"), ElementsAre("d1.t"));
+  EXPECT_THAT(Reads("SELECT SQL_NO_CACHE SQL_NO_CACHE 1")[0], HasSubstr("given twice"));
+  EXPECT_THAT(Reads("SELECT STRAIGHT_JOIN 1 FROM t UNION SELECT STRAIGHT_JOIN 2 FROM u"), ElementsAre("d1.t", "d1.u"));
 }
 
 TEST(MySqlScopeTest, PostgresRefusesTheMySqlConstructs) {
