@@ -23,9 +23,9 @@ int RunParse(const std::vector<std::string>& args) {
   bool json = false;
   parser.AddFlag("json", "print the AST as JSON instead of the SQL", &json);
   bool tables = false;
-  std::string default_schema = "public";
+  std::string default_schema;
   parser.AddFlag("tables", "list every base table the query reads (CTE references excluded), one per line", &tables);
-  parser.AddValue("default-schema", "NAME", "schema of unqualified table names for --tables (default: public)",
+  parser.AddValue("default-schema", "NAME", "schema of unqualified table names for --tables (default: the dialect's, public or main)",
                   &default_schema);
   if (int rc = ParseOptionsOrExit(parser, args, "parse"); rc >= 0) return rc;
 
@@ -45,7 +45,7 @@ int RunParse(const std::vector<std::string>& args) {
   std::string out;
   if (tables) {
     DatabaseModel model;
-    model.search_path = {std::string(default_schema)};
+    model.search_path = {default_schema.empty() ? std::string(dialect->default_schema()) : default_schema};
     auto analysis = rewriter::AnalyzeScopes((*parsed)->sql, *(*parsed)->query, NameResolver(*dialect, model));
     if (!analysis.ok()) return SqlError(analysis.status());
     std::set<std::string> seen;

@@ -67,7 +67,9 @@ tokens {
   K_EXPANSION, K_HIGH_PRIORITY, K_HOUR_MICROSECOND, K_HOUR_MINUTE, K_HOUR_SECOND, K_IGNORE, K_MICROSECOND,
   K_MINUTE_MICROSECOND, K_MINUTE_SECOND, K_MOD, K_QUARTER, K_QUERY, K_REGEXP, K_RLIKE, K_SECOND_MICROSECOND,
   K_SEPARATOR, K_SIGNED, K_SOUNDS, K_SQL_BIG_RESULT, K_SQL_BUFFER_RESULT, K_SQL_CACHE, K_SQL_CALC_FOUND_ROWS,
-  K_SQL_NO_CACHE, K_SQL_SMALL_RESULT, K_STRAIGHT_JOIN, K_UNSIGNED, K_USE, K_WEEK, K_XOR, K_YEAR_MONTH
+  K_SQL_NO_CACHE, K_SQL_SMALL_RESULT, K_STRAIGHT_JOIN, K_UNSIGNED, K_USE, K_WEEK, K_XOR, K_YEAR_MONTH,
+  // Keywords of SQLite only (lib/dialect/sqlite_dialect.cc).
+  K_GLOB, K_INDEXED
 }
 
 
@@ -257,6 +259,8 @@ partitionSelection : K_PARTITION LPAREN nameList RPAREN ;
 indexHint
   : (K_USE | K_FORCE | K_IGNORE) (K_INDEX | K_KEY) (K_FOR (K_JOIN | K_ORDER K_BY | K_GROUP K_BY))?
     LPAREN (indexName (COMMA indexName)*)? RPAREN
+  | K_INDEXED K_BY colId      // SQLite: the plan must use that index (the rows are the same)
+  | K_NOT K_INDEXED           // SQLite: no index
   ;
 
 indexName : colId | K_PRIMARY ;
@@ -294,7 +298,7 @@ expr : K_NOT* cmpExpr isSuffix* ((K_AND | K_OR | K_XOR) K_NOT* cmpExpr isSuffix*
 
 isSuffix : K_IS K_NOT? isTest | K_ISNULL | K_NOTNULL ;
 
-isTest : K_NULL | K_TRUE | K_FALSE | K_UNKNOWN | K_DISTINCT K_FROM cmpExpr ;
+isTest : K_NULL | K_TRUE | K_FALSE | K_UNKNOWN | K_DISTINCT K_FROM cmpExpr | cmpExpr ;  // the last: SQLite's a IS b
 
 cmpExpr : lhs=likeExpr (op=cmpOp (q=quantifiedRhs | rhs=likeExpr))? ;
 
@@ -312,7 +316,7 @@ likeTail
   | K_SOUNDS K_LIKE otherOpExpr                                             # ltSoundsLike
   ;
 
-likeOp : K_LIKE | K_ILIKE | K_SIMILAR K_TO | K_REGEXP | K_RLIKE ;
+likeOp : K_LIKE | K_ILIKE | K_SIMILAR K_TO | K_REGEXP | K_RLIKE | K_GLOB | K_MATCH ;
 
 inRhs
   : LPAREN selectStmt RPAREN    # inSubquery
@@ -605,7 +609,7 @@ colNameKeyword
 typeFuncNameKeyword
   : K_AUTHORIZATION | K_BINARY | K_COLLATION | K_CONCURRENTLY | K_CROSS | K_CURRENT_SCHEMA | K_FREEZE |
     K_FULL | K_ILIKE | K_INNER | K_IS | K_ISNULL | K_JOIN | K_LEFT | K_LIKE | K_NATURAL | K_NOTNULL |
-    K_OUTER | K_OVERLAPS | K_RIGHT | K_SIMILAR | K_TABLESAMPLE | K_VERBOSE | K_MOD
+    K_OUTER | K_OVERLAPS | K_RIGHT | K_SIMILAR | K_TABLESAMPLE | K_VERBOSE | K_MOD | K_GLOB
   ;
 reservedKeyword
   : K_ALL | K_ANALYSE | K_ANALYZE | K_AND | K_ANY | K_ARRAY | K_AS | K_ASC | K_ASYMMETRIC | K_BOTH | K_CASE |
@@ -616,7 +620,7 @@ reservedKeyword
     K_LIMIT | K_LOCALTIME | K_LOCALTIMESTAMP | K_NOT | K_NULL | K_OFFSET | K_ON | K_ONLY | K_OR | K_ORDER |
     K_PLACING | K_PRIMARY | K_REFERENCES | K_RETURNING | K_SELECT | K_SESSION_USER | K_SOME | K_SYMMETRIC |
     K_TABLE | K_THEN | K_TO | K_TRAILING | K_TRUE | K_UNION | K_UNIQUE | K_USER | K_USING | K_VARIADIC |
-    K_WHEN | K_WHERE | K_WINDOW | K_WITH
+    K_WHEN | K_WHERE | K_WINDOW | K_WITH | K_INDEXED
   ;
 // Keywords that may be used as a column label without AS: PG15's BARE_LABEL keywords, except the operator
 // keywords that can continue an expression (AND OR IS NOT BETWEEN IN LIKE ILIKE SIMILAR ESCAPE COLLATE AT

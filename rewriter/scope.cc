@@ -113,9 +113,10 @@ class Analyzer {
       const WithClause& w = *q.with;
       // MySQL family: the bodies of a WITH nested in a derived table or subquery (not directly a CTE's body) do not
       // see enclosing CTEs.
-      const bool barrier = resolver_.dialect().case_insensitive_builtins() && outer != nullptr && !in_cte_body;
+      const bool barrier = resolver_.dialect().nested_with_hides_outer_ctes() && outer != nullptr && !in_cte_body;
+      const bool whole = w.recursive || resolver_.dialect().ctes_see_whole_with_list();
       for (size_t i = 0; i < w.ctes.size(); ++i) {
-        CteScope body{&w, w.recursive ? w.ctes.size() : i, outer, barrier};
+        CteScope body{&w, whole ? w.ctes.size() : i, outer, barrier};
         Query(*w.ctes[i]->query, &body, depth + 1, /*in_cte_body=*/true);
       }
       for (const auto* cte : w.ctes) out_.relation_names.push_back(cte->name.text);
@@ -280,6 +281,7 @@ class Analyzer {
         break;
       case NodeKind::kIsTest:
         if (n.Cast<IsTest>().test == IsTestKind::kDistinctFrom) CheckImplicitOperator("=", "IS DISTINCT FROM", n);
+        if (n.Cast<IsTest>().test == IsTestKind::kIs) CheckImplicitOperator("=", "IS", n);
         break;
       case NodeKind::kLike: {
         const auto& l = n.Cast<Like>();

@@ -43,7 +43,7 @@ RLSQ_ENUM_NAMES(FrameBoundKind, "none", "unbounded_preceding", "preceding", "cur
 RLSQ_ENUM_NAMES(FrameExclusion, "none", "current_row", "group", "ties", "no_others")
 RLSQ_ENUM_NAMES(LiteralKind, "integer", "numeric", "string", "bit_string", "hex_string", "boolean", "null")
 RLSQ_ENUM_NAMES(SubqueryKind, "scalar", "exists", "array", "in", "any", "all", "some")
-RLSQ_ENUM_NAMES(IsTestKind, "null", "true", "false", "unknown", "distinct_from", "isnull", "notnull")
+RLSQ_ENUM_NAMES(IsTestKind, "null", "true", "false", "unknown", "distinct_from", "isnull", "notnull", "is")
 RLSQ_ENUM_NAMES(LikeKind, "like", "ilike", "similar_to")
 RLSQ_ENUM_NAMES(Quantifier, "any", "some", "all")
 RLSQ_ENUM_NAMES(GroupingSetKind, "empty", "rollup", "cube", "grouping_sets")

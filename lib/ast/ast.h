@@ -552,9 +552,10 @@ struct Param : Expr {
   RLSQ_EXPR_NODE(Param, Param)
   Param(NodeKind k, std::pmr::memory_resource* mr) : Expr(k, mr) {}
   uint32_t index = 0;
+  std::string_view name;  // SQLite's forms as written (?, ?3, :name, @name, #name, $name); empty for $N
 
-  auto Fields() { return std::tie(index); }
-  static constexpr std::array<const char*, 1> kFieldNames = {"index"};
+  auto Fields() { return std::tie(index, name); }
+  static constexpr std::array<const char*, 2> kFieldNames = {"index", "name"};
 };
 
 // NOT x, -x, +x, ~x, @x ... (prefix); x IS NULL-style postfix forms are IsTest
@@ -692,7 +693,8 @@ struct Between : Expr {
   static constexpr std::array<const char*, 5> kFieldNames = {"expr", "negated", "symmetric", "low", "high"};
 };
 
-enum class IsTestKind : uint8_t { kNull, kTrue, kFalse, kUnknown, kDistinctFrom, kIsNullPostfix, kNotNullPostfix };
+// kIs: SQLite's a IS b (rhs set; `negated` for IS NOT), null-safe equality.
+enum class IsTestKind : uint8_t { kNull, kTrue, kFalse, kUnknown, kDistinctFrom, kIsNullPostfix, kNotNullPostfix, kIs };
 const char* ToString(IsTestKind v);
 
 // x IS [NOT] NULL / TRUE / FALSE / UNKNOWN, x IS [NOT] DISTINCT FROM y, x ISNULL, x NOTNULL

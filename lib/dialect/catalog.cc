@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "lib/common/ascii.h"
 #include "lib/common/str_cat.h"
 
 namespace rlsq {
@@ -97,6 +98,14 @@ bool SystemCatalog::IsSystemSchema(std::string_view schema) const {
   return false;
 }
 
+bool SystemCatalog::IsReservedName(std::string_view name) const {
+  const std::string& p = reserved_name_prefix;
+  if (p.empty() || name.size() < p.size()) return false;
+  for (size_t i = 0; i < p.size(); ++i)
+    if (AsciiLowerChar(name[i]) != p[i]) return false;
+  return true;
+}
+
 absl::Status SystemCatalog::LoadRelations(std::string_view tsv, std::string_view file) {
   return ForEachLine(tsv, [&](std::string_view l, int n) -> absl::Status {
     std::vector<std::string_view> f = Split(l, '\t');
@@ -184,6 +193,7 @@ const SystemCatalog& Postgres15Catalog() {
     c->function_schema = "pg_catalog";
     c->system_schema_prefixes = {"pg_"};  // PostgreSQL reserves pg_ schema names (pg_catalog, pg_toast, pg_temp_N)
     c->system_schemas = {"information_schema"};
+    c->temporary_schema = "pg_temp";
     // The grammar's keyword types (gram.y SimpleTypename: Numeric, Bit, Character, ConstDatetime, ConstInterval),
     // as the parser normalizes them: each is a fixed pg_catalog type and never looked up on the search path.
     for (const char* k : {"int", "integer", "smallint", "bigint", "real", "float", "double precision", "decimal", "dec",

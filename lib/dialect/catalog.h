@@ -41,6 +41,17 @@ struct SystemCatalog {
   bool IsSystemSchema(std::string_view schema) const;
   std::vector<std::string> system_schema_prefixes;  // "pg_"
   std::vector<std::string> system_schemas;          // "information_schema"
+  // The session's own schema of temporary objects (PostgreSQL: pg_temp; SQLite: temp). rlsq serves read-only
+  // sessions, which create none: a relation named in it is refused unless the catalog lists it.
+  std::string temporary_schema;
+  // Names the database keeps for itself in every schema (SQLite: sqlite_*, ASCII case-insensitive): such a relation
+  // is a system relation wherever it is, one of `relations` under `reserved_name_schema` ("main.sqlite_master"
+  // stands for every database's schema table) or none at all.
+  std::string reserved_name_prefix;
+  std::string reserved_name_schema;
+  bool IsReservedName(std::string_view name) const;
+  // Type names are free text that only picks a column affinity (SQLite): any unqualified name is a type.
+  bool free_type_names = false;
 
   // Every system relation ("schema.name") with its kind (PostgreSQL's relkind).
   absl::flat_hash_map<std::string, char> relations;

@@ -9,6 +9,7 @@
 #include "lib/common/str_cat.h"
 #include "lib/dialect/mysql_dialect.h"
 #include "lib/dialect/postgres_dialect.h"
+#include "lib/dialect/sqlite_dialect.h"
 
 namespace rlsq {
 
@@ -61,6 +62,9 @@ std::string_view Dialect::Describe(Feature f) {
     case Feature::kTableAliasColumns: return "a column list on a table's alias";
     case Feature::kEmptySelectList: return "an empty select list";
     case Feature::kStarAfterItems: return "an unqualified * after other select items";
+    case Feature::kIndexedBy: return "INDEXED BY";
+    case Feature::kIsComparison: return "IS with an expression operand";
+    case Feature::kGlobMatch: return "GLOB and MATCH";
   }
   return "?";
 }
@@ -88,7 +92,13 @@ absl::StatusOr<const Dialect*> Dialect::Make(std::string_view name, const Option
     if (!settings.ok()) return absl::InvalidArgumentError(Cat(lower, ": ", settings.status().message()));
     return Intern(settings->Canonical(), &MakeMySql, *settings);
   }
-  return absl::InvalidArgumentError(Cat("unknown dialect \"", name, "\" (known: postgres, mysql, mariadb)"));
+  if (lower == "sqlite" || lower == "sqlite3") {
+    if (!options.empty())
+      return absl::InvalidArgumentError(Cat("unknown dialect option \"", options[0].first, "\" for sqlite"));
+    static const SqliteDialect* const kSqlite = new SqliteDialect();
+    return kSqlite;
+  }
+  return absl::InvalidArgumentError(Cat("unknown dialect \"", name, "\" (known: postgres, mysql, mariadb, sqlite)"));
 }
 
 }  // namespace rlsq

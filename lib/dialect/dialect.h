@@ -90,6 +90,20 @@ class Dialect {
   virtual std::string_view FenceClause() const { return " OFFSET 0"; }
   // An operator that only stands before its operand (MySQL: ! and ~; `a ! b` is a syntax error there).
   virtual bool IsPrefixOnlyOperator(std::string_view op) const { return false; }
+  // The schema a policy's names and queries default to when the policy gives no search path (PostgreSQL: public;
+  // SQLite: main).
+  virtual std::string_view default_schema() const { return "public"; }
+  // Whether the database can have `path` as its search path (SQLite: main, then attached databases in ATTACH
+  // order).
+  virtual absl::Status CheckSearchPath(const std::vector<std::string>& path) const { return absl::OkStatus(); }
+  // CTE visibility. PostgreSQL and MySQL: a plain WITH's entry sees the entries before it, WITH RECURSIVE all of
+  // them. SQLite: every entry sees the whole list, RECURSIVE or not (a forward reference is the later CTE).
+  virtual bool ctes_see_whole_with_list() const { return false; }
+  // MariaDB: the CTE bodies of a WITH nested in a derived table or subquery do not see enclosing WITH clauses.
+  virtual bool nested_with_hides_outer_ctes() const { return false; }
+  // The function a keyword operator calls, which the function rules then check (SQLite: `x REGEXP y` calls
+  // regexp(y, x), which only the application defines), or empty.
+  virtual std::string_view KeywordOperatorFunction(std::string_view op) const { return {}; }
 
   // Constructs the shared grammar reads that only some dialects have. The transform refuses one the dialect lacks
   // ("... is not supported in mysql").
@@ -109,6 +123,9 @@ class Dialect {
     kTableAliasColumns,   // t AS x (a, b), (a JOIN b) AS j (c, d)
     kEmptySelectList,     // SELECT FROM t, SELECT
     kStarAfterItems,      // SELECT a, * (an unqualified * after other items)
+    kIndexedBy,           // t INDEXED BY i, t NOT INDEXED (SQLite)
+    kIsComparison,        // a IS b, a IS NOT b with any operand (SQLite)
+    kGlobMatch,           // a [NOT] GLOB b, a [NOT] MATCH b, a [NOT] REGEXP b as SQLite reads them
   };
   virtual bool Has(Feature f) const;
   static std::string_view Describe(Feature f);
@@ -116,7 +133,8 @@ class Dialect {
   // Options a policy or caller states for its server (`dialect_options`, --dialect-option KEY=VALUE).
   using Options = std::vector<std::pair<std::string, std::string>>;
 
-  // The dialect registered under `name` ("postgres", "postgresql", "mysql", "mariadb"), with its defaults, or null.
+  // The dialect registered under `name` ("postgres", "postgresql", "mysql", "mariadb", "sqlite"), with its
+  // defaults, or null.
   static const Dialect* Find(std::string_view name);
   // The dialect `name` configured by `options` (unknown names, keys or values are errors). Equal configurations
   // share one instance, which lives as long as the process.

@@ -67,6 +67,7 @@ class MySqlDialect final : public Dialect {
   // MariaDB's derived_merge and condition pushdown both skip it); the count is MySQL's own "all rows" idiom.
   std::string_view FenceClause() const override { return " LIMIT 18446744073709551615"; }
   bool IsPrefixOnlyOperator(std::string_view op) const override { return op == "!" || op == "~"; }
+  bool nested_with_hides_outer_ctes() const override { return true; }
   bool Has(Feature f) const override;
   std::string_view RefusedToken(const Token& token) const override;
 

@@ -62,7 +62,7 @@ class Scanner {
     for (;;) {
       while (p < n_ && s_[p] == ' ') ++p;  // the common gap: one space
       if (p < n_ && (cls_[s_[p]] & Lexer::kSpace || s_[p] == '-' || s_[p] == '/' || s_[p] == '#' ||
-                     (exec_comment_open_ && s_[p] == '*')))
+                     (exec_comment_open_ && s_[p] == '*') || (s_[p] == 0xEF && cfg_.bom_is_space)))
         RLSQ_RETURN_IF_ERROR(SkipWhitespaceAndComments</*kCountLines=*/true>(&p));
       Token& t = out->emplace_back();  // built in place (copying a Token assembled field by field stalls)
       Locate(p, &t);
@@ -175,6 +175,10 @@ class Scanner {
         ++i;
       }
     }
+    if (cfg_.block_comment_may_end_at_eof && n_ > start + 2) {  // SQLite: "/*x" runs to the end
+      *p = n_;
+      return absl::OkStatus();
+    }
     return Error(start, "unterminated /* comment");
   }
 
@@ -283,6 +287,8 @@ class Scanner {
         RLSQ_RETURN_IF_ERROR(SkipBlockComment<kCountLines>(&i));
       } else if (c == '#' && cfg_.hash_comments) {
         i = SkipLineComment(i + 1);
+      } else if (c == 0xEF && cfg_.bom_is_space && At(i + 1, '\xBB') && At(i + 2, '\xBF')) {
+        i += 3;  // SQLite's CC_BOM
       } else if (c == '*' && exec_comment_open_ && At(i + 1, '/')) {
         if (!kCountLines) break;
         exec_comment_open_ = false;
@@ -659,6 +665,14 @@ class Scanner {
   absl::Status LexNumber(size_t p, Token* t, size_t* end) {
     if (cfg_.digit_leading_identifiers && Is(s_[p], Lexer::kDigit) && LexMySqlNumberOrIdent(p, t, end))
       return absl::OkStatus();
+    if (cfg_.hex_integers && s_[p] == '0' && (At(p + 1, 'x') || At(p + 1, 'X')) && p + 2 < n_ && IsAsciiHex(s_[p + 2])) {
+      size_t i = p + 3;
+      while (i < n_ && IsAsciiHex(s_[i])) ++i;
+      t->kind = TokenKind::kInteger;
+      t->text = src_.substr(p, i - p);
+      *end = i;
+      return absl::OkStatus();
+    }
     size_t i = p;
     bool is_decimal = false;
     while (i < n_ && Is(s_[i], Lexer::kDigit)) ++i;
@@ -707,7 +721,8 @@ class Scanner {
       }
       if (best == 0) return SyntaxErrorAt(p);
       t->kind = TokenKind::kOperator;
-      t->text = src_.substr(p, best);
+      t->text = best == 2 && cfg_.double_equals && s_[p] == '=' && s_[p + 1] == '=' ? std::string_view("=")
+                                                                                       : src_.substr(p, best);
       *end = p + best;
       return absl::OkStatus();
     }
@@ -804,7 +819,7 @@ class Scanner {
                                   hex ? "hexadecimal" : "binary", " digit"}));
       }
     }
-    if (hex && cfg_.mysql_literal_rules && text.size() % 2 != 0)
+    if (hex && (cfg_.mysql_literal_rules || cfg_.hex_strings_need_even_digits) && text.size() % 2 != 0)
       return Error(tok_begin, "a hexadecimal string literal X'...' needs an even number of digits");
     t->kind = hex ? TokenKind::kHexString : TokenKind::kBitString;
     t->text = text;
@@ -902,6 +917,52 @@ class Scanner {
     return SyntaxErrorAt(p);
   }
 
+  // SQLite's parameters (tokenize.c, CC_VARNUM and CC_VARALPHA/CC_DOLLAR): `?` and `?NNN`; `:`, `@`, `$` and `#`
+  // followed by name characters, "::" pairs, and one "(...)" suffix that ends at ')' (whitespace or the end before
+  // it is an error). Without a name character it is an error.
+  absl::Status LexSqliteParam(size_t p, Token* t, size_t* end) {
+    size_t i = p + 1;
+    if (s_[p] == '?') {
+      while (i < n_ && Is(s_[i], Lexer::kDigit)) ++i;
+    } else {
+      size_t name = 0;
+      while (i < n_) {
+        unsigned char c = s_[i];
+        if (Is(c, Lexer::kIdentCont)) {
+          ++name;
+          ++i;
+        } else if (c == '(' && name > 0) {
+          ++i;
+          while (i < n_ && s_[i] != ')' && !Is(s_[i], Lexer::kSpace)) ++i;
+          if (i >= n_ || s_[i] != ')') return Error(p, "unrecognized token: a parameter's \"(...)\" suffix must end with \")\" and hold no whitespace");
+          ++i;
+          break;
+        } else if (c == ':' && At(i + 1, ':')) {
+          i += 2;
+        } else {
+          break;
+        }
+      }
+      if (name == 0) return SyntaxErrorAt(p);
+    }
+    t->kind = TokenKind::kParam;
+    t->text = src_.substr(p, i - p);
+    *end = i;
+    return absl::OkStatus();
+  }
+
+  // SQLite's [name]: to the first ']', no escapes.
+  absl::Status LexBracketIdent(size_t p, Token* t, size_t* end) {
+    const void* close = p + 1 < n_ ? std::memchr(s_ + p + 1, ']', n_ - p - 1) : nullptr;
+    if (close == nullptr) return Error(p, "unterminated [identifier]");
+    size_t q = static_cast<size_t>(static_cast<const unsigned char*>(close) - s_);
+    if (q == p + 1 && cfg_.empty_quoted_identifier_is_error) return Error(p, "zero-length delimited identifier");
+    t->kind = TokenKind::kQuotedIdent;
+    t->text = src_.substr(p + 1, q - p - 1);
+    *end = q + 1;
+    return absl::OkStatus();
+  }
+
  public:
   // Lexes one token starting at p (not whitespace). Line/column are filled in by the caller.
   absl::Status NextToken(size_t p, bool allow_uescape, Token* t, size_t* end) {
@@ -909,6 +970,16 @@ class Scanner {
     unsigned char c = s_[p];
     unsigned char c1 = p + 1 < n_ ? s_[p + 1] : 0;
     absl::Status st;
+    if (cfg_.sqlite_parameters && (c == '?' || c == ':' || c == '@' || c == '$' || c == '#')) {
+      st = LexSqliteParam(p, t, end);
+      t->end = static_cast<uint32_t>(*end);
+      return st;
+    }
+    if (c == '[' && cfg_.bracket_identifiers) {
+      st = LexBracketIdent(p, t, end);
+      t->end = static_cast<uint32_t>(*end);
+      return st;
+    }
     switch (c) {
       case '(': case ')': case '[': case ']': case ',': case ';':
         t->kind = TokenKind::kPunct;

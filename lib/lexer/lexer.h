@@ -96,6 +96,25 @@ struct LexerConfig {
   bool at_variables = false;               // @name, @'x', @`x`, @@name, @@session.name (kVariable)
   // `_charset` before a string, hex or bit literal is its character set introducer (kIntroducer); the names.
   std::vector<std::string_view> charset_introducers;
+  // X'...' needs an even number of digits (MySQL, SQLite).
+  bool hex_strings_need_even_digits = false;
+
+  // --- SQLite (tokenize.c) ---
+  // [x] is an identifier: it ends at the first ']', nothing is escaped inside; '[' and ']' are no punctuation.
+  bool bracket_identifiers = false;
+  // "/*" followed by at least one character and no "*/" is a comment to the end of the input.
+  bool block_comment_may_end_at_eof = false;
+  // 0x1F and 0X1F are integers (kInteger, source text); the hex digits end the token, whatever follows (`0x1G` is
+  // `0x1` `G`).
+  bool hex_integers = false;
+  // SQLite's parameters, kParam with the source text: `?`, `?NNN`, and `:`, `@`, `$` or `#` followed by identifier
+  // characters, "::" pairs and one "(...)" suffix holding no whitespace (Tcl's forms, `$a::b(c)`). Without a name
+  // character they are errors.
+  bool sqlite_parameters = false;
+  // "==" is the operator "=" (the token's text is "=").
+  bool double_equals = false;
+  // A UTF-8 byte order mark (EF BB BF) where a token would start is white space (inside a word it is part of it).
+  bool bom_is_space = false;
 };
 
 class Lexer {

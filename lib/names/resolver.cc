@@ -71,7 +71,8 @@ absl::StatusOr<TableName> NameResolver::ResolveName(std::span<const std::string_
       }
     }
     if (parts.size() == 3) t.catalog = std::string(parts[0]);
-    if (t.schema == "pg_temp")
+    if (!catalog_.temporary_schema.empty() && t.schema == catalog_.temporary_schema &&
+        !catalog_.relations.contains(SystemCatalog::Key(t.schema, t.name)))
       return absl::InvalidArgumentError(Cat("relation ", Quoted(dialect_, t.schema, t.name),
                                             " is in the session's temporary schema, which rlsq does not model"));
     return t;
@@ -81,14 +82,15 @@ absl::StatusOr<TableName> NameResolver::ResolveName(std::span<const std::string_
         Cat("relation ", Quoted(dialect_, "", t.name),
             " is not schema-qualified, and the connection's search path is not known to rlsq, so the server could "
             "read it from any schema; qualify the name (e.g. ",
-            Quoted(dialect_, path_.empty() ? std::string_view("public") : std::string_view(path_.front()), t.name),
+            Quoted(dialect_, path_.empty() ? dialect_.default_schema() : std::string_view(path_.front()), t.name),
             ")"));
   // Unqualified: the first schema of the effective path that holds the name.
   const std::vector<std::string_view> path = EffectivePath();
+  const bool reserved = catalog_.IsReservedName(t.name);
   for (size_t i = 0; i < path.size(); ++i) {
     std::string_view schema = path[i];
     std::string key = SystemCatalog::Key(schema, t.name);
-    if (catalog_.IsSystemSchema(schema)) {
+    if (catalog_.IsSystemSchema(schema) || reserved) {  // such a schema, or such a name, holds only the catalog's
       if (catalog_.relations.contains(key)) {
         t.schema = std::string(schema);
         return t;
@@ -130,12 +132,14 @@ absl::StatusOr<NameResolver::Relation> NameResolver::Classify(TableName name) co
   std::string key = SystemCatalog::Key(name.schema, name.name);
   const std::string shown = Quoted(dialect_, name.schema, name.name);
   const bool granted = model_.allow_relations.contains(key);
-  if (catalog_.IsSystemSchema(name.schema)) {
+  const bool reserved = catalog_.IsReservedName(name.name) && !catalog_.IsSystemSchema(name.schema);
+  if (reserved) key = SystemCatalog::Key(catalog_.reserved_name_schema, name.name);  // every database's is alike
+  if (catalog_.IsSystemSchema(name.schema) || reserved) {
     r.system = true;
     r.name = std::move(name);
     if (granted || catalog_.metadata_relations.contains(key)) return r;
     if (!catalog_.relations.contains(key) && !catalog_.implicit_schemas.empty() &&
-        (r.name.schema == catalog_.implicit_schemas[0] || catalog_.system_schemas[0] == r.name.schema))
+        (reserved || r.name.schema == catalog_.implicit_schemas[0] || catalog_.system_schemas[0] == r.name.schema))
       return absl::PermissionDeniedError(Cat("relation ", shown, " is not a system relation of ", dialect_.name()));
     return absl::PermissionDeniedError(
         Cat("reading ", shown,
@@ -258,7 +262,13 @@ absl::Status NameResolver::CheckOperator(std::string_view op) const {
   if (op.empty()) return absl::OkStatus();
   bool keyword = true;
   for (char c : op) keyword = keyword && ((c >= 'A' && c <= 'Z') || c == ' ');
-  if (keyword) return absl::OkStatus();
+  if (keyword) {
+    // A keyword operator is built in, unless the dialect runs it as a function call (SQLite: REGEXP is regexp()).
+    std::string_view fn = dialect_.KeywordOperatorFunction(op);
+    if (fn.empty()) return absl::OkStatus();
+    const std::string_view parts[] = {fn};
+    return CheckFunction(parts);
+  }
   std::string_view symbol = op;
   bool qualified = false;
   constexpr std::string_view kOperator = "OPERATOR(";
@@ -310,6 +320,11 @@ absl::Status NameResolver::CheckImplicitOperator(std::string_view symbol, std::s
 absl::Status NameResolver::CheckType(std::span<const std::string_view> parts, bool quoted) const {
   if (parts.empty() || parts.size() > 3) return absl::InvalidArgumentError("improper type name");
   std::string_view name = parts.back();
+  if (catalog_.free_type_names) {  // SQLite: a type name only picks an affinity; no user types, no schemas
+    if (parts.size() == 1) return absl::OkStatus();
+    return absl::InvalidArgumentError(Cat("type ", Quoted(dialect_, parts[0], name), ": ", dialect_.name(),
+                                          " type names have no schema"));
+  }
   if (dialect_.case_insensitive_builtins()) {  // MySQL: built-in types only, spelled without quotes, any case
     if (parts.size() == 1 && !quoted && catalog_.keyword_types.contains(AsciiLower(name))) return absl::OkStatus();
     return absl::InvalidArgumentError(Cat("type ", Quoted(dialect_, "", name), " is not a type of ", dialect_.name()));
@@ -362,6 +377,7 @@ absl::StatusOr<std::string> ParseSearchPathEntry(std::string_view text, const Di
         "leave it out when no such schema exists");
   RLSQ_ASSIGN_OR_RETURN(std::vector<std::string> parts, ParseNameParts(text, dialect));
   if (parts.size() != 1) return absl::InvalidArgumentError(Cat("\"", text, "\" is not a schema name"));
+  if (dialect.folds_relation_names()) dialect.FoldRelationName(&parts[0]);
   if (parts[0] == "pg_temp" || parts[0].rfind("pg_temp_", 0) == 0)
     return absl::InvalidArgumentError("pg_temp: rlsq does not model the session's temporary schema");
   return parts[0];

@@ -211,7 +211,8 @@ const absl::flat_hash_set<std::string_view>& RefusedStatementWords() {
       "revoke", "comment", "security", "set", "reset", "show", "copy", "do", "call", "explain", "prepare",
       "execute", "deallocate", "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release",
       "vacuum", "analyze", "analyse", "lock", "listen", "notify", "unlisten", "load", "discard", "checkpoint",
-      "cluster", "reindex", "refresh", "import", "close", "declare", "fetch", "move", "reassign", "use"};
+      "cluster", "reindex", "refresh", "import", "close", "declare", "fetch", "move", "reassign", "use", "pragma",
+      "attach", "detach"};
   return *words;
 }
 

@@ -170,8 +170,12 @@ ast::Expr* Transformer::IsTests(P::CmpExprContext* operand, const std::vector<P:
       else if (test->K_TRUE()) t->test = ast::IsTestKind::kTrue;
       else if (test->K_FALSE()) t->test = ast::IsTestKind::kFalse;
       else if (test->K_UNKNOWN()) t->test = ast::IsTestKind::kUnknown;
-      else {
+      else if (test->K_DISTINCT()) {
         t->test = ast::IsTestKind::kDistinctFrom;
+        t->rhs = CmpExpr(test->cmpExpr());
+      } else {  // SQLite: a IS [NOT] b, null-safe equality
+        Need(Dialect::Feature::kIsComparison, test->getStart());
+        t->test = ast::IsTestKind::kIs;
         t->rhs = CmpExpr(test->cmpExpr());
       }
     }
@@ -259,7 +263,18 @@ ast::Expr* Transformer::LikeExpr(P::LikeExprContext* ctx) {
   }
   auto* lt = static_cast<P::LtLikeContext*>(tail);
   auto* lop = lt->likeOp();
-  if (lop->K_REGEXP() || lop->K_RLIKE()) {  // MySQL: a [NOT] REGEXP b
+  if (lop->K_GLOB() || lop->K_MATCH()) {  // SQLite: a [NOT] GLOB b, a [NOT] MATCH b
+    Need(Dialect::Feature::kGlobMatch, lop->getStart());
+    const bool glob = lop->K_GLOB() != nullptr;
+    if (lt->quantifiedRhs() || lt->K_ESCAPE())
+      Fail(lop->getStart(), Cat(glob ? "GLOB" : "MATCH", " takes one pattern and no ESCAPE"));
+    auto* b = New<ast::BinaryOp>(span);
+    b->op = glob ? (negated ? "NOT GLOB" : "GLOB") : (negated ? "NOT MATCH" : "MATCH");
+    b->left = left;
+    b->right = OtherOpExpr(lt->otherOpExpr(0));
+    return b;
+  }
+  if (lop->K_REGEXP() || lop->K_RLIKE()) {  // MySQL and SQLite: a [NOT] REGEXP b
     if (lt->quantifiedRhs() || lt->K_ESCAPE()) Fail(lop->getStart(), "REGEXP takes one pattern");
     auto* b = New<ast::BinaryOp>(span);
     b->op = negated ? "NOT REGEXP" : "REGEXP";
@@ -624,6 +639,16 @@ ast::Expr* Transformer::Primary(P::PrimaryContext* ctx) {
   if (auto* c = dynamic_cast<P::PrParamContext*>(ctx)) {
     auto* n = New<ast::Param>(span);
     std::string_view digits = Tok(c->PARAM()).text;
+    if (!digits.empty() && (digits[0] < '0' || digits[0] > '9')) {
+      // SQLite's forms (?, ?NNN, :name, @name, $name, #name): kept as written. `$NNN` is numbered as PostgreSQL's.
+      bool numbered = digits.size() > 1 && digits[0] == '$';
+      for (size_t i = 1; i < digits.size(); ++i) numbered = numbered && digits[i] >= '0' && digits[i] <= '9';
+      if (!numbered) {
+        n->name = digits;
+        return n;
+      }
+      digits.remove_prefix(1);
+    }
     uint64_t v = 0;
     auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
     if (ec != std::errc() || v > UINT32_MAX) Fail(c->getStart(), "parameter number out of range");

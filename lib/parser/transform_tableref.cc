@@ -83,7 +83,8 @@ ast::TableRef* Transformer::TableRef(P::TableRefContext* ctx) {
       Need(Dialect::Feature::kPartitionSelection, p->getStart());
       NameList(p->nameList(), &t->partitions);
     }
-    if (!b->indexHint().empty()) Need(Dialect::Feature::kIndexHints, b->indexHint(0)->getStart());
+    for (auto* h : b->indexHint())
+      Need(h->K_INDEXED() ? Dialect::Feature::kIndexedBy : Dialect::Feature::kIndexHints, h->getStart());
     if (auto* s = b->tablesampleClause()) {
       for (auto* child : s->funcName()->children) {
         if (!AsTerminal(child)) t->sample_method.push_back(IdentOf(static_cast<antlr4::ParserRuleContext*>(child)));

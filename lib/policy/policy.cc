@@ -348,6 +348,7 @@ absl::Status Policy::LoadDatabaseModel(const Value& doc) {
   RLSQ_ASSIGN_OR_RETURN(const Value* path, Member(doc, "search_path", Value::Type::kArray, "document", false));
   if (path && doc.Find("default_schema"))
     return Bad("document", "give \"search_path\" or its one-schema shorthand \"default_schema\", not both");
+  model_.search_path = {std::string(dialect_->default_schema())};
   if (!schema.empty()) {
     // The default schema is written as a SQL identifier: `public`, or `"Sales"` for a case-sensitive one.
     auto parsed = ParseSearchPathEntry(schema, *dialect_);
@@ -364,6 +365,8 @@ absl::Status Policy::LoadDatabaseModel(const Value& doc) {
     }
     if (model_.search_path.empty()) return Bad("search_path", "is empty: name at least one schema");
   }
+  if (absl::Status s = dialect_->CheckSearchPath(model_.search_path); !s.ok())
+    return Bad(path ? "search_path" : "default_schema", ToStd(s.message()));
   // Qualified names ("schema.name") in a list key, as catalog keys.
   auto names = [&](std::string_view key, absl::flat_hash_set<std::string>* out) -> absl::Status {
     RLSQ_ASSIGN_OR_RETURN(const Value* list, Member(doc, key, Value::Type::kArray, "document", false));

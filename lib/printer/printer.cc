@@ -94,6 +94,12 @@ bool IsOperatorText(std::string_view s) {
 bool IsNumberText(std::string_view s) {
   size_t i = 0;
   if (i < s.size() && s[i] == '-') ++i;
+  if (s.size() > i + 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {  // SQLite's hex integers
+    for (size_t k = i + 2; k < s.size(); ++k)
+      if (!((s[k] >= '0' && s[k] <= '9') || (s[k] >= 'a' && s[k] <= 'f') || (s[k] >= 'A' && s[k] <= 'F')))
+        return false;
+    return true;
+  }
   size_t digits = 0;
   while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
   if (i < s.size() && s[i] == '.') {
@@ -943,6 +949,10 @@ class Printer {
         Column(e.Cast<ColumnRef>());
         return;
       case NodeKind::kParam:
+        if (!e.Cast<Param>().name.empty()) {
+          Put(e.Cast<Param>().name);
+          return;
+        }
         Put('$');
         Put(std::to_string(e.Cast<Param>().index));
         return;
@@ -1089,6 +1099,9 @@ class Printer {
             break;
           case IsTestKind::kDistinctFrom:
             Put("DISTINCT FROM ");
+            E(t.rhs, kLevelIs + 1);
+            break;
+          case IsTestKind::kIs:
             E(t.rhs, kLevelIs + 1);
             break;
           default:

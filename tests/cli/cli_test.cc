@@ -157,7 +157,7 @@ TEST(CliTest, UsageErrorsExitWith1) {
 
   r = RunRlsq({"parse", "--dialect", "oracle", "--sql", "SELECT 1"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("rlsq: unknown dialect \"oracle\" (known: postgres, mysql, mariadb)"));
+  EXPECT_THAT(r.err, HasSubstr("rlsq: unknown dialect \"oracle\" (known: postgres, mysql, mariadb, sqlite)"));
   EXPECT_EQ(r.out, "");
 
   r = RunRlsq({"parse", "--dialect-option", "sql_mode=ANSI_QUOTES", "--sql", "SELECT 1"});
