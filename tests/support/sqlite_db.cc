@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 
 #include "lib/common/ascii.h"
@@ -84,7 +86,7 @@ absl::StatusOr<std::vector<SqliteDb::Row>> SqliteDb::Query(std::string_view sql)
           break;
         case SQLITE_FLOAT: {
           char buf[64];
-          std::snprintf(buf, sizeof(buf), "%.9g", sqlite3_column_double(*stmt, c));
+          std::snprintf(buf, sizeof(buf), "%.15g", sqlite3_column_double(*stmt, c));
           row.emplace_back(buf);
           break;
         }
@@ -109,6 +111,28 @@ absl::StatusOr<std::set<std::string>> SqliteDb::Reads(std::string_view sql) cons
   if (!stmt.ok()) return stmt.status();
   sqlite3_finalize(*stmt);
   return log.tables;
+}
+
+bool SqliteDb::SameRows(std::vector<Row> a, std::vector<Row> b) {
+  if (a.size() != b.size()) return false;
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  auto number = [](const std::string& s, double* out) {
+    char* end = nullptr;
+    *out = std::strtod(s.c_str(), &end);
+    return !s.empty() && end == s.c_str() + s.size();
+  };
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].size() != b[i].size()) return false;
+    for (size_t c = 0; c < a[i].size(); ++c) {
+      const auto &x = a[i][c], &y = b[i][c];
+      if (x == y) continue;
+      double dx, dy;
+      if (!x || !y || !number(*x, &dx) || !number(*y, &dy)) return false;
+      if (std::fabs(dx - dy) > 1e-9 * std::max(std::fabs(dx), std::fabs(dy)) + 1e-12) return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace rlsq::testing

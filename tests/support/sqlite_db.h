@@ -28,8 +28,8 @@ class SqliteDb {
 
   // Runs statements (several, separated by ';'); stops at the first error.
   absl::Status Exec(std::string_view sql) const;
-  // One row; each value as sqlite3_column_text gives it (REAL values rounded to 9 significant digits, so that a
-  // sum's last bits do not decide a comparison); NULL is std::nullopt.
+  // One row; each value as sqlite3_column_text gives it (REAL values with 15 significant digits); NULL is
+  // std::nullopt.
   using Row = std::vector<std::optional<std::string>>;
   // Runs one query (the whole text must be one statement) and returns its rows. A failure is an InternalError with
   // SQLite's message.
@@ -38,6 +38,10 @@ class SqliteDb {
   // prepares it (reads inside views included, reported under the view's own tables); an error when SQLite refuses
   // to prepare the text.
   absl::StatusOr<std::set<std::string>> Reads(std::string_view sql) const;
+
+  // Whether two results are the same multiset of rows, REAL values compared with a relative tolerance of 1e-9 (two
+  // plans may add up a SUM in different orders).
+  static bool SameRows(std::vector<Row> a, std::vector<Row> b);
 
   sqlite3* handle() const { return db_; }
 
