@@ -31,6 +31,9 @@ struct Span {
 struct Ident {
   std::string_view text;  // normalized: folded if unquoted, unescaped if quoted
   bool quoted = false;
+  // Written "x" in a dialect where such a name that matches no column is a string (SQLite's double-quoted string
+  // fallback): printed back in double quotes, so that the database reads it as the source read.
+  bool double_quoted = false;
   Span span;
 };
 

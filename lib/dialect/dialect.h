@@ -101,6 +101,9 @@ class Dialect {
   virtual bool ctes_see_whole_with_list() const { return false; }
   // MariaDB: the CTE bodies of a WITH nested in a derived table or subquery do not see enclosing WITH clauses.
   virtual bool nested_with_hides_outer_ctes() const { return false; }
+  // A double-quoted name that matches no column is a string literal (SQLite's DQS fallback): the printer keeps such a
+  // name in double quotes, so that it reads as it did.
+  virtual bool double_quoted_names_may_be_strings() const { return false; }
   // The function a keyword operator calls, which the function rules then check (SQLite: `x REGEXP y` calls
   // regexp(y, x), which only the application defines), or empty.
   virtual std::string_view KeywordOperatorFunction(std::string_view op) const { return {}; }

@@ -48,6 +48,7 @@ class SqliteDialect final : public Dialect {
   // main first, then the attached databases in ATTACH order; never temp (implicit, and modelled as empty).
   absl::Status CheckSearchPath(const std::vector<std::string>& path) const override;
   bool ctes_see_whole_with_list() const override { return true; }
+  bool double_quoted_names_may_be_strings() const override { return true; }
   std::string_view KeywordOperatorFunction(std::string_view op) const override;
 
  private:

@@ -33,6 +33,7 @@ ast::Ident Transformer::IdentOf(antlr4::tree::TerminalNode* n) const {
   ast::Ident id;
   id.text = t.text;
   id.quoted = t.kind == TokenKind::kQuotedIdent;
+  id.double_quoted = id.quoted && dialect_.double_quoted_names_may_be_strings() && sql_[t.begin] == '"';
   id.span = ast::Span{t.begin, t.end};
   return id;
 }
@@ -42,6 +43,7 @@ ast::Ident Transformer::IdentOf(antlr4::ParserRuleContext* ctx) const {
   ast::Ident id;
   id.text = t.text;
   id.quoted = t.kind == TokenKind::kQuotedIdent;
+  id.double_quoted = id.quoted && dialect_.double_quoted_names_may_be_strings() && sql_[t.begin] == '"';
   id.span = ast::Span{t.begin, t.end};
   return id;
 }

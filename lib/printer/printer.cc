@@ -297,6 +297,15 @@ class Printer {
   }
 
   void Ident(const ast::Ident& id, IdentPos pos) {
+    if (id.double_quoted) {  // SQLite: "x" may be a string where no column matches; bare x never is
+      out_.push_back('"');
+      for (char c : id.text) {
+        if (c == '"') out_.push_back('"');
+        out_.push_back(c);
+      }
+      out_.push_back('"');
+      return;
+    }
     size_t mark = out_.size();
     d_.AppendIdentifier(id.text, &out_);
     if (std::string_view(out_).substr(mark) == id.text) return;  // written bare
