@@ -10,6 +10,9 @@
 //   mariadb_{parse,uncached,cached}/<set>/<query>
 //                           the same three on rlsq's MySQL corpus (tests/corpus/mysql: TPC-H written for MySQL and
 //                           chart queries) with dialect mariadb; the budget compares the TPC-H ones with PostgreSQL's.
+//   sqlite_{parse,uncached,cached}/<set>/<query>
+//                           the same on rlsq's SQLite corpus (tests/corpus/sqlite), dialect sqlite; the budget holds
+//                           its TPC-H ones to PostgreSQL's as well.
 //
 // The policy is generated at start-up: every base table the corpus reads gets one Regular filter for the benchmark
 // user's role, and every fourth table a second filter in a shared group (so ORed groups are exercised). After the
@@ -61,10 +64,22 @@ std::vector<Query>& MariaDbQueries() {
 
 const rlsq::Dialect& MariaDb() { return *rlsq::Dialect::Find("mariadb"); }
 
+std::vector<Query>& SqliteQueries() {
+  static std::vector<Query> q = [] {
+    auto all = rlsq::bench::LoadOwnCorpusSet("sqlite", "tpch");
+    for (auto& x : rlsq::bench::LoadOwnCorpusSet("sqlite", "charts")) all.push_back(std::move(x));
+    return all;
+  }();
+  return q;
+}
+
+const rlsq::Dialect& Sqlite() { return *rlsq::Dialect::Find("sqlite"); }
+
 // A policy with filters on every table the corpus reads (the same filters in both dialects: MySQL's clause has a
 // double-quoted string).
 std::string GeneratePolicy(const std::vector<Query>& queries, const rlsq::Dialect& dialect) {
-  const bool mysql = &dialect != &rlsq::Dialect::Postgres();
+  const bool mysql = &dialect == &MariaDb();
+  const bool sqlite = &dialect == &Sqlite();
   std::set<std::string> tables;
   for (const Query& q : queries) {
     rlsq::ParseOptions po;
@@ -73,13 +88,14 @@ std::string GeneratePolicy(const std::vector<Query>& queries, const rlsq::Dialec
     if (!parsed.ok()) continue;
     rlsq::DatabaseModel model;
     if (mysql) model.search_path = {"tpch"};
+    if (sqlite) model.search_path = {"main"};
     auto a = rlsq::rewriter::AnalyzeScopes((*parsed)->sql, *(*parsed)->query, rlsq::NameResolver(dialect, model));
     if (!a.ok()) continue;
     for (const auto& r : a->reads) tables.insert(r.table.name);
   }
   // (JSON text: the double quotes are escaped.)
   const char* clause = mysql ? R"x(tenant_id = 42 AND region IN (\"EU\", 'US'))x" : "tenant_id = 42 AND region IN ('EU', 'US')";
-  std::string doc = mysql ? R"({"dialect": "mariadb", "default_schema": "tpch", )" : "{";
+  std::string doc = mysql ? R"({"dialect": "mariadb", "default_schema": "tpch", )" : sqlite ? R"({"dialect": "sqlite", )" : "{";
   doc += R"("roles": [{"name": "Analyst", "permissions": [["all_datasource_access", "all_datasource_access"]]}], "users": [{"username": "u", "roles": ["Analyst"]}], "rls_filters": [)";
   int i = 0;
   for (const std::string& t : tables) {
@@ -111,6 +127,11 @@ rlsq::Engine& TheEngine() {
 
 rlsq::Engine& TheMariaDbEngine() {
   static std::unique_ptr<rlsq::Engine> engine = MakeEngine(MariaDbQueries(), MariaDb());
+  return *engine;
+}
+
+rlsq::Engine& TheSqliteEngine() {
+  static std::unique_ptr<rlsq::Engine> engine = MakeEngine(SqliteQueries(), Sqlite());
   return *engine;
 }
 
@@ -181,6 +202,12 @@ class Summary {
                  get(times_, "mariadb_parse").size(), Median(get(times_, "mariadb_parse")),
                  Median(get(times_, "mariadb_uncached")), Median(get(times_, "mariadb_cached")), maria_tpch, pg_tpch,
                  pg_tpch > 0 ? maria_tpch / pg_tpch : 0);
+    const double sqlite_tpch = Median(get(tpch_times_, "sqlite_uncached"));
+    std::fprintf(out, "  sqlite (%zu SQLite TPC-H + chart queries): parse %.2f us; rewrite uncached %.2f us, on a cache "
+                 "hit %.3f us; TPC-H uncached rewrite %.2f us vs PostgreSQL's TPC-H %.2f us (%.2fx)\n",
+                 get(times_, "sqlite_parse").size(), Median(get(times_, "sqlite_parse")),
+                 Median(get(times_, "sqlite_uncached")), Median(get(times_, "sqlite_cached")), sqlite_tpch, pg_tpch,
+                 pg_tpch > 0 ? sqlite_tpch / pg_tpch : 0);
     for (const auto* m : {&times_, &cpu_times_}) {
       double parse = Median(get(*m, "parse")), uncached = Median(get(*m, "uncached")),
              cached = Median(get(*m, "cached")), pg = Median(get(*m, "pg_query"));
@@ -218,11 +245,21 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("mariadb_cached/" + id).c_str(), BM_Rewrite, &q, true, &TheMariaDbEngine())
         ->Unit(benchmark::kMicrosecond);
   }
+  for (const Query& q : SqliteQueries()) {
+    std::string id = q.set + "/" + q.name;
+    benchmark::RegisterBenchmark(("sqlite_parse/" + id).c_str(), BM_Parse, &q, &Sqlite())
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("sqlite_uncached/" + id).c_str(), BM_Rewrite, &q, false, &TheSqliteEngine())
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("sqlite_cached/" + id).c_str(), BM_Rewrite, &q, true, &TheSqliteEngine())
+        ->Unit(benchmark::kMicrosecond);
+  }
   Summary summary;
   rlsq::bench::ForwardingReporter reporter(argc, argv, [&](const auto& runs) { summary.Collect(runs); });
   benchmark::Initialize(&argc, argv);
   TheEngine();  // build the policies before timing
   TheMariaDbEngine();
+  TheSqliteEngine();
   benchmark::RunSpecifiedBenchmarks(&reporter);
   summary.Print(reporter.summary());
   benchmark::Shutdown();

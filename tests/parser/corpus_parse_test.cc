@@ -64,6 +64,24 @@ INSTANTIATE_TEST_SUITE_P(Sets, MySqlCorpusParseTest,
                          ::testing::Combine(::testing::Values("mariadb", "mysql"),
                                             ::testing::Values("tpch", "charts")));
 
+// rlsq's SQLite corpus (tests/corpus/sqlite): it parses, and without fallbacks too.
+class SqliteCorpusParseTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SqliteCorpusParseTest, EveryQueryParsesWithoutFallback) {
+  auto queries = testing::LoadCorpusFrom(testing::OwnCorpusDir("sqlite"), GetParam());
+  ASSERT_FALSE(queries.empty());
+  ParseOptions po;
+  po.dialect = Dialect::Find("sqlite");
+  uint64_t fallbacks_before = GlobalParserStats().sll_fallbacks.load();
+  for (const auto& q : queries) {
+    auto parsed = ParseQuery(q.sql, po);
+    EXPECT_TRUE(parsed.ok()) << q.set << "/" << q.name << ": " << parsed.status();
+  }
+  EXPECT_EQ(GlobalParserStats().sll_fallbacks.load() - fallbacks_before, 0u) << "SLL fallbacks in " << GetParam();
+}
+
+INSTANTIATE_TEST_SUITE_P(Sets, SqliteCorpusParseTest, ::testing::Values("tpch", "charts"));
+
 // Warm parse time per query over the whole corpus (printed, not asserted; the Google Benchmark is in bench/).
 TEST(CorpusParseTiming, WarmParseTime) {
   std::vector<testing::CorpusQuery> all;
