@@ -542,3 +542,30 @@ def test_policy_dialect_and_dialect_options():
         rlsq.Engine.from_json(json.dumps(MARIADB_POLICY), dialect_options={"sql_mode": "ANSI_QUOTES"})
     with pytest.raises(TypeError):
         rlsq.Engine.from_json(json.dumps(MARIADB_POLICY), dialect="mariadb", dialect_options={"sql_mode": True})
+
+
+SQLITE_POLICY = {
+    "dialect": "sqlite",
+    "default_database": "shop",
+    "roles": [{"name": "Ads", "permissions": [["schema_access", "[shop].[main]"]]}],
+    "users": [{"username": "ann", "roles": ["Ads"]}],
+    "rls_filters": [{"name": "adv", "filter_type": "Regular", "tables": ["campaigns"], "roles": ["Ads"],
+                     "clause": "advertiser = 'foo' AND [kind] GLOB 'a*'"}],
+}
+
+
+def test_sqlite_policy():
+    # SQLite: main by default, names without case, [x] names, GLOB, LIMIT a, b.
+    e = rlsq.Engine.from_json(json.dumps(SQLITE_POLICY))
+    assert repr(e).startswith("<rlsq.Engine dialect=sqlite")
+    assert e.rewrite("SELECT * FROM Campaigns LIMIT 1, 2", user="ann") == \
+        "SELECT * FROM Campaigns WHERE (Campaigns.advertiser = 'foo' AND Campaigns.kind GLOB 'a*') LIMIT 1, 2"
+    assert e.rewrite("SELECT * FROM main.CAMPAIGNS", user="ann", dialect="sqlite").endswith(
+        "WHERE (CAMPAIGNS.advertiser = 'foo' AND CAMPAIGNS.kind GLOB 'a*')")
+    # The temporary schema is not modelled; another attached database is not granted.
+    with pytest.raises(rlsq.Error, match="temporary schema"):
+        e.rewrite("SELECT * FROM temp.campaigns", user="ann")
+    with pytest.raises(rlsq.AccessDenied):
+        e.rewrite("SELECT * FROM aux.campaigns", user="ann")
+    with pytest.raises(rlsq.Error, match="load_extension"):
+        e.rewrite("SELECT load_extension('x') FROM campaigns", user="ann")

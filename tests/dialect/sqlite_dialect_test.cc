@@ -3,6 +3,7 @@
 // the tables it reads are exactly those SQLite's authorizer reports while preparing the same text on a database that
 // has every table named (main, an attached `aux`); every text in the refused lists is refused by rlsq, and each is
 // text SQLite accepts (so the refusal is a decision, not an accident of the fixture).
+#include <cstdio>
 #include <set>
 #include <string>
 #include <vector>
@@ -236,6 +237,7 @@ TEST_F(SqliteReadsTest, ReadsAsSqliteDoes) {
     ++checked;
   }
   EXPECT_EQ(checked, static_cast<int>(queries.size()));
+  std::printf("[sqlite reads] %d queries read exactly as SQLite's authorizer reports\n", checked);
 }
 
 TEST_F(SqliteReadsTest, TableValuedFunctionsReadNoTable) {
