@@ -100,9 +100,8 @@ const Vocabulary& Vocabulary::For(const Dialect& dialect) {
 }
 
 size_t Vocabulary::KeywordType(std::string_view word) const {
-  if (fold_) {
-    // No keyword is longer than 32 bytes; longer words are identifiers.
-    char lower[32];
+  char lower[32];  // no keyword is longer than 32 bytes; longer words are identifiers
+  if (fold_) {     // the dialect keeps the case of words: keywords match without ASCII case
     if (word.size() > sizeof(lower)) return 0;
     bool upper = false;
     for (size_t i = 0; i < word.size(); ++i) {
@@ -111,8 +110,6 @@ size_t Vocabulary::KeywordType(std::string_view word) const {
       lower[i] = AsciiLowerChar(c);
     }
     if (upper) word = std::string_view(lower, word.size());
-    auto it = keywords_.find(ToAbsl(word));
-    return it == keywords_.end() ? 0 : it->second;
   }
   auto it = keywords_.find(ToAbsl(word));
   return it == keywords_.end() ? 0 : it->second;

@@ -12,6 +12,7 @@
 #include "lib/names/resolver.h"
 #include "lib/parser/parser.h"
 #include "rewriter/scope.h"
+#include "tests/support/lex_tokens.h"
 #include "tests/support/status_matchers.h"
 
 namespace rlsq {
@@ -28,34 +29,8 @@ const Dialect& MariaWith(Dialect::Options options) {
   return d.ok() ? **d : Maria();
 }
 
-// "kind:text" per token, without the end token.
-std::vector<std::string> Lex(std::string_view sql, const Dialect& d = Maria()) {
-  Arena arena;
-  std::vector<Token> tokens;
-  absl::Status s = d.Tokenize(sql, arena, &tokens);
-  if (!s.ok()) return {std::string("error: ") + std::string(s.message())};
-  std::vector<std::string> out;
-  for (const Token& t : tokens) {
-    if (t.kind == TokenKind::kEof) break;
-    const char* k = "?";
-    switch (t.kind) {
-      case TokenKind::kIdent: k = "id"; break;
-      case TokenKind::kQuotedIdent: k = "qid"; break;
-      case TokenKind::kString: k = "str"; break;
-      case TokenKind::kBitString: k = "bit"; break;
-      case TokenKind::kHexString: k = "hex"; break;
-      case TokenKind::kInteger: k = "int"; break;
-      case TokenKind::kNumeric: k = "num"; break;
-      case TokenKind::kOperator: k = "op"; break;
-      case TokenKind::kPunct: k = "p"; break;
-      case TokenKind::kVariable: k = "var"; break;
-      case TokenKind::kIntroducer: k = "cs"; break;
-      default: break;
-    }
-    out.push_back(std::string(k) + ":" + std::string(t.text));
-  }
-  return out;
-}
+// "kind:text" per token, without the end token (tests/support/lex_tokens.h).
+std::vector<std::string> Lex(std::string_view sql, const Dialect& d = Maria()) { return testing::LexTokens(d, sql); }
 
 TEST(MySqlLexerTest, DashDashIsACommentOnlyBeforeWhitespace) {
   EXPECT_THAT(Lex("SELECT 1--1"), ElementsAre("id:SELECT", "int:1", "op:-", "op:-", "int:1"));  // 2

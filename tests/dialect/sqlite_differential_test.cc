@@ -27,12 +27,12 @@
 #include <gtest/gtest.h>
 
 #include "lib/common/str_cat.h"
-#include "lib/json/json.h"
 #include "rewriter/engine.h"
 #include "tests/support/corpus.h"
 #include "tests/support/pg_server.h"
 #include "tests/support/sqlite_db.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/superset_rules.h"
 
 namespace rlsq {
 namespace {
@@ -77,96 +77,33 @@ const std::vector<TablePool>& Pools() {
   return pools;
 }
 
-const char* kRoles[] = {"R1", "R2", "R3", "R4"};
-
-struct Filter {
-  std::string table;
-  bool base = false;
-  std::set<std::string> roles;
-  std::string group;
-  std::string clause;
-};
-
 struct RandomPolicy {
   std::string doc;
-  std::set<std::string> user_roles;
-  std::vector<Filter> filters;
-
-  // The predicate Superset's rules give `table` for the user (empty: none): Regular filters of the user's roles,
-  // Base filters of none of them; filters sharing a group key ORed, the groups and ungrouped filters ANDed.
+  testing::RandomRls rls;
   std::string PredicateFor(const std::string& table) const {
-    std::map<std::string, std::vector<std::string>> groups;
-    std::vector<std::vector<std::string>> terms;
-    for (const Filter& f : filters) {
-      if (f.table != table) continue;
-      bool member = false;
-      for (const std::string& r : f.roles) member = member || user_roles.count(r);
-      if (f.base == member) continue;
-      if (f.group.empty()) {
-        terms.push_back({f.clause});
-      } else {
-        groups[f.group].push_back(f.clause);
-      }
-    }
-    for (auto& [g, clauses] : groups) terms.push_back(clauses);
-    std::string out;
-    for (const auto& term : terms) {
-      std::string ored;
-      for (const std::string& c : term) Append(&ored, ored.empty() ? "" : " OR ", "(", c, ")");
-      Append(&out, out.empty() ? "" : " AND ", "(", ored, ")");
-    }
-    return out;
+    return testing::SupersetPredicate(rls.filters, rls.user_roles, table);
   }
 };
 
 RandomPolicy MakePolicy(std::mt19937& rng) {
-  auto coin = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
-  auto pick = [&](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
+  std::vector<testing::TableClauses> tables;
+  std::map<std::string, std::string> schema_of;
+  for (const TablePool& pool : Pools()) {
+    tables.push_back({pool.table, {pool.clauses.begin(), pool.clauses.end()}});
+    schema_of[pool.table] = pool.schema;
+  }
   RandomPolicy p;
-  p.doc = R"({"dialect": "sqlite", "search_path": ["main", "aux"], "default_database": "tpch",
+  // The table named several ways: plain, schema-qualified, in another case, in brackets.
+  p.rls = testing::DrawRandomRls(rng, tables, 4, [&](const std::string& t, int form) {
+    std::string upper = t;
+    for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+    return form == 0 ? t : form == 1 ? Cat(schema_of[t], ".", t) : form == 2 ? upper : Cat("[", t, "]");
+  });
+  p.doc = Cat(R"({"dialect": "sqlite", "search_path": ["main", "aux"], "default_database": "tpch",
     "relations": ["main.region", "main.nation", "main.supplier", "main.customer", "main.part", "main.partsupp",
                   "main.orders", "main.lineitem", "aux.supplier_notes", "aux.region"],
     "roles": [{"name": "Reader", "permissions": [["schema_access", "[tpch].[main]"], ["schema_access", "[tpch].[aux]"]]},
-              {"name": "R1"}, {"name": "R2"}, {"name": "R3"}, {"name": "R4"}],)";
-  std::string user_roles = "\"Reader\"";
-  for (const char* r : kRoles)
-    if (coin(0.5)) {
-      Append(&user_roles, ", \"", r, "\"");
-      p.user_roles.insert(r);
-    }
-  Append(&p.doc, R"( "users": [{"username": "probe", "roles": [)", user_roles, "]}], \"rls_filters\": [");
-  int n = 0;
-  const char* groups[] = {"", "", "g1", "g2"};
-  for (const TablePool& pool : Pools()) {
-    if (coin(0.3)) continue;  // some tables carry no filter at all
-    size_t count = 1 + pick(3);
-    for (size_t i = 0; i < count; ++i) {
-      Filter f;
-      f.table = pool.table;
-      f.base = coin(0.3);
-      for (const char* r : kRoles)
-        if (coin(0.4)) f.roles.insert(r);
-      f.group = groups[pick(4)];
-      f.clause = pool.clauses[pick(pool.clauses.size())];
-      std::string roles, clause, table;
-      for (const std::string& r : f.roles) Append(&roles, roles.empty() ? "" : ", ", "\"", r, "\"");
-      json::AppendString(f.clause, &clause);
-      // The table named several ways: plain, schema-qualified, in another case, quoted.
-      std::string upper = f.table;
-      for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
-      const int form = static_cast<int>(pick(4));
-      json::AppendString(form == 0   ? f.table
-                         : form == 1 ? Cat(pool.schema, ".", f.table)
-                         : form == 2 ? upper
-                                     : Cat("[", f.table, "]"),
-                         &table);
-      Append(&p.doc, n++ ? ", " : "", R"({"name": "f)", n, R"(", "filter_type": ")", f.base ? "Base" : "Regular",
-             R"(", "tables": [)", table, R"(], "roles": [)", roles, R"(], "group_key": ")", f.group,
-             R"(", "clause": )", clause, "}");
-      p.filters.push_back(std::move(f));
-    }
-  }
-  p.doc += "]}";
+              {"name": "R1"}, {"name": "R2"}, {"name": "R3"}, {"name": "R4"}], )", p.rls.json, "}");
   return p;
 }
 
