@@ -571,6 +571,24 @@ absl::StatusOr<const Dialect*> QueryDialect(const policy::Policy& policy, const 
                                         "): the policy's filters are written in its own dialect"));
 }
 
+// A request's own search path (RewriteOptions::search_path) is held to the rules the policy's is: names as the
+// dialect compares them, and a path the database can have (SQLite: main first, then attached databases).
+absl::Status CheckRequestSearchPath(const Dialect& dialect, const std::vector<std::string>& path) {
+  if (path.empty()) return absl::OkStatus();
+  if (dialect.folds_relation_names()) {
+    for (const std::string& s : path) {
+      std::string folded = s;
+      dialect.FoldRelationName(&folded);
+      if (folded != s)
+        return absl::InvalidArgumentError(Cat("search path entry \"", s, "\": ", dialect.name(),
+                                              " compares schema names without case; give it as \"", folded, "\""));
+    }
+  }
+  absl::Status s = dialect.CheckSearchPath(path);
+  if (!s.ok()) return absl::InvalidArgumentError(Cat("search path: ", s.message()));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<bool> Engine::can(const Caller& caller, std::string_view permission, std::string_view resource) const {
@@ -585,6 +603,7 @@ absl::StatusOr<std::string> Engine::cache_key(const Caller& caller, const Rewrit
   const policy::Policy& policy = *snap->policy;
   RLSQ_ASSIGN_OR_RETURN(uint32_t role_set, RoleSetOf(policy, caller));
   RLSQ_ASSIGN_OR_RETURN(const Dialect* dialect, QueryDialect(policy, options));
+  RLSQ_RETURN_IF_ERROR(CheckRequestSearchPath(*dialect, options.search_path));
   const std::string configuration = dialect->configuration();
   std::vector<std::string> owned;
   std::vector<std::string_view> parts = {"rlsq cache key 1", policy.digest(), configuration,
@@ -636,6 +655,7 @@ absl::StatusOr<Rewrite> Engine::rewrite(std::string_view sql, const Caller& call
   rewriter::SnapshotHolder<Snapshot>::Reader snap(snapshots_);
   const policy::Policy& policy = *snap->policy;
   RLSQ_ASSIGN_OR_RETURN(const Dialect* query_dialect, QueryDialect(policy, options));
+  RLSQ_RETURN_IF_ERROR(CheckRequestSearchPath(*query_dialect, options.search_path));
   const Dialect& dialect = *query_dialect;
   std::string_view database = options.database.empty() ? policy.default_database() : options.database;
   RLSQ_ASSIGN_OR_RETURN(uint32_t role_set, RoleSetOf(policy, caller));

@@ -214,7 +214,19 @@ class Analyzer {
         Query(*ref.Cast<DerivedTableRef>().query, scope, depth + 1);
         return;
       case NodeKind::kFunctionTable:
-        for (const auto* f : ref.Cast<FunctionTableRef>().functions) Walk(*f, scope, depth);
+        for (const auto* f : ref.Cast<FunctionTableRef>().functions) {
+          if (resolver_.dialect().catalog().from_calls_name_tables && error_.ok() &&
+              (ref.Cast<FunctionTableRef>().rows_from || !f->As<FuncCall>()))
+            Keep(absl::InvalidArgumentError(Cat("this function form in FROM is not read by ", resolver_.dialect().name(),
+                                                ": only a table-valued function call, f(args)")),
+                 *f);
+          if (const auto* call = f->As<FuncCall>(); call && !call->name.empty() && error_.ok()) {
+            absl::InlinedVector<std::string_view, 3> parts;
+            for (const Ident& p : call->name) parts.push_back(p.text);
+            Keep(resolver_.CheckTableFunction(parts), *call);
+          }
+          Walk(*f, scope, depth);
+        }
         return;
       case NodeKind::kJoin: {
         const auto& j = ref.Cast<JoinRef>();

@@ -98,6 +98,14 @@ bool SystemCatalog::IsSystemSchema(std::string_view schema) const {
   return false;
 }
 
+absl::Status SystemCatalog::LoadTableFunctions(std::string_view text, std::string_view file) {
+  return ForEachLine(text, [&](std::string_view l, int n) -> absl::Status {
+    if (!functions.contains(std::string(l))) return BadLine(file, n, Cat(l, " is not a function of functions.tsv"));
+    table_functions.emplace(l);
+    return absl::OkStatus();
+  });
+}
+
 bool SystemCatalog::IsReservedName(std::string_view name) const {
   const std::string& p = reserved_name_prefix;
   if (p.empty() || name.size() < p.size()) return false;

@@ -52,6 +52,11 @@ struct SystemCatalog {
   bool IsReservedName(std::string_view name) const;
   // Type names are free text that only picks a column affinity (SQLite): any unqualified name is a type.
   bool free_type_names = false;
+  // A function called in FROM names a table (SQLite: `FROM t('x')` reads the table t, a virtual table taking
+  // arguments, before any built-in module): only `table_functions` (the built-in table-valued functions, by lower-case
+  // name) are read as functions there.
+  bool from_calls_name_tables = false;
+  absl::flat_hash_set<std::string> table_functions;
 
   // Every system relation ("schema.name") with its kind (PostgreSQL's relkind).
   absl::flat_hash_map<std::string, char> relations;
@@ -84,6 +89,8 @@ struct SystemCatalog {
   absl::Status LoadTypes(std::string_view tsv, std::string_view file);
   // One type name per line, into keyword_types (a dialect without user types: MySQL).
   absl::Status LoadKeywordTypes(std::string_view text, std::string_view file);
+  // One name per line, into table_functions; each must be one of `functions`.
+  absl::Status LoadTableFunctions(std::string_view text, std::string_view file);
 };
 
 // Ends a built-in catalog's load: a failed load or an empty list is a build defect (the data is compiled in and

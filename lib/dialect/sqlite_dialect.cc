@@ -15,6 +15,7 @@ extern const std::string_view kSqliteFunctions;
 extern const std::string_view kSqliteMetadataRelations;
 extern const std::string_view kSqliteExtensionRelations;
 extern const std::string_view kSqliteOperators;
+extern const std::string_view kSqliteTableFunctions;
 }  // namespace catalog_data
 
 namespace {
@@ -248,6 +249,7 @@ const SystemCatalog& SqliteCatalog() {
     c->reserved_name_prefix = "sqlite_";
     c->reserved_name_schema = "main";
     c->free_type_names = true;
+    c->from_calls_name_tables = true;
     absl::Status s = c->LoadRelations(catalog_data::kSqliteRelations, "lib/dialect/sqlite/relations.tsv");
     if (s.ok())
       s = c->LoadMetadataRelations(catalog_data::kSqliteMetadataRelations, "lib/dialect/sqlite/metadata_relations.txt");
@@ -256,6 +258,9 @@ const SystemCatalog& SqliteCatalog() {
                                     "lib/dialect/sqlite/extension_relations.txt");
     if (s.ok()) s = c->LoadFunctions(catalog_data::kSqliteFunctions, "lib/dialect/sqlite/functions.tsv");
     if (s.ok()) s = c->LoadOperators(catalog_data::kSqliteOperators, "lib/dialect/sqlite/operators.txt");
+    if (s.ok())
+      s = c->LoadTableFunctions(catalog_data::kSqliteTableFunctions, "lib/dialect/sqlite/table_functions.txt");
+    if (s.ok() && c->table_functions.empty()) s = absl::InternalError("no table-valued functions");
     RequireBuiltInCatalog(*c, s, "SQLite 3.40");
     return c;
   }();

@@ -933,7 +933,7 @@ class Scanner {
           ++i;
         } else if (c == '(' && name > 0) {
           ++i;
-          while (i < n_ && s_[i] != ')' && !Is(s_[i], Lexer::kSpace)) ++i;
+          while (i < n_ && s_[i] != ')' && !Is(s_[i], Lexer::kSpace) && s_[i] != '\v') ++i;  // sqlite3Isspace
           if (i >= n_ || s_[i] != ')') return Error(p, "unrecognized token: a parameter's \"(...)\" suffix must end with \")\" and hold no whitespace");
           ++i;
           break;

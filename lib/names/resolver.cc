@@ -258,6 +258,25 @@ absl::Status NameResolver::CheckFunction(std::span<const std::string_view> parts
           "qualified needs it allowed in every schema of the search path"));
 }
 
+absl::Status NameResolver::CheckTableFunction(std::span<const std::string_view> parts) const {
+  if (!catalog_.from_calls_name_tables) return CheckFunction(parts);
+  if (parts.empty()) return absl::InvalidArgumentError("improper function name");
+  const std::string name = AsciiLower(parts.back());
+  if (parts.size() != 1 || !catalog_.table_functions.contains(name))
+    return absl::InvalidArgumentError(
+        Cat(Quoted(dialect_, parts.size() > 1 ? parts[0] : std::string_view(), parts.back()),
+            "(...) in FROM reads a table of that name in ", dialect_.name(),
+            " (a virtual table takes arguments): rlsq reads only the built-in table-valued functions there, "
+            "unqualified (json_each, json_tree, pragma_table_info, ...)"));
+  if (model_.relations_known)
+    for (std::string_view schema : EffectivePath())
+      if (model_.relations.contains(SystemCatalog::Key(schema, name)))
+        return absl::InvalidArgumentError(Cat(Quoted(dialect_, "", parts.back()), "(...) in FROM reads the table ",
+                                              Quoted(dialect_, schema, name), ", not the built-in function: ",
+                                              "rlsq does not read a table through its arguments"));
+  return CheckFunction(parts);
+}
+
 absl::Status NameResolver::CheckOperator(std::string_view op) const {
   if (op.empty()) return absl::OkStatus();
   bool keyword = true;

@@ -69,6 +69,11 @@ class NameResolver {
   // OK when a call of the function named `parts` (1 to 3 parts, normalized) may run; otherwise InvalidArgument
   // naming it and why.
   absl::Status CheckFunction(std::span<const std::string_view> parts) const;
+  // OK when a function called in FROM (`FROM f(args)`) may run. PostgreSQL: CheckFunction. SQLite reads such a name
+  // as a table first (a virtual table takes arguments; an FTS5 table's are its search): only its built-in table-valued
+  // functions (SystemCatalog::table_functions), unqualified and not the name of a relation the policy lists, are read
+  // as functions; anything else is refused.
+  absl::Status CheckTableFunction(std::span<const std::string_view> parts) const;
   // The same for an operator as the AST holds it: a symbol (`+`, `@>`), `OPERATOR(schema.op)`, or a keyword
   // operator (AND, OR, AT TIME ZONE, ...; always allowed). A symbol must be a built-in operator name, and an
   // OPERATOR() must name the built-in schema: an operator is a call of the function behind it.

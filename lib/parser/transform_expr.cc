@@ -640,8 +640,9 @@ ast::Expr* Transformer::Primary(P::PrimaryContext* ctx) {
     auto* n = New<ast::Param>(span);
     std::string_view digits = Tok(c->PARAM()).text;
     if (!digits.empty() && (digits[0] < '0' || digits[0] > '9')) {
-      // SQLite's forms (?, ?NNN, :name, @name, $name, #name): kept as written. `$NNN` is numbered as PostgreSQL's.
-      bool numbered = digits.size() > 1 && digits[0] == '$';
+      // SQLite's forms (?, ?NNN, :name, @name, $name, #name): kept as written, names compared as text (`$01` and
+      // `$1` are two parameters there). `$N` without a leading zero is numbered as PostgreSQL's (template markers).
+      bool numbered = digits.size() > 1 && digits[0] == '$' && digits[1] != '0';
       for (size_t i = 1; i < digits.size(); ++i) numbered = numbered && digits[i] >= '0' && digits[i] <= '9';
       if (!numbered) {
         n->name = digits;

@@ -97,6 +97,22 @@ const ast::ColumnRef* FindQualified(const ast::Node& n) {
   return found;
 }
 
+// SQLite: a double-quoted one-part column name inside a subquery (`inside`), or null.
+const ast::ColumnRef* FindDoubleQuotedInSubquery(const ast::Node& n, bool inside) {
+  if (const auto* s = n.As<ast::SubqueryExpr>()) {
+    if (s->lhs)
+      if (const ast::ColumnRef* c = FindDoubleQuotedInSubquery(*s->lhs, inside)) return c;
+    return s->query ? FindDoubleQuotedInSubquery(*s->query, true) : nullptr;
+  }
+  if (const auto* c = n.As<ast::ColumnRef>())
+    return inside && c->parts.size() == 1 && c->parts[0].double_quoted ? c : nullptr;
+  const ast::ColumnRef* found = nullptr;
+  ast::EnumerateChildren(const_cast<ast::Node&>(n), [&](ast::Node& child) {
+    if (!found) found = FindDoubleQuotedInSubquery(child, inside);
+  });
+  return found;
+}
+
 }  // namespace
 
 void ForEachTableColumn(const ast::Expr& clause, const std::function<void(const ast::ColumnRef&)>& f) {
@@ -368,7 +384,9 @@ absl::Status Policy::LoadDatabaseModel(const Value& doc) {
   if (absl::Status s = dialect_->CheckSearchPath(model_.search_path); !s.ok())
     return Bad(path ? "search_path" : "default_schema", ToStd(s.message()));
   // Qualified names ("schema.name") in a list key, as catalog keys.
-  auto names = [&](std::string_view key, absl::flat_hash_set<std::string>* out) -> absl::Status {
+  // Relation names are folded as the dialect compares them (SQLite, MySQL with lower_case_table_names), as the
+  // names of queries are.
+  auto names = [&](std::string_view key, absl::flat_hash_set<std::string>* out, bool relations = false) -> absl::Status {
     RLSQ_ASSIGN_OR_RETURN(const Value* list, Member(doc, key, Value::Type::kArray, "document", false));
     if (!list) return absl::OkStatus();
     for (const Value& e : list->items()) {
@@ -376,6 +394,8 @@ absl::Status Policy::LoadDatabaseModel(const Value& doc) {
       auto parts = ParseNameParts(e.text(), *dialect_);
       if (!parts.ok()) return Bad(key, Cat(ToStd(parts.status().message()), At(e)));
       if (parts->size() != 2) return Bad(key, Cat("\"", e.text(), "\" must be written as schema.name", At(e)));
+      if (relations && dialect_->folds_relation_names())
+        for (std::string& part : *parts) dialect_->FoldRelationName(&part);
       out->insert(SystemCatalog::Key((*parts)[0], (*parts)[1]));
     }
     return absl::OkStatus();
@@ -383,9 +403,9 @@ absl::Status Policy::LoadDatabaseModel(const Value& doc) {
   // The user relations, functions, operators and types that exist: a list (possibly empty) means known, an absent or
   // null key unknown.
   auto known = [&](std::string_view key) { return doc.Find(key) != nullptr && !doc.Find(key)->is_null(); };
-  RLSQ_RETURN_IF_ERROR(names("relations", &model_.relations));
+  RLSQ_RETURN_IF_ERROR(names("relations", &model_.relations, /*relations=*/true));
   model_.relations_known = known("relations");
-  RLSQ_RETURN_IF_ERROR(names("allow_relations", &model_.allow_relations));
+  RLSQ_RETURN_IF_ERROR(names("allow_relations", &model_.allow_relations, /*relations=*/true));
   RLSQ_RETURN_IF_ERROR(names("allow_functions", &model_.allow_functions));
   RLSQ_RETURN_IF_ERROR(names("functions", &model_.functions));
   model_.functions_known = known("functions");
@@ -748,6 +768,16 @@ absl::Status Policy::CompileClause(const NameResolver& resolver, Arena& arena, s
     return Bad(cwhere, Cat(LocationAt(sql, q->span.begin).line, ":", LocationAt(sql, q->span.begin).column,
                            ": column references must be unqualified (rlsq qualifies them with the alias of the "
                            "table it filters)"));
+  }
+  // SQLite reads "x" as the string 'x' where no column x is in scope. At the clause's top level rlsq qualifies the
+  // name (t."x" is always a column); in a subquery it stays unqualified, and a column of an enclosing level of the
+  // caller's query could stand in for it.
+  if (dialect.double_quoted_names_may_be_strings()) {
+    if (const ast::ColumnRef* dq = FindDoubleQuotedInSubquery(*filter->clause, false))
+      return Bad(cwhere, Cat(LocationAt(sql, dq->span.begin).line, ":", LocationAt(sql, dq->span.begin).column,
+                             ": a double-quoted name in a subquery of the clause is a string in ", dialect.name(),
+                             " when no column of that name is in scope, and the query could supply one: write a string "
+                             "in single quotes, a name bare or in [brackets]"));
   }
 
   // Template values: parameters standing for regions outside strings, string literals holding regions.

@@ -42,6 +42,7 @@ constexpr const char* kFilters[][2] = {
     {"customer", "\"c_mktsegment\" = 'BUILDING' OR c_acctbal < 0 /* and a block */"},
     {"nation", "n_regionkey = 3"},
     {"secrets", "s_owner = 'probe'"},
+    {"notes", "owner = 'probe'"},
 };
 
 std::string PolicyJson() {
@@ -56,7 +57,7 @@ std::string PolicyJson() {
            f[0], R"("], "roles": ["R1"], "clause": ")", clause, "\"}");
   }
   return Cat(R"({"dialect": "sqlite", "search_path": ["main", "aux"], "default_database": "real",
-    "relations": ["main.nation", "main.customer", "main.orders", "aux.secrets", "aux.orders"],
+    "relations": ["main.nation", "main.customer", "main.orders", "main.notes", "aux.secrets", "aux.orders"],
     "roles": [{"name": "R1", "permissions": [["schema_access", "[real].[main]"], ["schema_access", "[real].[aux]"]]}],
     "users": [{"username": "probe", "roles": ["R1"]}], "rls_filters": [)",
              filters, "]}");
@@ -141,6 +142,11 @@ const std::vector<Case>& Cases() {
       {"json_each_subquery",
        "SELECT j.value FROM json_each((SELECT json_group_array(s_secret) FROM secrets)) AS j", Expect::kAccept},
       {"load_extension", "SELECT load_extension('/tmp/x.so')", Expect::kRefuse},
+      // A call in FROM reads a table of that name: an FTS5 table takes its search as arguments.
+      {"fts5_table_call", "SELECT body FROM notes('secret OR public')", Expect::kRefuse},
+      {"scalar_function_in_from", "SELECT * FROM lower('notes')", Expect::kRefuse},
+      {"quoted_function_in_from", "SELECT * FROM \"notes\"('secret')", Expect::kRefuse},
+      {"fts5_table_read", "SELECT body FROM notes", Expect::kAccept},
       {"regexp_function", "SELECT c_name FROM customer WHERE c_name REGEXP 'x'", Expect::kRefuse},
       {"writes_hidden", "WITH x AS (SELECT 1) DELETE FROM orders", Expect::kRefuse},
       {"two_statements", "SELECT 1; DELETE FROM orders", Expect::kRefuse},
@@ -172,7 +178,9 @@ class SqliteAdversarialTest : public ::testing::Test {
         "CREATE TABLE aux.secrets (s_owner TEXT, s_secret TEXT);"
         "INSERT INTO aux.secrets VALUES ('probe', 'mine'), ('other', 'theirs');"
         "CREATE TABLE aux.orders (o_orderkey INTEGER, o_custkey INTEGER, o_orderpriority TEXT, o_comment TEXT);"
-        "INSERT INTO aux.orders VALUES (100, 1, '5-LOW', 'aux')");
+        "INSERT INTO aux.orders VALUES (100, 1, '5-LOW', 'aux');"
+        "CREATE VIRTUAL TABLE notes USING fts5(owner, body);"
+        "INSERT INTO notes VALUES ('probe', 'public note'), ('other', 'secret note')");
     auto oracle = SqliteDb::Open(Cat(*dir_, "/real.db"));
     ASSERT_TRUE(oracle.ok()) << oracle.status();
     oracle_ = oracle->release();
@@ -182,7 +190,8 @@ class SqliteAdversarialTest : public ::testing::Test {
         "CREATE TEMP VIEW nation AS SELECT * FROM main.nation WHERE n_regionkey = 3;"
         "CREATE TEMP VIEW customer AS SELECT * FROM main.customer WHERE c_mktsegment = 'BUILDING' OR c_acctbal < 0;"
         "CREATE TEMP VIEW orders AS SELECT * FROM main.orders WHERE o_orderpriority = '1-URGENT';"
-        "CREATE TEMP VIEW secrets AS SELECT * FROM aux.secrets WHERE s_owner = 'probe'"));
+        "CREATE TEMP VIEW secrets AS SELECT * FROM aux.secrets WHERE s_owner = 'probe';"
+        "CREATE TEMP VIEW notes AS SELECT * FROM main.notes WHERE owner = 'probe'"));
     auto plain = SqliteDb::Open(Cat(*dir_, "/real.db"));
     ASSERT_TRUE(plain.ok()) << plain.status();
     plain_ = plain->release();

@@ -16,9 +16,11 @@
 #include "lib/dialect/dialect.h"
 #include "lib/names/resolver.h"
 #include "lib/parser/parser.h"
+#include "lib/printer/printer.h"
 #include "rewriter/engine.h"
 #include "rewriter/scope.h"
 #include "tests/support/sqlite_db.h"
+#include "tests/support/lex_tokens.h"
 #include "tests/support/status_matchers.h"
 
 namespace rlsq {
@@ -29,32 +31,8 @@ using ::testing::HasSubstr;
 
 const Dialect& Sqlite() { return *Dialect::Find("sqlite"); }
 
-// "kind:text" per token, without the end token.
-std::vector<std::string> Lex(std::string_view sql) {
-  Arena arena;
-  std::vector<Token> tokens;
-  absl::Status s = Sqlite().Tokenize(sql, arena, &tokens);
-  if (!s.ok()) return {std::string("error: ") + std::string(s.message())};
-  std::vector<std::string> out;
-  for (const Token& t : tokens) {
-    if (t.kind == TokenKind::kEof) break;
-    const char* k = "?";
-    switch (t.kind) {
-      case TokenKind::kIdent: k = "id"; break;
-      case TokenKind::kQuotedIdent: k = "qid"; break;
-      case TokenKind::kString: k = "str"; break;
-      case TokenKind::kHexString: k = "hex"; break;
-      case TokenKind::kInteger: k = "int"; break;
-      case TokenKind::kNumeric: k = "num"; break;
-      case TokenKind::kOperator: k = "op"; break;
-      case TokenKind::kPunct: k = "p"; break;
-      case TokenKind::kParam: k = "param"; break;
-      default: break;
-    }
-    out.push_back(std::string(k) + ":" + std::string(t.text));
-  }
-  return out;
-}
+// "kind:text" per token, without the end token (tests/support/lex_tokens.h).
+std::vector<std::string> Lex(std::string_view sql) { return testing::LexTokens(Sqlite(), sql); }
 
 TEST(SqliteLexerTest, Comments) {
   // `--` needs no space and runs to \n only; /* */ does not nest; an unterminated /* with text after it runs to the
@@ -272,6 +250,11 @@ TEST_F(SqliteReadsTest, RefusesWhatItDoesNotModel) {
       {"SELECT * FROM pragma_optimize", "pragma_optimize"},
       {"SELECT * FROM pragma_integrity_check", "pragma_integrity_check"},
       {"SELECT * FROM pragma_foreign_key_check('t')", "not allowed"},
+      // A call in FROM names a table first (a virtual table takes arguments): only the built-in table-valued
+      // functions are read as functions, and not where a listed relation has the name.
+      {"SELECT * FROM lower('x')", "reads a table of that name"},
+      {"SELECT * FROM main.json_each('[1]')", "reads a table of that name"},
+      {"SELECT * FROM t, u(t.a) AS x", "reads a table of that name"},
       {"SELECT * FROM 't'", "syntax error"},
       {"SELECT * FROM t AS 'x'", "syntax error"},
       {"WITH 'c' AS (SELECT 1) SELECT * FROM c", "syntax error"},
@@ -365,8 +348,57 @@ TEST(SqliteDialectTest, PolicyRewrite) {
             "AND orders.o_total > 0x10) LIMIT -1 OFFSET 0) AS orders");
   // Another schema is not granted.
   EXPECT_FALSE((*engine)->rewrite("SELECT * FROM aux.orders", u, options).ok());
-  // A search path that SQLite cannot have is an error of the policy.
+  // A search path that SQLite cannot have is an error of the policy, and of a request.
   EXPECT_FALSE(Engine::FromPolicyJson(R"({"dialect": "sqlite", "search_path": ["aux", "main"], "users": []})").ok());
+  for (const std::vector<std::string>& bad : {std::vector<std::string>{"aux", "main"}, {"Main"}, {"main", "temp"}}) {
+    RewriteOptions request = options;
+    request.search_path = bad;
+    auto r = (*engine)->rewrite("SELECT * FROM orders", u, request);
+    EXPECT_FALSE(r.ok()) << bad[0];
+    if (!r.ok()) EXPECT_THAT(r.status().message(), HasSubstr("search path")) << bad[0];
+  }
+}
+
+// The policy's relations match without case, as SQLite's names do: main.Orders is the first on the path for
+// `orders`, and its filter is the one a query of ORDERS gets.
+TEST(SqliteDialectTest, PolicyRelationsMatchWithoutCase) {
+  auto engine = Engine::FromPolicyJson(R"json({"dialect": "sqlite", "default_database": "db",
+    "search_path": ["main", "aux"], "relations": ["main.Orders", "aux.orders", "main.Allowed"],
+    "roles": [{"name": "Reader", "permissions": [["all_database_access", "all_database_access"]]}],
+    "users": [{"username": "u", "roles": ["Reader"]}],
+    "rls_filters": [{"name": "f", "filter_type": "Regular", "tables": ["Orders"], "roles": ["Reader"],
+                     "clause": "o_region IN (SELECT r FROM allowed WHERE kind = 'EU') AND \"o_flag\" = 1"}]})json");
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  Caller u;
+  u.username = "u";
+  auto r = (*engine)->rewrite("SELECT * FROM ORDERS", u);
+  ASSERT_TRUE(r.ok()) << r.status();
+  // The clause's table is bound to main at load; its top-level "o_flag" is qualified (never a string).
+  EXPECT_THAT(r->sql, HasSubstr("ORDERS.o_region IN (SELECT r FROM main.allowed AS allowed WHERE kind = 'EU') AND "
+                                "ORDERS.\"o_flag\" = 1"));
+  auto aux = (*engine)->rewrite("SELECT * FROM aux.orders", u);
+  ASSERT_TRUE(aux.ok()) << aux.status();
+  EXPECT_EQ(aux->sql, "SELECT * FROM aux.orders");
+}
+
+// A double-quoted name in a clause's subquery would be a string that the query could replace with a column of its
+// own (the subquery is not qualified): refused at load.
+TEST(SqliteDialectTest, DoubleQuotedNamesInClauseSubqueriesAreRefused) {
+  auto engine = Engine::FromPolicyJson(R"json({"dialect": "sqlite", "users": [],
+    "rls_filters": [{"name": "f", "filter_type": "Base", "tables": ["orders"], "roles": [],
+                     "clause": "o_region IN (SELECT r FROM allowed WHERE kind = \"EU\")"}]})json");
+  ASSERT_FALSE(engine.ok());
+  EXPECT_THAT(engine.status().message(), HasSubstr("double-quoted name in a subquery"));
+}
+
+TEST(SqliteDialectTest, ParametersKeepTheirText) {
+  ParseOptions options;
+  options.dialect = &Sqlite();
+  auto parsed = ParseQuery("SELECT $01, $1, ?2, :a FROM t", options);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  PrintOptions print;
+  print.dialect = &Sqlite();
+  EXPECT_EQ(Print(*(*parsed)->query, print), "SELECT $01, $1, ?2, :a FROM t");
 }
 
 }  // namespace

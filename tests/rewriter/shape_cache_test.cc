@@ -23,9 +23,9 @@
 namespace rlsq {
 namespace {
 
-std::vector<Token> Lex(std::string_view sql, Arena& arena) {
+std::vector<Token> Lex(std::string_view sql, Arena& arena, const Dialect& dialect = Dialect::Postgres()) {
   std::vector<Token> tokens;
-  absl::Status s = Dialect::Postgres().Tokenize(sql, arena, &tokens);
+  absl::Status s = dialect.Tokenize(sql, arena, &tokens);
   EXPECT_TRUE(s.ok()) << s;
   return tokens;
 }
@@ -231,8 +231,11 @@ TEST_F(ShapeCacheTest, TextsTheLexerOrTheLimitsRefuseAreNeverHits) {
 
 // ---- the corpus, with random constants, whitespace and comments ---------------------------------------------------
 
-// A random value of the literal token's kind and form, as SQL text.
-std::string RandomLiteral(const Token& t, std::mt19937& rng) {
+// A random value of the literal token's kind and form, as SQL text in `dialect` (the MySQL family's strings have
+// backslash escapes, and its and SQLite's X'..' need an even number of digits).
+std::string RandomLiteral(const Token& t, std::mt19937& rng, const Dialect& dialect) {
+  const bool mysql = dialect.name() == "mariadb" || dialect.name() == "mysql";
+  const bool even_hex = mysql || dialect.name() == "sqlite";
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
   auto digits = [&](int max_len) {
     std::string s(1, static_cast<char>('1' + pick(9)));
@@ -260,15 +263,18 @@ std::string RandomLiteral(const Token& t, std::mt19937& rng) {
     }
     case TokenKind::kHexString: {
       std::string s = "X'";
-      for (int i = pick(8); i >= 0; --i) s += "0123456789abcdefABCDEF"[pick(22)];
+      for (int i = pick(8); i >= 0; --i) {
+        s += "0123456789abcdefABCDEF"[pick(22)];
+        if (even_hex) s += "0123456789abcdefABCDEF"[pick(22)];
+      }
       return s + "'";
     }
     case TokenKind::kString:
       switch (t.string_form) {
-        case StringForm::kStandard: return "'" + chars(true, true, true) + "'";
+        case StringForm::kStandard: return "'" + chars(true, true, !mysql) + "'";
         case StringForm::kEscape: return "E'" + chars(true, true, false) + "'";
         case StringForm::kDollar: return "$$" + chars(true, false, true) + "$$";
-        case StringForm::kNational: return "N'" + chars(true, true, true) + "'";
+        case StringForm::kNational: return "N'" + chars(true, true, !mysql) + "'";
         case StringForm::kUnicode: return "U&'" + chars(true, true, false) + "'";
       }
       break;
@@ -277,18 +283,20 @@ std::string RandomLiteral(const Token& t, std::mt19937& rng) {
   return "";
 }
 
-// Random whitespace and comments, never empty.
-std::string RandomGap(std::mt19937& rng) {
+// Random whitespace and comments, never empty (nested comments only where they nest: PostgreSQL).
+std::string RandomGap(std::mt19937& rng, const Dialect& dialect) {
   static const std::vector<std::string> kGaps = {" ", "  ", "\n", "\t", " /* c */ ", "/**/", " -- line\n",
                                                  "\n\n", " /* nested /* c */ */ "};
-  std::string s = kGaps[rng() % kGaps.size()];
-  if (rng() % 4 == 0) s += kGaps[rng() % kGaps.size()];
+  const size_t n = &dialect == &Dialect::Postgres() ? kGaps.size() : kGaps.size() - 1;
+  std::string s = kGaps[rng() % n];
+  if (rng() % 4 == 0) s += kGaps[rng() % n];
   return s;
 }
 
 // `sql` with every constant replaced at random and the gaps between tokens changed (touching tokens stay touching;
 // two strings keep a gap without a newline, which would join them into one).
-std::string Variant(const std::string& sql, const std::vector<Token>& tokens, std::mt19937& rng) {
+std::string Variant(const std::string& sql, const std::vector<Token>& tokens, std::mt19937& rng,
+                    const Dialect& dialect = Dialect::Postgres()) {
   std::string out;
   uint32_t prev_end = 0;
   for (size_t i = 0; i + 1 < tokens.size(); ++i) {
@@ -296,28 +304,34 @@ std::string Variant(const std::string& sql, const std::vector<Token>& tokens, st
     if (i > 0) {
       bool gap = t.begin > prev_end;
       bool strings = tokens[i - 1].kind == TokenKind::kString && t.kind == TokenKind::kString;
-      if (gap) out += strings ? " " : RandomGap(rng);
+      if (gap) out += strings ? " " : RandomGap(rng, dialect);
     } else {
-      out += RandomGap(rng);
+      out += RandomGap(rng, dialect);
     }
-    out += IsLiteralToken(t.kind) ? RandomLiteral(t, rng) : sql.substr(t.begin, t.end - t.begin);
+    out += IsLiteralToken(t.kind) ? RandomLiteral(t, rng, dialect) : sql.substr(t.begin, t.end - t.begin);
     prev_end = t.end;
   }
   return out + sql.substr(prev_end);
 }
 
 // Every base table the queries read gets a filter: plain, and every third one with a clause subquery (wrapped).
-std::string CorpusPolicy(const std::vector<testing::CorpusQuery>& queries) {
+std::string CorpusPolicy(const std::vector<testing::CorpusQuery>& queries, const Dialect& dialect = Dialect::Postgres()) {
   std::set<std::string> tables;
-  static const DatabaseModel model;
+  const bool postgres = &dialect == &Dialect::Postgres();
+  const bool sqlite = dialect.name() == "sqlite";
+  DatabaseModel model;
+  if (!postgres) model.search_path = {sqlite ? "main" : "tpch"};
+  ParseOptions po;
+  po.dialect = &dialect;
   for (const auto& q : queries) {
-    auto parsed = ParseQuery(q.sql);
+    auto parsed = ParseQuery(q.sql, po);
     if (!parsed.ok()) continue;
-    auto a = rewriter::AnalyzeScopes((*parsed)->sql, *(*parsed)->query, NameResolver(Dialect::Postgres(), model));
+    auto a = rewriter::AnalyzeScopes((*parsed)->sql, *(*parsed)->query, NameResolver(dialect, model));
     if (!a.ok()) continue;
     for (const auto& r : a->reads) tables.insert(r.table.name);
   }
-  std::string doc = R"({"roles": [{"name": "A", "permissions": [["all_datasource_access", "all_datasource_access"]]},
+  std::string doc = postgres ? "{" : Cat(R"({"dialect": ")", dialect.name(), "\", ", sqlite ? "" : R"("default_schema": "tpch", )");
+  doc += R"("roles": [{"name": "A", "permissions": [["all_datasource_access", "all_datasource_access"]]},
     {"name": "B", "permissions": [["all_datasource_access", "all_datasource_access"]]}],
     "users": [{"username": "a", "roles": ["A"]}, {"username": "b", "roles": ["B"]}, {"username": "ab", "roles": ["A", "B"]}],
     "rls_filters": [)";
@@ -333,11 +347,12 @@ std::string CorpusPolicy(const std::vector<testing::CorpusQuery>& queries) {
   return doc + "]}";
 }
 
-TEST(ShapeCacheCorpusTest, RandomConstantsGiveTheFreshPlan) {
-  std::vector<testing::CorpusQuery> queries;
-  for (const char* set : {"tpch", "tpcds", "charts"})
-    for (auto& q : testing::LoadCorpus(set)) queries.push_back(std::move(q));
-  auto engine = Engine::FromPolicyJson(CorpusPolicy(queries));
+// Every query of `queries` (in `dialect`) with its constants, whitespace and comments replaced at random, four times:
+// each variant's rewrite through the shape cache equals a fresh parse's, for three users and both placements, and so
+// does its explanation; at least `min_variants` variants and `min_literals` constants are seen.
+void CheckRandomConstants(const std::vector<testing::CorpusQuery>& queries, const Dialect& dialect,
+                          size_t min_variants, size_t min_literals) {
+  auto engine = Engine::FromPolicyJson(CorpusPolicy(queries, dialect));
   ASSERT_TRUE(engine.ok()) << engine.status();
   std::mt19937 rng(20261202);
   size_t variants = 0, literals = 0;
@@ -352,10 +367,10 @@ TEST(ShapeCacheCorpusTest, RandomConstantsGiveTheFreshPlan) {
     auto original = (*engine)->rewrite(q.sql, Caller{"ab"});
     if (!original.ok()) continue;  // a query this policy refuses is not planned, so it has no shape to share
     Arena arena;
-    std::vector<Token> tokens = Lex(q.sql, arena);
+    std::vector<Token> tokens = Lex(q.sql, arena, dialect);
     for (const Token& t : tokens) literals += IsLiteralToken(t.kind);
     for (int v = 0; v < 4; ++v) {
-      std::string text = Variant(q.sql, tokens, rng);
+      std::string text = Variant(q.sql, tokens, rng, dialect);
       ++variants;
       for (const char* user : {"a", "b", "ab"}) {
         for (auto placement : {policy::PlacementMode::kPlain, policy::PlacementMode::kFenced}) {
@@ -387,10 +402,29 @@ TEST(ShapeCacheCorpusTest, RandomConstantsGiveTheFreshPlan) {
     ASSERT_EQ(cached->sql, e.sql) << e.text;
     ASSERT_EQ(cached->ExplainJson(), e.explain) << e.text;
   }
-  EXPECT_GT(variants, 400u);
-  EXPECT_GT(literals, 1000u);
+  EXPECT_GT(variants, min_variants);
+  EXPECT_GT(literals, min_literals);
   // Per variant: the first rewrite moves the edits, the second rebases and caches the plan, the rest hit the text.
   EXPECT_EQ((*engine)->plan_cache_shape_hits(), variants * 2);
+}
+
+TEST(ShapeCacheCorpusTest, RandomConstantsGiveTheFreshPlan) {
+  std::vector<testing::CorpusQuery> queries;
+  for (const char* set : {"tpch", "tpcds", "charts"})
+    for (auto& q : testing::LoadCorpus(set)) queries.push_back(std::move(q));
+  CheckRandomConstants(queries, Dialect::Postgres(), 400, 1000);
+}
+
+// The same in the other dialects, on their own corpora: no constant of theirs changes a plan either (MySQL's "..."
+// strings and adjacent strings, SQLite's 'alias' strings and hex integers among them).
+TEST(ShapeCacheCorpusTest, RandomConstantsGiveTheFreshPlanInMariaDbAndSqlite) {
+  for (const char* name : {"mariadb", "sqlite"}) {
+    SCOPED_TRACE(name);
+    const std::string family = std::string(name) == "mariadb" ? "mysql" : "sqlite";
+    std::vector<testing::CorpusQuery> queries = testing::LoadCorpusFrom(testing::OwnCorpusDir(family), "tpch");
+    for (auto& q : testing::LoadCorpusFrom(testing::OwnCorpusDir(family), "charts")) queries.push_back(std::move(q));
+    CheckRandomConstants(queries, *Dialect::Find(name), 160, 200);
+  }
 }
 
 }  // namespace
