@@ -155,32 +155,9 @@ class MariaDbDifferentialTest : public ::testing::Test {
     RLSQ_ASSERT_OK(testing::LoadTpch(**conn, 0.003));
     RLSQ_ASSERT_OK(maria_->Exec("CREATE DATABASE tpch"));
     RLSQ_ASSERT_OK(maria_->Exec(testing::ReadFileOrDie(testing::TpchSchemaPath()), "tpch"));
-    for (const char* table : {"region", "nation", "supplier", "customer", "part", "partsupp", "orders", "lineitem"}) {
-      auto rows = (*conn)->Query(Cat("SELECT * FROM ", table));
-      ASSERT_TRUE(rows.ok()) << rows.status();
-      for (size_t start = 0; start < rows->rows.size(); start += 500) {
-        std::string insert = Cat("INSERT INTO ", table, " VALUES ");
-        for (size_t i = start; i < std::min(rows->rows.size(), start + 500); ++i) {
-          Append(&insert, i == start ? "(" : ", (");
-          for (size_t c = 0; c < rows->rows[i].size(); ++c) {
-            const auto& v = rows->rows[i][c];
-            if (c) insert += ", ";
-            if (!v) {
-              insert += "NULL";
-              continue;
-            }
-            insert += '\'';
-            for (char ch : *v) {
-              if (ch == '\'' || ch == '\\') insert += ch;
-              insert += ch;
-            }
-            insert += '\'';
-          }
-          insert += ')';
-        }
-        RLSQ_ASSERT_OK(maria_->Exec(insert, "tpch"));
-      }
-    }
+    auto inserts = testing::TpchInserts(**conn, /*backslash_escapes=*/true);
+    ASSERT_TRUE(inserts.ok()) << inserts.status();
+    for (const std::string& insert : *inserts) RLSQ_ASSERT_OK(maria_->Exec(insert, "tpch"));
     RLSQ_ASSERT_OK(maria_->Exec(
         "CREATE INDEX l_part ON lineitem (l_partkey); CREATE INDEX l_supp ON lineitem (l_suppkey);"
         "CREATE INDEX o_cust ON orders (o_custkey); CREATE INDEX ps_supp ON partsupp (ps_suppkey);"
@@ -210,21 +187,6 @@ class MariaDbDifferentialTest : public ::testing::Test {
 };
 
 MariaDbServer* MariaDbDifferentialTest::maria_ = nullptr;
-
-std::vector<MariaDbServer::Row> Sorted(std::vector<MariaDbServer::Row> rows) {
-  std::sort(rows.begin(), rows.end());
-  return rows;
-}
-
-std::string Show(const std::vector<MariaDbServer::Row>& rows, size_t max_rows = 15) {
-  std::string out;
-  for (size_t i = 0; i < rows.size() && i < max_rows; ++i) {
-    for (size_t c = 0; c < rows[i].size(); ++c) Append(&out, c ? "|" : "", rows[i][c] ? *rows[i][c] : "<NULL>");
-    out += "\n";
-  }
-  if (rows.size() > max_rows) Append(&out, "... ", rows.size(), " rows\n");
-  return out;
-}
 
 TEST_F(MariaDbDifferentialTest, RewriteMatchesFilteredViews) {
   ASSERT_NE(maria_, nullptr);
@@ -262,12 +224,15 @@ TEST_F(MariaDbDifferentialTest, RewriteMatchesFilteredViews) {
       ++compared;
       if (!expected->empty()) ++nonempty;
       if (rewritten->changed) ++changed;
-      if (Sorted(*expected) != Sorted(*actual)) {
+      auto want = *expected, got = *actual;
+      std::sort(want.begin(), want.end());
+      std::sort(got.begin(), got.end());
+      if (want != got) {
         ++mismatches;
         ADD_FAILURE() << "trial " << trial << " (seed " << seed + trial << ", " << policy::ToString(mode) << ") "
                       << q.set << "/" << q.name << ": rows differ\npolicy: " << policy.doc << "\nquery:\n" << q.sql
-                      << "\nrewrite:\n" << rewritten->sql << "\nview rows:\n" << Show(Sorted(*expected))
-                      << "\nrewrite rows:\n" << Show(Sorted(*actual));
+                      << "\nrewrite:\n" << rewritten->sql << "\nview rows:\n" << testing::ShowSortedRows(*expected)
+                      << "\nrewrite rows:\n" << testing::ShowSortedRows(*actual);
       }
     }
   }

@@ -198,32 +198,9 @@ class SqliteDifferentialTest : public ::testing::Test {
     RLSQ_ASSERT_OK(testing::LoadTpch(**conn, 0.003));
     RLSQ_ASSERT_OK(oracle_->Exec(testing::ReadFileOrDie(testing::TpchSchemaPath())));
     RLSQ_ASSERT_OK(oracle_->Exec("BEGIN"));
-    for (const char* table : {"region", "nation", "supplier", "customer", "part", "partsupp", "orders", "lineitem"}) {
-      auto rows = (*conn)->Query(Cat("SELECT * FROM ", table));
-      ASSERT_TRUE(rows.ok()) << rows.status();
-      for (size_t start = 0; start < rows->rows.size(); start += 500) {
-        std::string insert = Cat("INSERT INTO ", table, " VALUES ");
-        for (size_t i = start; i < std::min(rows->rows.size(), start + 500); ++i) {
-          Append(&insert, i == start ? "(" : ", (");
-          for (size_t c = 0; c < rows->rows[i].size(); ++c) {
-            const auto& v = rows->rows[i][c];
-            if (c) insert += ", ";
-            if (!v) {
-              insert += "NULL";
-              continue;
-            }
-            insert += '\'';
-            for (char ch : *v) {
-              if (ch == '\'') insert += ch;
-              insert += ch;
-            }
-            insert += '\'';
-          }
-          insert += ')';
-        }
-        RLSQ_ASSERT_OK(oracle_->Exec(insert));
-      }
-    }
+    auto inserts = testing::TpchInserts(**conn, /*backslash_escapes=*/false);
+    ASSERT_TRUE(inserts.ok()) << inserts.status();
+    for (const std::string& insert : *inserts) RLSQ_ASSERT_OK(oracle_->Exec(insert));
     RLSQ_ASSERT_OK(oracle_->Exec(
         "CREATE INDEX l_part ON lineitem (l_partkey); CREATE INDEX l_supp ON lineitem (l_suppkey);"
         "CREATE INDEX o_cust ON orders (o_custkey); CREATE INDEX ps_supp ON partsupp (ps_suppkey); COMMIT;"
@@ -269,21 +246,6 @@ std::string* SqliteDifferentialTest::dir_ = nullptr;
 SqliteDb* SqliteDifferentialTest::oracle_ = nullptr;
 SqliteDb* SqliteDifferentialTest::plain_ = nullptr;
 
-std::vector<SqliteDb::Row> Sorted(std::vector<SqliteDb::Row> rows) {
-  std::sort(rows.begin(), rows.end());
-  return rows;
-}
-
-std::string Show(const std::vector<SqliteDb::Row>& rows, size_t max_rows = 15) {
-  std::string out;
-  for (size_t i = 0; i < rows.size() && i < max_rows; ++i) {
-    for (size_t c = 0; c < rows[i].size(); ++c) Append(&out, c ? "|" : "", rows[i][c] ? *rows[i][c] : "<NULL>");
-    out += "\n";
-  }
-  if (rows.size() > max_rows) Append(&out, "... ", rows.size(), " rows\n");
-  return out;
-}
-
 TEST_F(SqliteDifferentialTest, RewriteMatchesTempViews) {
   ASSERT_NE(oracle_, nullptr);
   const char* trials_env = std::getenv("RLSQ_SQLITE_DIFF_TRIALS");
@@ -324,8 +286,8 @@ TEST_F(SqliteDifferentialTest, RewriteMatchesTempViews) {
         ++mismatches;
         ADD_FAILURE() << "trial " << trial << " (seed " << seed + trial << ", " << policy::ToString(mode) << ") "
                       << q.set << "/" << q.name << ": rows differ\npolicy: " << policy.doc << "\nquery:\n" << q.sql
-                      << "\nrewrite:\n" << rewritten->sql << "\nview rows:\n" << Show(Sorted(*expected))
-                      << "\nrewrite rows:\n" << Show(Sorted(*actual));
+                      << "\nrewrite:\n" << rewritten->sql << "\nview rows:\n" << testing::ShowSortedRows(*expected)
+                      << "\nrewrite rows:\n" << testing::ShowSortedRows(*actual);
       }
     }
   }

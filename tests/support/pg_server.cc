@@ -505,6 +505,37 @@ std::string TpchDataSql(double scale) {
                                             {"{K}", absl::StrCat(count(1000, 50))}});
 }
 
+absl::StatusOr<std::vector<std::string>> TpchInserts(PgConnection& db, bool backslash_escapes) {
+  std::vector<std::string> out;
+  for (const char* table : {"region", "nation", "supplier", "customer", "part", "partsupp", "orders", "lineitem"}) {
+    absl::StatusOr<PgResult> rows = db.Query(absl::StrCat("SELECT * FROM ", table));
+    if (!rows.ok()) return rows.status();
+    for (size_t start = 0; start < rows->rows.size(); start += 500) {
+      std::string insert = absl::StrCat("INSERT INTO ", table, " VALUES ");
+      for (size_t i = start; i < std::min(rows->rows.size(), start + 500); ++i) {
+        insert += i == start ? "(" : ", (";
+        for (size_t c = 0; c < rows->rows[i].size(); ++c) {
+          const auto& v = rows->rows[i][c];
+          if (c) insert += ", ";
+          if (!v) {
+            insert += "NULL";
+            continue;
+          }
+          insert += '\'';
+          for (char ch : *v) {
+            if (ch == '\'' || (ch == '\\' && backslash_escapes)) insert += ch;
+            insert += ch;
+          }
+          insert += '\'';
+        }
+        insert += ')';
+      }
+      out.push_back(std::move(insert));
+    }
+  }
+  return out;
+}
+
 absl::Status LoadTpch(PgConnection& db, double scale) {
   if (absl::Status s = db.ExecFile(TpchSchemaPath()); !s.ok()) return s;
   if (absl::Status s = db.Exec(TpchDataSql(scale)); !s.ok()) return s;

@@ -117,6 +117,11 @@ std::string TpchDataSql(double scale = 0.01);
 // runs ANALYZE.
 absl::Status LoadTpch(PgConnection& db, double scale = 0.01);
 
+// The eight TPC-H tables' rows of `db` as INSERT statements for another database (500 rows each, every value a
+// string literal with ' doubled, and \ too when `backslash_escapes`: MySQL), in foreign-key order, for the
+// differential tests that copy the PostgreSQL generator's data.
+absl::StatusOr<std::vector<std::string>> TpchInserts(PgConnection& db, bool backslash_escapes);
+
 // The oracle set-up of the RLS comparison tests: a throwaway server with database "tpch" (LoadTpch) and a NOLOGIN
 // role "probe" that may read every table of schema public. Native RLS policies are then created TO probe, the
 // original query runs with QueryAsRole("probe", ...) and rlsq's rewrite with QueryWithoutRowSecurity(...).

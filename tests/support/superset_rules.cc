@@ -1,5 +1,6 @@
 #include "tests/support/superset_rules.h"
 
+#include <algorithm>
 #include <map>
 
 #include "lib/common/str_cat.h"
@@ -69,6 +70,17 @@ RandomRls DrawRandomRls(std::mt19937& rng, const std::vector<TableClauses>& tabl
     }
   }
   out.json += "]";
+  return out;
+}
+
+std::string ShowSortedRows(std::vector<std::vector<std::optional<std::string>>> rows, size_t max_rows) {
+  std::sort(rows.begin(), rows.end());
+  std::string out;
+  for (size_t i = 0; i < rows.size() && i < max_rows; ++i) {
+    for (size_t c = 0; c < rows[i].size(); ++c) Append(&out, c ? "|" : "", rows[i][c] ? *rows[i][c] : "<NULL>");
+    out += "\n";
+  }
+  if (rows.size() > max_rows) Append(&out, "... ", rows.size(), " rows\n");
   return out;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -40,5 +41,9 @@ struct RandomRls {
 };
 RandomRls DrawRandomRls(std::mt19937& rng, const std::vector<TableClauses>& tables, int forms,
                         const std::function<std::string(const std::string& table, int form)>& spell);
+
+// A result's rows for a failure message, sorted (as the multiset comparisons see them), one per line with `|`
+// between values and <NULL> for NULL; past `max_rows`, their count.
+std::string ShowSortedRows(std::vector<std::vector<std::optional<std::string>>> rows, size_t max_rows = 15);
 
 }  // namespace rlsq::testing
