@@ -42,7 +42,8 @@ function(antlr_generate_parser target grammar ns)
     COMMENT "ANTLR: generating ${name}"
     VERBATIM)
   add_library(${target} STATIC ${srcs})
-  target_include_directories(${target} PUBLIC ${out})
+  # The grammar's @parser::postinclude names rlsq headers (lib/parser/tree_support.h).
+  target_include_directories(${target} PUBLIC ${out} ${CMAKE_SOURCE_DIR})
   target_link_libraries(${target} PUBLIC antlr4_rt)
   target_compile_options(${target} PRIVATE -w)
   set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)

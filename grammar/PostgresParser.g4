@@ -77,6 +77,14 @@ tokens {
 // exit; this member hides it inside the generated rule functions. Every context of a parse tree is a
 // ParserRuleContext, so the static_cast is exact. (enterRule and enterOuterAlt are virtual: lib/parser/parser.cc
 // overrides them.)
+// Rule contexts and terminal nodes live in the parse's arenas, and the parser's bookkeeping avoids run-time type
+// information (lib/parser/tree_support.h).
+options { contextSuperClass = ArenaContext; superClass = ArenaParser; }
+
+@parser::postinclude {
+#include "lib/parser/tree_support.h"
+}
+
 @parser::members {
   void exitRule() {
     _ctx->stop = _matchedEOF ? _input->LT(1) : _input->LT(-1);

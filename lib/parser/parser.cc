@@ -14,6 +14,7 @@
 #include "antlr4-runtime.h"
 #include "lib/common/status.h"
 #include "lib/parser/token_source.h"
+#include "lib/parser/tree_support.h"
 #include "lib/parser/transform.h"
 
 namespace rlsq {
@@ -25,6 +26,7 @@ ParserStats& GlobalParserStats() {
 
 namespace {
 
+using parser_internal::ArenaContext;
 using parser_internal::P;
 using parser_internal::RlsqTokenSource;
 using parser_internal::RlsqTokenStream;
@@ -56,25 +58,48 @@ class FirstErrorListener : public antlr4::BaseErrorListener {
 // the runtime's versions (parse listeners are still notified, though rlsq registers none).
 class FastParser final : public P {
  public:
-  explicit FastParser(RlsqTokenStream* stream) : P(stream), stream_(stream) {}
+  FastParser(RlsqTokenStream* stream, parser_internal::TreeMemory* memory)
+      : P(stream), stream_(stream), memory_(memory) {}
 
   void enterRule(antlr4::ParserRuleContext* localctx, size_t state, size_t /*rule_index*/) override {
     setState(state);
     _ctx = localctx;
     _ctx->start = stream_->LT(1);
     if (_buildParseTrees && _ctx->parent != nullptr) {
-      static_cast<antlr4::ParserRuleContext*>(_ctx->parent)->addChild(_ctx);
+      static_cast<ArenaContext*>(_ctx->parent)->AddChild(_ctx, *memory_);
     }
     if (!_parseListeners.empty()) triggerEnterRuleEvent();
   }
 
-  void enterOuterAlt(antlr4::ParserRuleContext* localctx, size_t alt) override {
-    localctx->setAltNumber(alt);
+  // The runtime's consume() with the terminal node (or, in error recovery, the error node) allocated in the parse's
+  // terminal arena (lib/parser/tree_support.h), which is what makes TreeMemory::IsTerminal exact: the runtime creates
+  // terminal nodes only here.
+  antlr4::Token* consume() override {
+    antlr4::Token* o = stream_->LT(1);
+    if (o->getType() != antlr4::Token::EOF) stream_->consume();
+    if (_buildParseTrees || !_parseListeners.empty()) {
+      if (_errHandler->inErrorRecoveryMode(this)) {
+        antlr4::tree::ErrorNode* node = new parser_internal::ArenaErrorNode(o);
+        node->setParent(_ctx);
+        static_cast<ArenaContext*>(_ctx)->AddChild(node, *memory_);
+        for (auto* listener : _parseListeners) listener->visitErrorNode(node);
+      } else {
+        antlr4::tree::TerminalNode* node = new parser_internal::ArenaTerminal(o, _ctx);
+        static_cast<ArenaContext*>(_ctx)->AddChild(node, *memory_);
+        for (auto* listener : _parseListeners) listener->visitTerminal(node);
+      }
+    }
+    return o;
+  }
+
+  // The runtime's version also calls localctx->setAltNumber(alt), which only RuleContextWithAltNum implements (the
+  // generated contexts, ArenaContexts, keep no alternative number).
+  void enterOuterAlt(antlr4::ParserRuleContext* localctx, size_t /*alt*/) override {
     if (_buildParseTrees && _ctx != localctx) {
-      auto* parent = static_cast<antlr4::ParserRuleContext*>(_ctx->parent);
+      auto* parent = static_cast<ArenaContext*>(_ctx->parent);
       if (parent != nullptr) {
         parent->removeLastChild();
-        parent->addChild(localctx);
+        parent->AddChild(localctx, *memory_);
       }
     }
     _ctx = localctx;
@@ -82,6 +107,7 @@ class FastParser final : public P {
 
  private:
   RlsqTokenStream* stream_;
+  parser_internal::TreeMemory* memory_;  // the slot's, where the tree lives
 };
 
 // Adaptive prediction with a fast path for the warm case: walk the shared DFA with lookahead only (no input
@@ -165,9 +191,16 @@ class FastSimulator final : public antlr4::atn::ParserATNSimulator {
 // One ANTLR pipeline per thread, reused across calls. The ATN and its DFA cache are static in the generated
 // parser, so prediction stays warm across calls and threads.
 struct ParserSlot {
+  // First member: the parser's trees live in it, so it is destroyed after the parser (whose destructor deletes the
+  // contexts).
+  struct CurrentTreeMemory {
+    parser_internal::TreeMemory memory;
+    CurrentTreeMemory() { parser_internal::current_tree_memory = &memory; }
+    ~CurrentTreeMemory() { parser_internal::current_tree_memory = nullptr; }
+  } tree;
   RlsqTokenSource source;
   RlsqTokenStream stream{&source};
-  FastParser parser{&stream};
+  FastParser parser{&stream, &tree.memory};
   FastSimulator* sim = nullptr;  // owned by the parser
   FirstErrorListener listener;
   std::shared_ptr<antlr4::BailErrorStrategy> bail = std::make_shared<antlr4::BailErrorStrategy>();
@@ -182,6 +215,18 @@ struct ParserSlot {
       vocabulary_dialect = &d;
     }
     return *vocabulary;
+  }
+
+  // Destroys the parse tree (Parser::reset() deletes every context) and then reuses its memory.
+  void ResetTree() {
+    parser.reset();
+    tree.memory.Release();
+  }
+
+  // The same after a successful parse, whose contexts hold nothing to destroy (tree_support.h).
+  void DropTree() {
+    parser_internal::ForgetTrackedContexts(parser.getTreeTracker());
+    ResetTree();
   }
 
   ParserSlot() {
@@ -318,7 +363,8 @@ absl::Status RunParser(ParserSlot& slot, std::string_view sql, size_t limit, con
   const parser_internal::Vocabulary& vocabulary = slot.VocabularyFor(dialect);
   slot.source.Reset(&slot.tokens, limit, &vocabulary);
   slot.stream.Reset(slot.tokens, limit, sql, vocabulary);
-  slot.parser.setTokenStream(&slot.stream);
+  slot.parser.setTokenStream(&slot.stream);  // resets the parser: no context of an earlier parse is left
+  slot.tree.memory.Release();
   auto* interp = slot.sim;
 
   interp->setPredictionMode(antlr4::atn::PredictionMode::SLL);
@@ -334,7 +380,7 @@ absl::Status RunParser(ParserSlot& slot, std::string_view sql, size_t limit, con
   }
   if (tree == nullptr) {
     GlobalParserStats().sll_fallbacks.fetch_add(1, std::memory_order_relaxed);
-    slot.parser.reset();
+    slot.ResetTree();
     interp->setPredictionMode(antlr4::atn::PredictionMode::LL);
     slot.parser.setErrorHandler(slot.recover);
     slot.listener.enabled = true;
@@ -357,7 +403,7 @@ absl::Status RunParser(ParserSlot& slot, std::string_view sql, size_t limit, con
     status = e.status;
   }
   // Release the parse tree and the ANTLR tokens now rather than at the thread's next parse.
-  slot.parser.reset();
+  slot.DropTree();
   slot.source.Reset(&slot.tokens, 0, nullptr);
   slot.stream.Clear();
   slot.sim->ShrinkAfterParse();

@@ -23,6 +23,10 @@ namespace rlsq::parser_internal {
 
 using P = rlsq_antlr::PostgresParser;
 
+// A child of a parse-tree node as a terminal node, or nullptr if it is a rule context (exact, without run-time type
+// information: lib/parser/tree_support.h).
+inline antlr4::tree::TerminalNode* AsTerminal(antlr4::tree::ParseTree* t) { return ArenaContext::AsTerminal(t); }
+
 struct TransformError {
   absl::Status status;
 };

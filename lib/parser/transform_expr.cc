@@ -13,7 +13,6 @@ namespace {
 using antlr4::tree::ParseTree;
 using antlr4::tree::TerminalNode;
 
-TerminalNode* AsTerminal(ParseTree* t) { return dynamic_cast<TerminalNode*>(t); }
 size_t TypeOf(ParseTree* t) {
   auto* n = AsTerminal(t);
   return n ? n->getSymbol()->getType() : 0;
@@ -105,7 +104,7 @@ static ast::Expr* WithPrefixes(Transformer* t, const std::vector<antlr4::tree::T
 
 ast::Expr* Transformer::Expr(P::ExprContext* ctx) {
   DepthGuard guard(this, ctx);
-  auto& children = ctx->children;
+  const auto& children = Children(ctx);
   if (children.size() == 1) return CmpExpr(static_cast<P::CmpExprContext*>(children[0]));
   // K_NOT* cmpExpr isSuffix* ((K_AND | K_OR | K_XOR) K_NOT* cmpExpr isSuffix*)*: OR is level 1, XOR (MySQL) 2,
   // AND 3.
@@ -187,7 +186,7 @@ ast::Expr* Transformer::IsTests(P::CmpExprContext* operand, const std::vector<P:
 ast::Expr* Transformer::Quantified(ast::Expr* lhs, std::string_view op, P::QuantifiedRhsContext* q,
                                    uint32_t end_unused) {
   ast::Span span{lhs->span.begin, SpanOf(q).end};
-  size_t qt = TypeOf(q->children[0]);
+  size_t qt = TypeOf(Children(q)[0]);
   if (auto* sel = q->selectStmt()) {
     auto* s = New<ast::SubqueryExpr>(span);
     s->subquery_kind = qt == P::K_ALL ? ast::SubqueryKind::kAll
@@ -210,7 +209,7 @@ ast::Expr* Transformer::Quantified(ast::Expr* lhs, std::string_view op, P::Quant
 ast::Expr* Transformer::CmpExpr(P::CmpExprContext* ctx) {
   ast::Expr* left = LikeExpr(ctx->lhs);
   if (ctx->op == nullptr) return left;
-  auto* opterm = static_cast<TerminalNode*>(ctx->op->children[0]);
+  auto* opterm = static_cast<TerminalNode*>(Children(ctx->op)[0]);
   std::string_view op = opterm->getSymbol()->getType() == P::NEQ ? "<>" : Tok(opterm).text;
   if (ctx->q != nullptr) return Quantified(left, op, ctx->q, 0);
   ast::Expr* right = LikeExpr(ctx->rhs);
@@ -222,12 +221,12 @@ ast::Expr* Transformer::CmpExpr(P::CmpExprContext* ctx) {
 }
 
 ast::Expr* Transformer::LikeExpr(P::LikeExprContext* ctx) {
-  ast::Expr* left = OtherOpExpr(static_cast<P::OtherOpExprContext*>(ctx->children[0]));
-  if (ctx->children.size() == 1) return left;
-  bool negated = ctx->children.size() == 3;
-  auto* tail = static_cast<P::LikeTailContext*>(ctx->children.back());
+  ast::Expr* left = OtherOpExpr(static_cast<P::OtherOpExprContext*>(Children(ctx)[0]));
+  if (Children(ctx).size() == 1) return left;
+  bool negated = Children(ctx).size() == 3;
+  auto* tail = static_cast<P::LikeTailContext*>(Children(ctx).back());
   ast::Span span = SpanOf(ctx);
-  if (auto* bt = dynamic_cast<P::LtBetweenContext*>(tail)) {
+  if (auto* bt = As<P::LtBetweenContext>(tail)) {
     auto ops = bt->otherOpExpr();
     auto* b = New<ast::Between>(span);
     b->expr = left;
@@ -237,9 +236,9 @@ ast::Expr* Transformer::LikeExpr(P::LikeExprContext* ctx) {
     b->high = OtherOpExpr(ops[1]);
     return b;
   }
-  if (auto* in = dynamic_cast<P::LtInContext*>(tail)) {
+  if (auto* in = As<P::LtInContext>(tail)) {
     auto* rhs = in->inRhs();
-    if (auto* sq = dynamic_cast<P::InSubqueryContext*>(rhs)) {
+    if (auto* sq = As<P::InSubqueryContext>(rhs)) {
       auto* s = New<ast::SubqueryExpr>(span);
       s->subquery_kind = ast::SubqueryKind::kIn;
       s->lhs = left;
@@ -253,7 +252,7 @@ ast::Expr* Transformer::LikeExpr(P::LikeExprContext* ctx) {
     ExprList(static_cast<P::InListContext*>(rhs)->exprList(), &l->list);
     return l;
   }
-  if (auto* sl = dynamic_cast<P::LtSoundsLikeContext*>(tail)) {  // MySQL: a SOUNDS LIKE b
+  if (auto* sl = As<P::LtSoundsLikeContext>(tail)) {  // MySQL: a SOUNDS LIKE b
     if (negated) Fail(sl->getStart(), "syntax error at or near \"SOUNDS\"");
     auto* b = New<ast::BinaryOp>(span);
     b->op = "SOUNDS LIKE";
@@ -303,12 +302,12 @@ ast::Expr* Transformer::LikeExpr(P::LikeExprContext* ctx) {
 
 static std::string_view QualOpText(Transformer* t, P::QualOpContext* q) {
   if (q->K_OPERATOR() == nullptr) {
-    auto* term = AsTerminal(q->children[0]);
+    auto* term = AsTerminal(Children(q)[0]);
     return t->Tok(term).text;
   }
   // OPERATOR(schema.op): normalized as OPERATOR(schema.op) with no spaces.
   std::string s = "OPERATOR(";
-  for (auto* c : q->anyOperator()->children) {
+  for (auto* c : Children(q->anyOperator())) {
     if (auto* term = AsTerminal(c)) {
       s += term->getSymbol()->getType() == P::NEQ ? std::string_view("<>") : t->Tok(term).text;
     } else {
@@ -330,13 +329,13 @@ static std::string_view QualOpText(Transformer* t, P::QualOpContext* q) {
 }
 
 ast::Expr* Transformer::OtherOpExpr(P::OtherOpExprContext* ctx) {
-  auto& children = ctx->children;
+  const auto& children = Children(ctx);
   if (children.size() == 1) return AddExpr(static_cast<P::AddExprContext*>(children[0]));
   // OP* addExpr (qualOp (quantifiedRhs | OP* addExpr))*: one left-deep chain.
   std::vector<TerminalNode*> prefixes;
   size_t ops = 0;
   for (auto* child : children) {
-    if (dynamic_cast<P::QualOpContext*>(child)) ++ops;
+    if (As<P::QualOpContext>(child)) ++ops;
   }
   uint64_t limit = uint64_t{max_depth_} * kGuardFactor + 16;
   ast::Expr* left = nullptr;
@@ -347,14 +346,14 @@ ast::Expr* Transformer::OtherOpExpr(P::OtherOpExprContext* ctx) {
       prefixes.push_back(term);
       continue;
     }
-    if (auto* q = dynamic_cast<P::QualOpContext*>(child)) {
+    if (auto* q = As<P::QualOpContext>(child)) {
       op = QualOpText(this, q);
       if (dialect_.IsPrefixOnlyOperator(op))
         Fail(q->getStart(), Cat("syntax error at or near \"", op, "\": ", op, " is a prefix operator in ",
                                 dialect_.name()));
       continue;
     }
-    if (auto* q = dynamic_cast<P::QuantifiedRhsContext*>(child)) {
+    if (auto* q = As<P::QuantifiedRhsContext>(child)) {
       left = Quantified(left, op, q, 0);
       continue;
     }
@@ -392,7 +391,7 @@ ast::Expr* Transformer::CollateExpr(const std::vector<TerminalNode*>& signs, P::
       c->collation.push_back(IdentOf(str));
       c->collation.back().quoted = true;
     } else {
-      for (auto* child : name->anyName()->children) {
+      for (auto* child : Children(name->anyName())) {
         if (!AsTerminal(child)) c->collation.push_back(IdentOf(static_cast<antlr4::ParserRuleContext*>(child)));
       }
     }
@@ -402,7 +401,7 @@ ast::Expr* Transformer::CollateExpr(const std::vector<TerminalNode*>& signs, P::
 }
 
 ast::Expr* Transformer::AddExpr(P::AddExprContext* ctx) {
-  auto& children = ctx->children;
+  const auto& children = Children(ctx);
   if (children.size() == 1) return Primary(static_cast<P::PrimaryContext*>(children[0]));
   // (+|-)* primary postfixOp* (K_COLLATE anyName)* (op (+|-)* primary postfixOp* (K_COLLATE anyName)*)*, levels: + - 1,
   // * / % 2, ^ 3, AT TIME ZONE 4 (whose chain length was checked after its first operand). A + or - where an
@@ -495,42 +494,42 @@ ast::Expr* Transformer::PostfixExpr(P::PrimaryContext* primary, const std::vecto
                          e->Cast<ast::SubqueryExpr>().subquery_kind == ast::SubqueryKind::kScalar);
   for (auto* op : ops) {
     ast::Span span{e->span.begin, SpanOf(op).end};
-    if (dynamic_cast<P::PoCastContext*>(op) == nullptr && !indirection_ok)
+    if (As<P::PoCastContext>(op) == nullptr && !indirection_ok)
       Fail(op->getStart(), Cat("syntax error at or near \"", Tok(op->getStart()).text, "\""));
-    if (dynamic_cast<P::PoCastContext*>(op)) indirection_ok = false;
+    if (As<P::PoCastContext>(op)) indirection_ok = false;
     if (column != nullptr && !column->star) {
-      if (auto* f = dynamic_cast<P::PoFieldContext*>(op)) {
+      if (auto* f = As<P::PoFieldContext>(op)) {
         column->parts.push_back(IdentOf(f->colLabel()));
         column->span = span;
         if (column->parts.size() > 4) Fail(op->getStart(), "improper qualified name (too many dotted names)");
         continue;
       }
-      if (dynamic_cast<P::PoFieldStarContext*>(op)) {
+      if (As<P::PoFieldStarContext>(op)) {
         column->star = true;
         column->span = span;
         continue;
       }
     }
     column = nullptr;
-    if (auto* s = dynamic_cast<P::PoSubscriptContext*>(op)) {
+    if (auto* s = As<P::PoSubscriptContext>(op)) {
       auto* n = New<ast::Subscript>(span);
       n->expr = e;
       n->lower = Expr(s->expr());
       e = n;
-    } else if (auto* sl = dynamic_cast<P::PoSliceContext*>(op)) {
+    } else if (auto* sl = As<P::PoSliceContext>(op)) {
       auto* n = New<ast::Subscript>(span);
       n->expr = e;
       n->slice = true;
       if (sl->lower) n->lower = Expr(sl->lower);
       if (sl->upper) n->upper = Expr(sl->upper);
       e = n;
-    } else if (auto* c = dynamic_cast<P::PoCastContext*>(op)) {
+    } else if (auto* c = As<P::PoCastContext>(op)) {
       auto* n = New<ast::Cast>(span);
       n->expr = e;
       n->type = TypeName(c->typeName());
       n->postgres_style = true;
       e = n;
-    } else if (auto* f = dynamic_cast<P::PoFieldContext*>(op)) {
+    } else if (auto* f = As<P::PoFieldContext>(op)) {
       auto* n = New<ast::FieldAccess>(span);
       n->expr = e;
       n->field = IdentOf(f->colLabel());
@@ -564,16 +563,16 @@ static ast::Literal* MakeLiteral(Transformer* t, TerminalNode* term) {
 
 ast::Expr* Transformer::Primary(P::PrimaryContext* ctx) {
   ast::Span span = SpanOf(ctx);
-  if (auto* c = dynamic_cast<P::PrColumnRefContext*>(ctx)) {
+  if (auto* c = As<P::PrColumnRefContext>(ctx)) {
     auto* n = New<ast::ColumnRef>(span);
     n->parts.push_back(IdentOf(c->colId()));
     return n;
   }
-  if (auto* c = dynamic_cast<P::PrLiteralContext*>(ctx)) {
+  if (auto* c = As<P::PrLiteralContext>(ctx)) {
     return Literal(c->literal());
   }
-  if (auto* c = dynamic_cast<P::PrFuncCallContext*>(ctx)) return FuncCall(c->funcCall());
-  if (auto* c = dynamic_cast<P::PrParenContext*>(ctx)) {
+  if (auto* c = As<P::PrFuncCallContext>(ctx)) return FuncCall(c->funcCall());
+  if (auto* c = As<P::PrParenContext>(ctx)) {
     auto exprs = c->expr();
     if (exprs.size() == 1) {
       auto* p = New<ast::Paren>(span);
@@ -584,18 +583,18 @@ ast::Expr* Transformer::Primary(P::PrimaryContext* ctx) {
     for (auto* e : exprs) r->elements.push_back(Expr(e));
     return r;
   }
-  if (auto* c = dynamic_cast<P::PrSpecialFuncContext*>(ctx)) return SpecialFunc(c->specialFunc());
-  if (auto* c = dynamic_cast<P::PrTypedLiteralContext*>(ctx)) return TypedLiteral(c->typedLiteral());
-  if (auto* c = dynamic_cast<P::PrCaseContext*>(ctx)) {
+  if (auto* c = As<P::PrSpecialFuncContext>(ctx)) return SpecialFunc(c->specialFunc());
+  if (auto* c = As<P::PrTypedLiteralContext>(ctx)) return TypedLiteral(c->typedLiteral());
+  if (auto* c = As<P::PrCaseContext>(ctx)) {
     auto* ce = c->caseExpr();
     auto* n = New<ast::Case>(span);
     bool after_else = false;
-    for (auto* child : ce->children) {
+    for (auto* child : Children(ce)) {
       if (auto* term = AsTerminal(child)) {
         if (term->getSymbol()->getType() == P::K_ELSE) after_else = true;
         continue;
       }
-      if (auto* w = dynamic_cast<P::CaseWhenContext*>(child)) {
+      if (auto* w = As<P::CaseWhenContext>(child)) {
         auto* cw = New<ast::CaseWhen>(SpanOf(w));
         cw->when = Expr(w->expr(0));
         cw->then = Expr(w->expr(1));
@@ -608,13 +607,13 @@ ast::Expr* Transformer::Primary(P::PrimaryContext* ctx) {
     }
     return n;
   }
-  if (auto* c = dynamic_cast<P::PrCastContext*>(ctx)) {
+  if (auto* c = As<P::PrCastContext>(ctx)) {
     auto* n = New<ast::Cast>(span);
     n->expr = Expr(c->expr());
     n->type = c->typeName() ? TypeName(c->typeName()) : MySqlCastType(c->mysqlCastType());
     return n;
   }
-  if (auto* c = dynamic_cast<P::PrVariableContext*>(ctx)) {
+  if (auto* c = As<P::PrVariableContext>(ctx)) {
     // MySQL's @name / @@[scope.]name: the variable's value (a SpecialFunc without parentheses, named by its text).
     const Token& tok = Tok(c->VARIABLE());
     for (char ch : tok.text)
@@ -626,17 +625,17 @@ ast::Expr* Transformer::Primary(P::PrimaryContext* ctx) {
     n->parens = false;
     return n;
   }
-  if (auto* c = dynamic_cast<P::PrIntervalContext*>(ctx)) {  // MySQL: INTERVAL expr unit
+  if (auto* c = As<P::PrIntervalContext>(ctx)) {  // MySQL: INTERVAL expr unit
     Need(Dialect::Feature::kIntervalExprUnit, c->K_INTERVAL()->getSymbol());
     auto* n = New<ast::SpecialFunc>(span);
     n->name = "INTERVAL";
     n->parens = false;
     n->keywords.push_back({});
     n->args.push_back(OtherOpExpr(c->otherOpExpr()));
-    n->keywords.push_back(Upper(AsTerminal(c->intervalUnit()->children[0])));
+    n->keywords.push_back(Upper(AsTerminal(Children(c->intervalUnit())[0])));
     return n;
   }
-  if (auto* c = dynamic_cast<P::PrParamContext*>(ctx)) {
+  if (auto* c = As<P::PrParamContext>(ctx)) {
     auto* n = New<ast::Param>(span);
     std::string_view digits = Tok(c->PARAM()).text;
     if (!digits.empty() && (digits[0] < '0' || digits[0] > '9')) {
@@ -656,28 +655,28 @@ ast::Expr* Transformer::Primary(P::PrimaryContext* ctx) {
     n->index = static_cast<uint32_t>(v);
     return n;
   }
-  if (auto* c = dynamic_cast<P::PrSubqueryContext*>(ctx)) {
+  if (auto* c = As<P::PrSubqueryContext>(ctx)) {
     auto* s = New<ast::SubqueryExpr>(span);
     s->subquery_kind = ast::SubqueryKind::kScalar;
     s->query = SelectStmt(c->selectStmt());
     return s;
   }
-  if (auto* c = dynamic_cast<P::PrExistsContext*>(ctx)) {
+  if (auto* c = As<P::PrExistsContext>(ctx)) {
     auto* s = New<ast::SubqueryExpr>(span);
     s->subquery_kind = ast::SubqueryKind::kExists;
     s->query = SelectStmt(c->selectStmt());
     return s;
   }
-  if (auto* c = dynamic_cast<P::PrArraySubqueryContext*>(ctx)) {
+  if (auto* c = As<P::PrArraySubqueryContext>(ctx)) {
     auto* s = New<ast::SubqueryExpr>(span);
     s->subquery_kind = ast::SubqueryKind::kArray;
     s->query = SelectStmt(c->selectStmt());
     return s;
   }
-  if (auto* c = dynamic_cast<P::PrArrayContext*>(ctx)) {
+  if (auto* c = As<P::PrArrayContext>(ctx)) {
     return ArrayBrackets(c->arrayBrackets(), true, span.begin);
   }
-  if (auto* c = dynamic_cast<P::PrRowContext*>(ctx)) {
+  if (auto* c = As<P::PrRowContext>(ctx)) {
     auto* r = New<ast::RowCtor>(span);
     r->explicit_row = true;
     if (auto* l = c->exprList()) ExprList(l, &r->elements);
@@ -704,7 +703,7 @@ ast::Expr* Transformer::ArrayBrackets(P::ArrayBracketsContext* ctx, bool keyword
 
 ast::Expr* Transformer::FuncCall(P::FuncCallContext* ctx) {
   auto* f = New<ast::FuncCall>(SpanOf(ctx));
-  for (auto* child : ctx->fn->children) {
+  for (auto* child : Children(ctx->fn)) {
     if (!AsTerminal(child)) f->name.push_back(IdentOf(static_cast<antlr4::ParserRuleContext*>(child)));
   }
   if (auto* args = ctx->args) {
@@ -714,7 +713,7 @@ ast::Expr* Transformer::FuncCall(P::FuncCallContext* ctx) {
       if (auto* q = args->setQuantifier()) f->distinct = q->K_DISTINCT() != nullptr;
       f->variadic = args->K_VARIADIC() != nullptr;
       for (auto* a : args->funcArg()) {
-        if (auto* named = dynamic_cast<P::FaNamedContext*>(a)) {
+        if (auto* named = As<P::FaNamedContext>(a)) {
           auto* n = New<ast::NamedArg>(SpanOf(a));
           n->name = IdentOf(named->typeFunctionName());
           n->value = Expr(named->expr());
@@ -761,8 +760,8 @@ ast::Expr* Transformer::FuncCall(P::FuncCallContext* ctx) {
 // Keyword-syntax functions: args[i] is preceded by keywords[i]; a comma-separated argument has an empty keyword.
 static void SpecialArgs(Transformer* t, ParseTree* node, std::string* pending, ast::SpecialFunc* f, bool top) {
   auto* rc = static_cast<antlr4::ParserRuleContext*>(node);
-  for (size_t i = 0; i < rc->children.size(); ++i) {
-    ParseTree* child = rc->children[i];
+  for (size_t i = 0; i < Children(rc).size(); ++i) {
+    ParseTree* child = Children(rc)[i];
     if (auto* term = AsTerminal(child)) {
       size_t type = term->getSymbol()->getType();
       if (top && i == 0) continue;  // the function's own name
@@ -771,11 +770,11 @@ static void SpecialArgs(Transformer* t, ParseTree* node, std::string* pending, a
       *pending += t->Upper(term);
       continue;
     }
-    if (auto* e = dynamic_cast<P::ExprContext*>(child)) {
+    if (auto* e = As<P::ExprContext>(child)) {
       f->keywords.push_back(t->Intern(*pending));
       f->args.push_back(t->Expr(e));
       pending->clear();
-    } else if (auto* o = dynamic_cast<P::OtherOpExprContext*>(child)) {
+    } else if (auto* o = As<P::OtherOpExprContext>(child)) {
       f->keywords.push_back(t->Intern(*pending));
       f->args.push_back(t->OtherOpExpr(o));
       pending->clear();
@@ -787,13 +786,13 @@ static void SpecialArgs(Transformer* t, ParseTree* node, std::string* pending, a
 
 ast::Expr* Transformer::SpecialFunc(P::SpecialFuncContext* ctx) {
   auto* f = New<ast::SpecialFunc>(SpanOf(ctx));
-  auto* first = AsTerminal(ctx->children[0]);
+  auto* first = AsTerminal(Children(ctx)[0]);
   f->name = Upper(first);
-  if (dynamic_cast<P::SfNiladicContext*>(ctx)) {
+  if (As<P::SfNiladicContext>(ctx)) {
     f->parens = false;
     return f;
   }
-  if (auto* c = dynamic_cast<P::SfTimeContext*>(ctx)) {
+  if (auto* c = As<P::SfTimeContext>(ctx)) {
     f->parens = c->LPAREN() != nullptr;
     if (f->parens) {
       f->keywords.push_back({});
@@ -801,15 +800,15 @@ ast::Expr* Transformer::SpecialFunc(P::SpecialFuncContext* ctx) {
     }
     return f;
   }
-  if (auto* c = dynamic_cast<P::SfCollationForContext*>(ctx)) {
+  if (auto* c = As<P::SfCollationForContext>(ctx)) {
     f->name = "COLLATION FOR";
     f->keywords.push_back({});
     f->args.push_back(Expr(c->expr()));
     return f;
   }
-  if (auto* c = dynamic_cast<P::SfConvertContext*>(ctx)) {
+  if (auto* c = As<P::SfConvertContext>(ctx)) {
     if (auto* cs = c->anyName()) {  // CONVERT(x USING charset): the charset as a string ('utf8mb4')
-      if (cs->children.size() != 1) Fail(cs->getStart(), "a character set name has one part");
+      if (Children(cs).size() != 1) Fail(cs->getStart(), "a character set name has one part");
       f->keywords.push_back({});
       f->args.push_back(Expr(c->expr()));
       auto* lit = New<ast::Literal>(SpanOf(cs));
@@ -824,7 +823,7 @@ ast::Expr* Transformer::SpecialFunc(P::SpecialFuncContext* ctx) {
     n->type = c->typeName() ? TypeName(c->typeName()) : MySqlCastType(c->mysqlCastType());
     return n;
   }
-  if (auto* c = dynamic_cast<P::SfMatchContext*>(ctx)) {
+  if (auto* c = As<P::SfMatchContext>(ctx)) {
     // MATCH (columns) AGAINST (expr [mode]): args are the columns, then the search expression; keywords has one
     // more entry, the mode.
     ExprList(c->exprList(), &f->args);
@@ -833,12 +832,12 @@ ast::Expr* Transformer::SpecialFunc(P::SpecialFuncContext* ctx) {
     f->args.push_back(OtherOpExpr(c->otherOpExpr()));
     std::string mode;
     if (auto* m = c->matchMode()) {
-      for (auto* child : m->children) Append(&mode, mode.empty() ? "" : " ", Upper(AsTerminal(child)));
+      for (auto* child : Children(m)) Append(&mode, mode.empty() ? "" : " ", Upper(AsTerminal(child)));
     }
     f->keywords.push_back(Intern(mode));
     return f;
   }
-  if (auto* c = dynamic_cast<P::SfExtractContext*>(ctx)) {
+  if (auto* c = As<P::SfExtractContext>(ctx)) {
     auto* field = c->extractField();
     const Token& tok = Tok(field->getStart());
     auto* lit = New<ast::Literal>(ast::Span{tok.begin, tok.end});
@@ -872,7 +871,7 @@ ast::Expr* Transformer::Literal(P::LiteralContext* ctx) {
     lit->value = Intern(value);
     return lit;
   }
-  for (auto* child : ctx->children)
+  for (auto* child : Children(ctx))
     if (TypeOf(child) != P::INTRODUCER) return MakeLiteral(this, AsTerminal(child));
   Fail(ctx->getStart(), "malformed literal");
 }
@@ -901,7 +900,7 @@ ast::Expr* Transformer::TypedLiteral(P::TypedLiteralContext* ctx) {
   }
   if (auto* fn = ctx->funcName()) {
     auto* t = New<ast::TypeName>(SpanOf(fn));
-    for (auto* child : fn->children) {
+    for (auto* child : Children(fn)) {
       if (!AsTerminal(child)) t->name.push_back(IdentOf(static_cast<antlr4::ParserRuleContext*>(child)));
     }
     n->type = t;
@@ -925,7 +924,7 @@ ast::Expr* Transformer::TypedLiteral(P::TypedLiteralContext* ctx) {
 std::string_view Transformer::IntervalFields(P::IntervalQualifierContext* ctx, ast::List<ast::Expr*>*) {
   std::string s;
   std::vector<antlr4::tree::TerminalNode*> terms;
-  std::vector<ParseTree*> stack(ctx->children.rbegin(), ctx->children.rend());
+  std::vector<ParseTree*> stack(Children(ctx).rbegin(), Children(ctx).rend());
   while (!stack.empty()) {
     ParseTree* p = stack.back();
     stack.pop_back();
@@ -941,7 +940,7 @@ std::string_view Transformer::IntervalFields(P::IntervalQualifierContext* ctx, a
       continue;
     }
     auto* rc = static_cast<antlr4::ParserRuleContext*>(p);
-    for (auto it = rc->children.rbegin(); it != rc->children.rend(); ++it) stack.push_back(*it);
+    for (auto it = Children(rc).rbegin(); it != Children(rc).rend(); ++it) stack.push_back(*it);
   }
   return Intern(s);
 }
@@ -974,9 +973,9 @@ ast::TypeName* Transformer::SimpleTypeName(P::SimpleTypeNameContext* ctx) {
 ast::TypeName* Transformer::ConstTypeName(P::ConstTypeNameContext* ctx) {
   auto* t = New<ast::TypeName>(SpanOf(ctx));
   if (auto* g = ctx->genericType()) {
-    for (auto* child : g->children) {
+    for (auto* child : Children(g)) {
       if (AsTerminal(child)) continue;
-      if (auto* mods = dynamic_cast<P::TypeModifiersContext*>(child)) {
+      if (auto* mods = As<P::TypeModifiersContext>(child)) {
         ExprList(mods->exprList(), &t->modifiers);
       } else {
         t->name.push_back(IdentOf(static_cast<antlr4::ParserRuleContext*>(child)));
@@ -992,7 +991,7 @@ ast::TypeName* Transformer::KeywordTypeName(P::KeywordTypeNameContext* ctx) {
   auto* t = New<ast::TypeName>(SpanOf(ctx));
   std::vector<std::string_view> words;
   ast::Span words_span{SpanOf(ctx).begin, SpanOf(ctx).begin};
-  std::vector<ParseTree*> stack(ctx->children.rbegin(), ctx->children.rend());
+  std::vector<ParseTree*> stack(Children(ctx).rbegin(), Children(ctx).rend());
   while (!stack.empty()) {
     ParseTree* p = stack.back();
     stack.pop_back();
@@ -1007,12 +1006,12 @@ ast::TypeName* Transformer::KeywordTypeName(P::KeywordTypeNameContext* ctx) {
       words_span.end = Tok(term).end;
       continue;
     }
-    if (auto* mods = dynamic_cast<P::TypeModifiersContext*>(p)) {
+    if (auto* mods = As<P::TypeModifiersContext>(p)) {
       ExprList(mods->exprList(), &t->modifiers);
       continue;
     }
     auto* rc = static_cast<antlr4::ParserRuleContext*>(p);
-    for (auto it = rc->children.rbegin(); it != rc->children.rend(); ++it) stack.push_back(*it);
+    for (auto it = Children(rc).rbegin(); it != Children(rc).rend(); ++it) stack.push_back(*it);
   }
   ast::Ident id;
   id.text = Intern(LowerJoin(words));

@@ -11,7 +11,6 @@ namespace rlsq::parser_internal {
 namespace {
 using antlr4::tree::ParseTree;
 using antlr4::tree::TerminalNode;
-TerminalNode* AsTerminal(ParseTree* t) { return dynamic_cast<TerminalNode*>(t); }
 }  // namespace
 
 ast::QueryNode* Transformer::Root(P::RootContext* ctx) {
@@ -50,11 +49,11 @@ ast::QueryNode* Transformer::SelectStmt(P::SelectStmtContext* ctx) {
 }
 
 void Transformer::QueryTail(P::QueryTailContext* ctx, ast::QueryNode* q) {
-  for (auto* child : ctx->children) {
-    if (auto* l = dynamic_cast<P::LockingClauseContext*>(child)) {
+  for (auto* child : Children(ctx)) {
+    if (auto* l = As<P::LockingClauseContext>(child)) {
       if (l->K_READ()) continue;  // FOR READ ONLY: no locking
       std::string what = "FOR";
-      for (auto* c : l->children) {
+      for (auto* c : Children(l)) {
         auto* term = AsTerminal(c);
         if (!term) break;
         size_t type = term->getSymbol()->getType();
@@ -64,7 +63,7 @@ void Transformer::QueryTail(P::QueryTailContext* ctx, ast::QueryNode* q) {
       }
       Fail(l->getStart(), Cat(what, " is not allowed: rlsq accepts only read-only queries"));
     }
-    if (auto* o = dynamic_cast<P::OffsetPartContext*>(child)) {
+    if (auto* o = As<P::OffsetPartContext>(child)) {
       if (q->offset) Fail(o->getStart(), "multiple OFFSET clauses not allowed");
       q->offset = Expr(o->expr());
       continue;
@@ -72,7 +71,7 @@ void Transformer::QueryTail(P::QueryTailContext* ctx, ast::QueryNode* q) {
     if (q->limit_syntax != ast::LimitSyntax::kNone) {
       Fail(static_cast<antlr4::ParserRuleContext*>(child)->getStart(), "multiple LIMIT clauses not allowed");
     }
-    if (auto* l = dynamic_cast<P::LpLimitContext*>(child)) {
+    if (auto* l = As<P::LpLimitContext>(child)) {
       if (l->K_ALL()) {
         q->limit_syntax = ast::LimitSyntax::kLimitAll;
       } else if (l->COMMA()) {  // MySQL: LIMIT offset, count
@@ -85,7 +84,7 @@ void Transformer::QueryTail(P::QueryTailContext* ctx, ast::QueryNode* q) {
         q->limit_syntax = ast::LimitSyntax::kLimit;
         q->limit = Expr(l->expr(0));
       }
-    } else if (auto* f = dynamic_cast<P::LpFetchContext*>(child)) {
+    } else if (auto* f = As<P::LpFetchContext>(child)) {
       q->limit_syntax = f->K_TIES() ? ast::LimitSyntax::kFetchFirstWithTies : ast::LimitSyntax::kFetchFirst;
       if (auto* fc = f->fetchCount()) {
         if (auto* e = fc->expr()) {
@@ -125,7 +124,7 @@ ast::QueryNode* Transformer::SetExpr(P::SetExprContext* ctx) {
   CheckChain(terms.size() - 1, ctx->getStart());
   size_t next = 1;
   ast::SetOpNode* pending = nullptr;
-  for (auto* child : ctx->children) {
+  for (auto* child : Children(ctx)) {
     if (auto* term = AsTerminal(child)) {
       size_t type = term->getSymbol()->getType();
       if (type == P::K_UNION || type == P::K_EXCEPT) {
@@ -134,7 +133,7 @@ ast::QueryNode* Transformer::SetExpr(P::SetExprContext* ctx) {
       }
       continue;
     }
-    if (auto* q = dynamic_cast<P::SetQuantifierContext*>(child)) {
+    if (auto* q = As<P::SetQuantifierContext>(child)) {
       pending->all = q->K_ALL() != nullptr;
       pending->distinct_keyword = q->K_DISTINCT() != nullptr;
       continue;
@@ -157,13 +156,13 @@ ast::QueryNode* Transformer::SetTerm(P::SetTermContext* ctx) {
   CheckChain(prims.size() - 1, ctx->getStart());
   size_t next = 1;
   ast::SetOpNode* pending = nullptr;
-  for (auto* child : ctx->children) {
+  for (auto* child : Children(ctx)) {
     if (AsTerminal(child)) {
       pending = New<ast::SetOpNode>(ast::Span{});
       pending->op = ast::SetOpKind::kIntersect;
       continue;
     }
-    if (auto* q = dynamic_cast<P::SetQuantifierContext*>(child)) {
+    if (auto* q = As<P::SetQuantifierContext>(child)) {
       pending->all = q->K_ALL() != nullptr;
       pending->distinct_keyword = q->K_DISTINCT() != nullptr;
       continue;
@@ -180,15 +179,15 @@ ast::QueryNode* Transformer::SetTerm(P::SetTermContext* ctx) {
 }
 
 ast::QueryNode* Transformer::SetPrimary(P::SetPrimaryContext* ctx) {
-  if (auto* c = dynamic_cast<P::SpSelectContext*>(ctx)) return SimpleSelect(c->simpleSelect());
-  if (auto* c = dynamic_cast<P::SpParenContext*>(ctx)) {
+  if (auto* c = As<P::SpSelectContext>(ctx)) return SimpleSelect(c->simpleSelect());
+  if (auto* c = As<P::SpParenContext>(ctx)) {
     ast::QueryNode* q = SelectStmt(c->selectStmt());
     q->parenthesized = true;
     q->span = SpanOf(ctx);
     return q;
   }
-  if (auto* c = dynamic_cast<P::SpValuesContext*>(ctx)) return Values(c->valuesClause());
-  if (auto* c = dynamic_cast<P::SpTableContext*>(ctx)) {
+  if (auto* c = As<P::SpValuesContext>(ctx)) return Values(c->valuesClause());
+  if (auto* c = As<P::SpTableContext>(ctx)) {
     Need(Dialect::Feature::kTableStatement, c->K_TABLE()->getSymbol());
     auto* t = New<ast::TableQueryNode>(SpanOf(ctx));
     t->keyword = SpanOf(c->K_TABLE());
@@ -196,7 +195,7 @@ ast::QueryNode* Transformer::SetPrimary(P::SetPrimaryContext* ctx) {
     return t;
   }
   auto* dml = static_cast<P::SpDmlContext*>(ctx)->dmlStatement();
-  auto* kw = AsTerminal(dml->children[0]);
+  auto* kw = AsTerminal(Children(dml)[0]);
   Fail(kw->getSymbol(), Cat(Upper(kw), " is not allowed: rlsq accepts only one read-only query"));
 }
 
@@ -212,7 +211,7 @@ ast::SelectNode* Transformer::SimpleSelect(P::SimpleSelectContext* ctx) {
     seen_options.push_back(type);
     if (!statement_first && (type == P::K_SQL_CACHE || type == P::K_SQL_NO_CACHE || type == P::K_SQL_CALC_FOUND_ROWS ||
                              type == P::K_HIGH_PRIORITY))
-      Fail(option->getStart(), Cat(Upper(AsTerminal(option->children[0])), " is allowed only in the statement's first "
+      Fail(option->getStart(), Cat(Upper(AsTerminal(Children(option)[0])), " is allowed only in the statement's first "
                                    "SELECT (not in a WITH, a subquery or a later UNION arm)"));
   }
   if (auto* d = ctx->dc) {
@@ -229,7 +228,7 @@ ast::SelectNode* Transformer::SimpleSelect(P::SimpleSelectContext* ctx) {
   if (auto* tl = ctx->tl) {
     for (auto* item : tl->targetItem()) {
       auto* si = New<ast::SelectItem>(SpanOf(item));
-      if (dynamic_cast<P::TiStarContext*>(item)) {
+      if (As<P::TiStarContext>(item)) {
         if (!s->targets.empty()) Need(Dialect::Feature::kStarAfterItems, item->getStart());
         auto* star = New<ast::ColumnRef>(SpanOf(item));
         star->star = true;
@@ -293,15 +292,15 @@ ast::SelectNode* Transformer::SimpleSelect(P::SimpleSelectContext* ctx) {
 }
 
 ast::Expr* Transformer::GroupItem(P::GroupItemContext* ctx) {
-  if (auto* e = dynamic_cast<P::GiExprContext*>(ctx)) return Expr(e->expr());
+  if (auto* e = As<P::GiExprContext>(ctx)) return Expr(e->expr());
   DepthGuard guard(this, ctx);
   auto* g = New<ast::GroupingSet>(SpanOf(ctx));
-  if (dynamic_cast<P::GiEmptyContext*>(ctx)) {
+  if (As<P::GiEmptyContext>(ctx)) {
     g->set_kind = ast::GroupingSetKind::kEmpty;
-  } else if (auto* r = dynamic_cast<P::GiRollupContext*>(ctx)) {
+  } else if (auto* r = As<P::GiRollupContext>(ctx)) {
     g->set_kind = ast::GroupingSetKind::kRollup;
     ExprList(r->exprList(), &g->elements);
-  } else if (auto* c = dynamic_cast<P::GiCubeContext*>(ctx)) {
+  } else if (auto* c = As<P::GiCubeContext>(ctx)) {
     g->set_kind = ast::GroupingSetKind::kCube;
     ExprList(c->exprList(), &g->elements);
   } else {
@@ -375,14 +374,14 @@ ast::OrderItem* Transformer::SortItem(P::SortItemContext* ctx) {
     o->dir = ast::SortDir::kUsing;
     if (op->K_OPERATOR()) {
       std::string s = "OPERATOR(";
-      for (auto* c : op->anyOperator()->children) {
+      for (auto* c : Children(op->anyOperator())) {
         if (auto* term = AsTerminal(c)) s += term->getSymbol()->getType() == P::NEQ ? std::string_view("<>") : Tok(term).text;
         else s += Tok(static_cast<antlr4::ParserRuleContext*>(c)->getStart()).text;
       }
       s += ')';
       o->using_op = Intern(s);
     } else {
-      auto* term = AsTerminal(op->allOp()->children[0]);
+      auto* term = AsTerminal(Children(op->allOp())[0]);
       o->using_op = term->getSymbol()->getType() == P::NEQ ? std::string_view("<>") : Tok(term).text;
     }
   }

@@ -5,7 +5,6 @@ namespace rlsq::parser_internal {
 
 namespace {
 using antlr4::tree::TerminalNode;
-TerminalNode* AsTerminal(antlr4::tree::ParseTree* t) { return dynamic_cast<TerminalNode*>(t); }
 }  // namespace
 
 ast::TableRef* Transformer::FromItem(P::FromItemContext* ctx) {
@@ -19,15 +18,15 @@ ast::TableRef* Transformer::JoinChain(ast::TableRef* left, const std::vector<P::
     auto* j = New<ast::JoinRef>(ast::Span{left->span.begin, SpanOf(part).end});
     j->left = left;
     P::JoinTypeContext* type = nullptr;
-    if (auto* c = dynamic_cast<P::JpCrossContext*>(part)) {
+    if (auto* c = As<P::JpCrossContext>(part)) {
       j->join_kind = ast::JoinKind::kCross;
       j->right = TableRef(c->tableRef());
-    } else if (auto* s = dynamic_cast<P::JpStraightContext*>(part)) {
+    } else if (auto* s = As<P::JpStraightContext>(part)) {
       // MySQL: STRAIGHT_JOIN is an inner join that reads its left table first; without ON, a cross join.
       j->join_kind = s->K_ON() ? ast::JoinKind::kInner : ast::JoinKind::kCross;
       j->right = TableRef(s->tableRef());
       if (auto* on = s->expr()) j->on = Expr(on);
-    } else if (auto* n = dynamic_cast<P::JpNaturalContext*>(part)) {
+    } else if (auto* n = As<P::JpNaturalContext>(part)) {
       j->natural = true;
       type = n->joinType();
       j->right = TableRef(n->tableRef());
@@ -44,7 +43,7 @@ ast::TableRef* Transformer::JoinChain(ast::TableRef* left, const std::vector<P::
         if (auto* nested = j->right->As<ast::JoinRef>()) nested->parenthesized = true;
       }
       auto* qual = q->joinQual();
-      if (auto* on = dynamic_cast<P::JqOnContext*>(qual)) {
+      if (auto* on = As<P::JqOnContext>(qual)) {
         j->on = Expr(on->expr());
       } else {
         auto* u = static_cast<P::JqUsingContext*>(qual);
@@ -72,7 +71,7 @@ ast::TableRef* Transformer::JoinChain(ast::TableRef* left, const std::vector<P::
 ast::TableRef* Transformer::TableRef(P::TableRefContext* ctx) {
   DepthGuard guard(this, ctx);
   ast::Span span = SpanOf(ctx);
-  if (auto* b = dynamic_cast<P::TrBaseContext*>(ctx)) {
+  if (auto* b = As<P::TrBaseContext>(ctx)) {
     ast::BaseTableRef* t = RelationExpr(b->relationExpr());
     t->span = span;
     if (auto* a = b->aliasClause()) {
@@ -86,7 +85,7 @@ ast::TableRef* Transformer::TableRef(P::TableRefContext* ctx) {
     for (auto* h : b->indexHint())
       Need(h->K_INDEXED() ? Dialect::Feature::kIndexedBy : Dialect::Feature::kIndexHints, h->getStart());
     if (auto* s = b->tablesampleClause()) {
-      for (auto* child : s->funcName()->children) {
+      for (auto* child : Children(s->funcName())) {
         if (!AsTerminal(child)) t->sample_method.push_back(IdentOf(static_cast<antlr4::ParserRuleContext*>(child)));
       }
       // A wrapped read carries the clause into its wrapper (rewriter/plan.cc FromText): the plan holds these
@@ -99,7 +98,7 @@ ast::TableRef* Transformer::TableRef(P::TableRefContext* ctx) {
     }
     return t;
   }
-  if (auto* d = dynamic_cast<P::TrDerivedContext*>(ctx)) {
+  if (auto* d = As<P::TrDerivedContext>(ctx)) {
     auto* t = New<ast::DerivedTableRef>(span);
     t->lateral = d->K_LATERAL() != nullptr;
     if (t->lateral) Need(Dialect::Feature::kLateral, d->K_LATERAL()->getSymbol());
@@ -110,7 +109,7 @@ ast::TableRef* Transformer::TableRef(P::TableRefContext* ctx) {
     }
     return t;
   }
-  if (auto* f = dynamic_cast<P::TrFunctionContext*>(ctx)) {
+  if (auto* f = As<P::TrFunctionContext>(ctx)) {
     ast::FunctionTableRef* t = FuncTable(f->funcTable());
     t->span = span;
     t->lateral = f->K_LATERAL() != nullptr;
@@ -150,7 +149,7 @@ ast::BaseTableRef* Transformer::RelationExpr(P::RelationExprContext* ctx) {
 }
 
 void Transformer::QualifiedName(P::QualifiedNameContext* ctx, ast::List<ast::Ident>* out) {
-  for (auto* child : ctx->children) {
+  for (auto* child : Children(ctx)) {
     if (!AsTerminal(child)) out->push_back(IdentOf(static_cast<antlr4::ParserRuleContext*>(child)));
   }
   if (out->size() > 3) Fail(ctx->getStart(), "improper qualified name (too many dotted names)");
@@ -169,13 +168,13 @@ ast::FunctionTableRef* Transformer::FuncTable(P::FuncTableContext* ctx) {
   }
   if (auto* a = ctx->aliasClause()) t->alias = Alias(a);  // ROWS FROM (...) alias
   if (auto* fa = ctx->funcAliasClause()) {
-    if (auto* plain = dynamic_cast<P::FaAliasContext*>(fa)) {
+    if (auto* plain = As<P::FaAliasContext>(fa)) {
       t->alias = Alias(plain->aliasClause());
     } else {
       // Column definition list: AS [name] (column type, ...).
       auto* a = New<ast::AliasClause>(SpanOf(fa));
       std::vector<P::ColumnDefContext*> defs;
-      if (auto* named = dynamic_cast<P::FaNamedDefsContext*>(fa)) {
+      if (auto* named = As<P::FaNamedDefsContext>(fa)) {
         a->as_keyword = named->K_AS() != nullptr;
         a->name = IdentOf(named->colId());
         defs = named->columnDef();
