@@ -75,14 +75,14 @@ bool FieldEq(const List<T>& a, const List<T>& b) {
 
 // ---- children -------------------------------------------------------------------------------------------------
 template <class T>
-void ChildrenOf(T&, const std::function<void(Node&)>&) {}
+void ChildrenOf(T&, absl::FunctionRef<void(Node&)>) {}
 template <class T>
   requires std::is_base_of_v<Node, T>
-void ChildrenOf(T* p, const std::function<void(Node&)>& f) {
+void ChildrenOf(T* p, absl::FunctionRef<void(Node&)> f) {
   if (p) f(*p);
 }
 template <class T>
-void ChildrenOf(List<T>& list, const std::function<void(Node&)>& f) {
+void ChildrenOf(List<T>& list, absl::FunctionRef<void(Node&)> f) {
   if constexpr (std::is_pointer_v<T>)
     for (auto* p : list)
       if (p) f(*p);
@@ -159,7 +159,7 @@ bool Equals(const Node* a, const Node* b) {
   });
 }
 
-void EnumerateChildren(Node& node, const std::function<void(Node&)>& f) {
+void EnumerateChildren(Node& node, absl::FunctionRef<void(Node&)> f) {
   VisitNode(node, [&](auto& n) {
     auto fields = n.Fields();
     std::apply([&](auto&... field) { (ChildrenOf(field, f), ...); }, fields);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "lib/ast/ast.h"
 #include "lib/common/arena.h"
 
@@ -19,8 +20,9 @@ T* New(Arena& arena) {
 // Structural equality: same kinds, same fields, same children, recursively. Spans are ignored.
 bool Equals(const Node* a, const Node* b);
 
-// Calls f on each direct child node, in source order. Null children are skipped.
-void EnumerateChildren(Node& node, const std::function<void(Node&)>& f);
+// Calls f on each direct child node, in source order. Null children are skipped. f is only borrowed for the call
+// (absl::FunctionRef: a capturing lambda costs no allocation, as it did in a std::function on every tree walk).
+void EnumerateChildren(Node& node, absl::FunctionRef<void(Node&)> f);
 
 // The AST as JSON: {"kind": ..., "span": [begin, end], fields...}.
 std::string ToJson(const Node* node);
