@@ -10,6 +10,7 @@
 #include "PostgresParser.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "lib/common/str_cat.h"
 #include "antlr4-runtime.h"
 #include "lib/common/status.h"
@@ -245,6 +246,9 @@ ParserSlot& Slot() {
   return slot;
 }
 
+// Called with each successful parse's tree before it is dropped (CheckParseTreeInvariants sets it, for tests).
+thread_local absl::FunctionRef<void(antlr4::ParserRuleContext*)>* tree_observer = nullptr;
+
 absl::Status ErrorAt(const Token& t, std::string_view message) {
   return SqlErrorAt(SourceLocation{t.begin, t.line, t.column}, message);
 }
@@ -402,6 +406,7 @@ absl::Status RunParser(ParserSlot& slot, std::string_view sql, size_t limit, con
   } catch (const TransformError& e) {
     status = e.status;
   }
+  if (tree_observer != nullptr && status.ok()) (*tree_observer)(tree);
   // Release the parse tree and the ANTLR tokens now rather than at the thread's next parse.
   slot.DropTree();
   slot.source.Reset(&slot.tokens, 0, nullptr);
@@ -484,5 +489,81 @@ absl::StatusOr<ast::Expr*> ParseExpression(std::string_view sql, Arena& arena, c
       }));
   return expr;
 }
+
+namespace parser_internal {
+
+namespace {
+
+// One node's invariants (see parser.h); recurses into context children.
+absl::Status CheckNode(antlr4::ParserRuleContext* ctx, const TreeMemory& memory, size_t* nodes) {
+  ++*nodes;
+  const antlr4::tree::ParseTree* base = ctx;
+  if (!base->children.empty()) return absl::InternalError(Cat("rule ", ctx->getRuleIndex(), ": runtime children"));
+  const ChildList& children = Children(ctx);
+  size_t last_token = 0;
+  absl::flat_hash_map<size_t, std::vector<antlr4::tree::TerminalNode*>> by_type;  // the dynamic_cast scan
+  for (antlr4::tree::ParseTree* child : children) {
+    if (child->parent != ctx) return absl::InternalError(Cat("rule ", ctx->getRuleIndex(), ": a child's parent"));
+    auto* terminal = dynamic_cast<antlr4::tree::TerminalNode*>(child);
+    if (memory.IsTerminal(child) != (terminal != nullptr)) {
+      return absl::InternalError(Cat("rule ", ctx->getRuleIndex(), ": IsTerminal disagrees with dynamic_cast"));
+    }
+    if (AsTerminal(child) != terminal) return absl::InternalError("AsTerminal disagrees with dynamic_cast");
+    size_t first_token = 0;
+    if (terminal != nullptr) {
+      ++*nodes;
+      first_token = terminal->getSymbol()->getTokenIndex();
+      by_type[terminal->getSymbol()->getType()].push_back(terminal);
+    } else {
+      auto* sub = dynamic_cast<antlr4::ParserRuleContext*>(child);
+      if (sub == nullptr) return absl::InternalError("a child that is neither a terminal nor a rule context");
+      if (dynamic_cast<ArenaContext*>(child) == nullptr) return absl::InternalError("a context outside the arena");
+      if (sub->getStart() == nullptr) return absl::InternalError("a context without a start token");
+      first_token = sub->getStart()->getTokenIndex();
+      if (sub->getStop() != nullptr && sub->getStop()->getTokenIndex() + 1 < first_token) {
+        return absl::InternalError("a context that ends before it starts");
+      }
+      RLSQ_RETURN_IF_ERROR(CheckNode(sub, memory, nodes));
+    }
+    // An empty context's start is the next token, so equal indices are in order.
+    if (first_token < last_token) return absl::InternalError(Cat("rule ", ctx->getRuleIndex(), ": children out of order"));
+    last_token = first_token;
+  }
+  for (const auto& [type, expected] : by_type) {
+    if (ctx->getTokens(type) != expected) return absl::InternalError(Cat("getTokens(", type, ") disagrees"));
+    for (size_t i = 0; i <= expected.size(); ++i) {
+      antlr4::tree::TerminalNode* want = i < expected.size() ? expected[i] : nullptr;
+      if (ctx->getToken(type, i) != want) return absl::InternalError(Cat("getToken(", type, ", ", i, ") disagrees"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<size_t> CheckParseTreeInvariants(std::string_view sql, const ParseOptions& options) {
+  size_t nodes = 0;
+  absl::Status violation;
+  bool observed = false;
+  auto check = [&](antlr4::ParserRuleContext* root) {
+    observed = true;
+    violation = CheckNode(root, Slot().tree.memory, &nodes);
+  };
+  absl::FunctionRef<void(antlr4::ParserRuleContext*)> observer(check);
+  tree_observer = &observer;
+  auto parsed = ParseQuery(sql, options);
+  tree_observer = nullptr;
+  RLSQ_RETURN_IF_ERROR(parsed.status());
+  if (!observed) return absl::InternalError("the parse tree was not observed");
+  RLSQ_RETURN_IF_ERROR(violation);
+  return nodes;
+}
+
+size_t ParseTreeMemoryBytes() {
+  const TreeMemory& memory = Slot().tree.memory;
+  return memory.contexts.capacity() + memory.terminals.capacity();
+}
+
+}  // namespace parser_internal
 
 }  // namespace rlsq

@@ -45,6 +45,20 @@ absl::StatusOr<std::unique_ptr<ParsedQuery>> ParseQuery(std::string_view sql, co
 // string views only if they point into it; all text is copied into `arena`. Same errors as ParseQuery.
 absl::StatusOr<ast::Expr*> ParseExpression(std::string_view sql, Arena& arena, const ParseOptions& options = {});
 
+namespace parser_internal {
+
+// For tests (tests/parser/tree_support_test.cc): parses `sql` as ParseQuery does and checks, on every node of the
+// ANTLR parse tree, what lib/parser/tree_support.h relies on: the runtime's own child vector is empty; each child's
+// parent is the node that lists it; TreeMemory::IsTerminal agrees with dynamic_cast; a context child is a rule
+// context; the generated accessors' getToken and getTokens give what a dynamic_cast scan gives; children come in
+// token order. Returns the number of nodes checked, or the first violation (or the parse's error).
+absl::StatusOr<size_t> CheckParseTreeInvariants(std::string_view sql, const ParseOptions& options = {});
+
+// Bytes the calling thread's parse-tree arenas hold between parses.
+size_t ParseTreeMemoryBytes();
+
+}  // namespace parser_internal
+
 // Counters for benchmarks: parses attempted and how many fell back from SLL to full LL prediction.
 struct ParserStats {
   std::atomic<uint64_t> parses{0};
