@@ -1,4 +1,22 @@
-# Shared by scripts/gen-*-catalog.sh (sourced): reading the hand-reviewed lists the way every catalog script does.
+# Shared by scripts/gen-*-catalog.sh (sourced): running a throwaway server's commands, and reading the hand-reviewed
+# lists the way every catalog script does.
+
+# as_user USER CMD...: runs CMD as USER when we are root (initdb and mariadbd refuse to run as root), else as we are.
+as_user() {
+  local user="$1"
+  shift
+  if [[ $EUID -eq 0 ]]; then /usr/sbin/runuser -u "$user" -- "$@"; else "$@"; fi
+}
+
+# private_workdir NAME USER: creates and prints a private temporary directory /tmp/NAME.XXXXXX (mode 700), owned by
+# USER when we are root, for a server's data directory, socket and logs.
+private_workdir() {
+  local dir
+  dir="$(mktemp -d "/tmp/$1.XXXXXX")"
+  if [[ $EUID -eq 0 ]]; then chown "$2:" "$dir"; fi
+  chmod 700 "$dir"
+  echo "$dir"
+}
 
 # read_unsafe_functions FILE FUNCTIONS: reads FILE (unsafe_functions.tsv: name<TAB>class<TAB>reason, `#` comment
 # lines) into the associative array UNSAFE (name -> class), which the caller declares (`declare -A UNSAFE=()`).

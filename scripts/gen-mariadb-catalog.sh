@@ -24,8 +24,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/catalog-lib.sh"
 DIR="$ROOT/lib/dialect/mariadb"
 SCRIPT_NAME="scripts/gen-mariadb-catalog.sh"
-TMP="$(mktemp -d /tmp/rlsq-mariadb-catalog.XXXXXX)"
-chown mysql:mysql "$TMP"
+TMP="$(private_workdir rlsq-mariadb-catalog mysql)"
 PID=""
 cleanup() {
   if [[ -n "$PID" ]]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi
@@ -33,7 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-as_mysql() { if [[ "$(id -u)" == 0 ]]; then runuser -u mysql -- "$@"; else "$@"; fi; }
+as_mysql() { as_user mysql "$@"; }
 as_mysql /usr/bin/mariadb-install-db --no-defaults --datadir="$TMP/data" --auth-root-authentication-method=normal \
   --skip-test-db >"$TMP/install.log" 2>&1
 as_mysql /usr/sbin/mariadbd --no-defaults --datadir="$TMP/data" --socket="$TMP/sock" --skip-networking \

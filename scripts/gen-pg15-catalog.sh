@@ -30,6 +30,8 @@ set -euo pipefail
 export LC_ALL=C
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/catalog-lib.sh
+source "$ROOT/scripts/catalog-lib.sh"
 DIALECT_DIR="$ROOT/lib/dialect/pg15"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 SCRIPT_NAME="scripts/gen-pg15-catalog.sh"
@@ -55,15 +57,9 @@ for f in "$UNSAFE" "$METADATA" "$EXTENSION"; do
 done
 
 # Commands that touch the cluster run as `postgres` when we are root (initdb refuses root).
-as_pg() {
-  if [[ $EUID -eq 0 ]]; then
-    /usr/sbin/runuser -u postgres -- "$@"
-  else
-    "$@"
-  fi
-}
+as_pg() { as_user postgres "$@"; }
 
-WORK="$(mktemp -d /tmp/rlsq-pg15cat.XXXXXX)"
+WORK="$(private_workdir rlsq-pg15cat postgres)" || die "cannot create a private work directory"
 SERVER_STARTED=0
 SERVER_OK=0 # set once the queries are done; later failures are about the files, not the server
 cleanup() {
@@ -89,11 +85,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-if [[ $EUID -eq 0 ]]; then
-  chown postgres: "$WORK" || die "cannot chown $WORK to postgres"
-fi
-chmod 700 "$WORK"
 
 as_pg "$PG_BIN/initdb" -D "$WORK/data" -U postgres -A trust -E UTF8 --locale=C --no-sync \
   >"$WORK/initdb.log" 2>&1 || { cat "$WORK/initdb.log" >&2; die "initdb failed"; }
