@@ -27,6 +27,13 @@ SCRIPT_NAME="scripts/gen-mariadb-catalog.sh"
 TMP="$(private_workdir rlsq-mariadb-catalog mysql)"
 PID=""
 cleanup() {
+  # $PID is the shell that runs as_mysql; the server is the process of its pid file, stopped before its directory goes.
+  local server=""
+  [[ -f "$TMP/pid" ]] && server="$(cat "$TMP/pid" 2>/dev/null || true)"
+  if [[ -n "$server" ]]; then
+    kill "$server" 2>/dev/null || true
+    for _ in $(seq 1 150); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
+  fi
   if [[ -n "$PID" ]]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi
   rm -rf "$TMP"
 }
