@@ -31,13 +31,14 @@ target_compile_options(antlr4_rt INTERFACE -fno-char8_t)
 function(antlr_generate_parser target grammar ns)
   get_filename_component(name ${grammar} NAME_WE)
   set(out ${CMAKE_CURRENT_BINARY_DIR}/generated)
-  set(srcs ${out}/${name}.cpp ${out}/${name}.h ${out}/${name}BaseVisitor.h ${out}/${name}Visitor.h
-           ${out}/${name}BaseVisitor.cpp ${out}/${name}Visitor.cpp)
+  # No visitor or listener: rlsq walks the tree itself, and a runtime visitor would not see the children that
+  # lib/parser/tree_support.h keeps outside ParseTree::children.
+  set(srcs ${out}/${name}.cpp ${out}/${name}.h)
   add_custom_command(
     OUTPUT ${srcs}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${out}
     COMMAND ${Java_JAVA_EXECUTABLE} -cp ${ANTLR4_CLASSPATH} org.antlr.v4.Tool -Dlanguage=Cpp
-            -visitor -no-listener -package ${ns} -Xexact-output-dir -o ${out} ${grammar}
+            -no-visitor -no-listener -package ${ns} -Xexact-output-dir -o ${out} ${grammar}
     DEPENDS ${grammar}
     COMMENT "ANTLR: generating ${name}"
     VERBATIM)

@@ -1,6 +1,10 @@
 #include "lib/common/ascii.h"
 #include "lib/lexer/lexer.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <cstring>
 #include <string>
 
@@ -51,7 +55,8 @@ class Scanner {
         src_(src),
         s_(reinterpret_cast<const unsigned char*>(src.data())),
         n_(src.size()),
-        arena_(arena) {
+        arena_(arena),
+        vector_words_(lexer.vector_words()) {
     for (int c = 0; c < 256; ++c) cls_[c] = lexer.char_class(static_cast<unsigned char>(c));
   }
 
@@ -60,7 +65,7 @@ class Scanner {
     out->reserve(n_ / 5 + 8);
     size_t p = 0;
     for (;;) {
-      while (p < n_ && s_[p] == ' ') ++p;  // the common gap: one space
+      p = SkipSpaces(p);  // the common gap: spaces
       if (p < n_ && (cls_[s_[p]] & Lexer::kSpace || s_[p] == '-' || s_[p] == '/' || s_[p] == '#' ||
                      (exec_comment_open_ && s_[p] == '*') || (s_[p] == 0xEF && cfg_.bom_is_space)))
         RLSQ_RETURN_IF_ERROR(SkipWhitespaceAndComments</*kCountLines=*/true>(&p));
@@ -264,6 +269,7 @@ class Scanner {
           ++line_;
           line_start_ = i;
         }
+        i = SkipSpaces(i);  // indentation
       } else if (c == '-' && At(i + 1, '-') && DashDashStartsComment(i)) {
         i = SkipLineComment(i + 2);
       } else if (c == '/' && At(i + 1, '*')) {
@@ -759,15 +765,65 @@ class Scanner {
 
   // An unquoted word at p, in one pass (its end, and whether it has letters to fold), truncated to the configured
   // length, folded into the arena when it has letters to fold. Sets the token's kind and text, and *end.
+  // The first offset from i that is not a space (0x20) byte, or n_.
+  size_t SkipSpaces(size_t i) const {
+#if defined(__SSE2__)
+    const __m128i space = _mm_set1_epi8(' ');
+    while (i + 16 <= n_) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s_ + i));
+      const unsigned others = ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space))) & 0xFFFFu;
+      if (others != 0) return i + static_cast<size_t>(__builtin_ctz(others));
+      i += 16;
+    }
+#endif
+    while (i < n_ && s_[i] == ' ') ++i;
+    return i;
+  }
+
+  // The end of the run of identifier characters (Lexer::kIdentCont) that starts at i, and in *needs_fold whether it
+  // holds a letter of the case the dialect folds away (A-Z for kLower and kPreserve, a-z for kUpper). 16 bytes at a
+  // time when the lexer's classes allow it (Lexer::vector_words), then byte by byte through the class table.
+  size_t WordRunEnd(size_t i, bool* needs_fold) const {
+    const unsigned char from = cfg_.identifier_case == IdentifierCase::kUpper ? 'a' : 'A';
+#if defined(__SSE2__)
+    if (vector_words_) {
+      const __m128i zero = _mm_setzero_si128();
+      while (i + 16 <= n_) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s_ + i));
+        // Signed byte compares: ASCII is 0..127, the bytes from 0x80 are negative.
+        const __m128i high = _mm_cmplt_epi8(v, zero);
+        const __m128i lower = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)),
+                                            _mm_cmplt_epi8(v, _mm_set1_epi8('z' + 1)));
+        const __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
+                                            _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+        const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                            _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+        __m128i ident = _mm_or_si128(_mm_or_si128(high, lower), _mm_or_si128(upper, digit));
+        ident = _mm_or_si128(ident, _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+        if (cfg_.dollar_in_identifiers) ident = _mm_or_si128(ident, _mm_cmpeq_epi8(v, _mm_set1_epi8('$')));
+        const unsigned stop = ~static_cast<unsigned>(_mm_movemask_epi8(ident)) & 0xFFFFu;
+        const unsigned run = stop != 0 ? static_cast<unsigned>(__builtin_ctz(stop)) : 16u;
+        unsigned fold = static_cast<unsigned>(_mm_movemask_epi8(from == 'a' ? lower : upper));
+        if (run < 16) fold &= (1u << run) - 1;
+        *needs_fold |= fold != 0;
+        i += run;
+        if (run < 16) return i;
+      }
+    }
+#endif
+    while (i < n_ && (cls_[s_[i]] & Lexer::kIdentCont)) {
+      *needs_fold |= static_cast<unsigned char>(s_[i] - from) < 26;
+      ++i;
+    }
+    return i;
+  }
+
   void LexWord(size_t p, Token* t, size_t* end) {
     const IdentifierCase fold = cfg_.identifier_case;
     const unsigned char from = fold == IdentifierCase::kUpper ? 'a' : 'A';
-    size_t i = p;
-    bool needs_fold = false;
-    do {
-      needs_fold |= static_cast<unsigned char>(s_[i] - from) < 26;
-      ++i;
-    } while (i < n_ && (cls_[s_[i]] & Lexer::kIdentCont));
+    // s_[p] starts the word (the caller checked Lexer::kIdentStart).
+    bool needs_fold = static_cast<unsigned char>(s_[p] - from) < 26;
+    const size_t i = WordRunEnd(p + 1, &needs_fold);
     const std::string_view word = Truncate(src_.substr(p, i - p));
     t->kind = TokenKind::kIdent;
     if (needs_fold && fold != IdentifierCase::kPreserve) {
@@ -1122,6 +1178,7 @@ class Scanner {
   Arena& arena_;
   std::string buf_;   // scratch for decoded literals, reused across tokens
   std::string ubuf_;  // scratch for U& escape decoding
+  const bool vector_words_;  // Lexer::vector_words
   uint32_t line_ = 1;
   size_t line_start_ = 0;
   size_t cp_pos_ = 0;   // non-ASCII input: column cp_col_ is known for offset cp_pos_
@@ -1152,6 +1209,12 @@ Lexer::Lexer(const LexerConfig& config) : config_(config) {
     classes_[static_cast<unsigned char>(c)] &= static_cast<uint8_t>(~(kOpChar | kNonSqlOpChar));
   }
   if (config_.hash_comments) classes_['#'] &= static_cast<uint8_t>(~(kOpChar | kNonSqlOpChar));
+  vector_words_ = true;
+  for (int c = 0; c < 256; ++c) {
+    const bool model = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                       c >= 0x80 || (c == '$' && config_.dollar_in_identifiers);
+    if (model != ((classes_[c] & kIdentCont) != 0)) vector_words_ = false;
+  }
 }
 
 absl::Status Lexer::Tokenize(std::string_view sql, Arena& arena, std::vector<Token>* out) const {

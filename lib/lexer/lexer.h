@@ -141,9 +141,15 @@ class Lexer {
   };
   uint8_t char_class(unsigned char c) const { return classes_[c]; }
 
+  // Whether the scanner may find the end of a word 16 bytes at a time (lexer.cc, WordRunEnd): true when kIdentCont
+  // is exactly ASCII letters, digits, '_', the bytes from 0x80 and, if the dialect says so, '$' (checked for all 256
+  // byte values when the lexer is built; otherwise every word is scanned byte by byte through the class table).
+  bool vector_words() const { return vector_words_; }
+
  private:
   LexerConfig config_;
   uint8_t classes_[256];
+  bool vector_words_ = false;
 };
 
 

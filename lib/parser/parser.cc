@@ -4,6 +4,7 @@
 #include "lib/common/ascii.h"
 #include "lib/parser/parser.h"
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,14 @@ class FastParser final : public P {
     return o;
   }
 
+  // The runtime's left-recursion support adds children to the runtime's own vector, which an ArenaContext keeps
+  // empty (tree_support.h); the grammar has no left-recursive rule, and one added later fails here, at its first
+  // parse, rather than building a tree the accessors cannot see.
+  void enterRecursionRule(antlr4::ParserRuleContext*, size_t, size_t, int) override { NoLeftRecursion(); }
+  void enterRecursionRule(antlr4::ParserRuleContext*, size_t) override { NoLeftRecursion(); }
+  void pushNewRecursionContext(antlr4::ParserRuleContext*, size_t, size_t) override { NoLeftRecursion(); }
+  void unrollRecursionContexts(antlr4::ParserRuleContext*) override { NoLeftRecursion(); }
+
   // The runtime's version also calls localctx->setAltNumber(alt), which only RuleContextWithAltNum implements (the
   // generated contexts, ArenaContexts, keep no alternative number).
   void enterOuterAlt(antlr4::ParserRuleContext* localctx, size_t /*alt*/) override {
@@ -107,6 +116,10 @@ class FastParser final : public P {
   }
 
  private:
+  [[noreturn]] static void NoLeftRecursion() {
+    throw std::logic_error("rlsq's parse tree does not support left-recursive grammar rules (lib/parser/tree_support.h)");
+  }
+
   RlsqTokenStream* stream_;
   parser_internal::TreeMemory* memory_;  // the slot's, where the tree lives
 };
@@ -400,6 +413,12 @@ absl::Status RunParser(ParserSlot& slot, std::string_view sql, size_t limit, con
     }
     slot.listener.enabled = false;
   }
+  // Both passes end a parse at its first syntax error (BailErrorStrategy, FirstErrorListener), so a tree comes back
+  // only from an error-free parse. Should the runtime ever recover silently, the tree would hold error nodes: refuse.
+  if (slot.parser.getNumberOfSyntaxErrors() != 0) {
+    slot.ResetTree();
+    return absl::InternalError("the parser recovered from a syntax error; rlsq refuses the query");
+  }
   absl::Status status;
   try {
     transform(tree);
@@ -499,6 +518,7 @@ absl::Status CheckNode(antlr4::ParserRuleContext* ctx, const TreeMemory& memory,
   ++*nodes;
   const antlr4::tree::ParseTree* base = ctx;
   if (!base->children.empty()) return absl::InternalError(Cat("rule ", ctx->getRuleIndex(), ": runtime children"));
+  if (ctx->exception != nullptr) return absl::InternalError(Cat("rule ", ctx->getRuleIndex(), ": an exception"));
   const ChildList& children = Children(ctx);
   size_t last_token = 0;
   absl::flat_hash_map<size_t, std::vector<antlr4::tree::TerminalNode*>> by_type;  // the dynamic_cast scan
@@ -551,8 +571,10 @@ absl::StatusOr<size_t> CheckParseTreeInvariants(std::string_view sql, const Pars
   };
   absl::FunctionRef<void(antlr4::ParserRuleContext*)> observer(check);
   tree_observer = &observer;
+  struct Unset {
+    ~Unset() { tree_observer = nullptr; }
+  } unset;
   auto parsed = ParseQuery(sql, options);
-  tree_observer = nullptr;
   RLSQ_RETURN_IF_ERROR(parsed.status());
   if (!observed) return absl::InternalError("the parse tree was not observed");
   RLSQ_RETURN_IF_ERROR(violation);

@@ -283,7 +283,8 @@ class ArenaContext : public antlr4::ParserRuleContext {
     return toStringTree(recog->getRuleNames(), pretty);
   }
   std::string toStringTree(bool pretty = false) override { return toStringTree(std::vector<std::string>{}, pretty); }
-  // LISP form, `(rule child ...)`, as the runtime's (`pretty` is not honoured: one line).
+  // LISP form, `(rule child ...)`, for debugging: the runtime's layout, without its escaping of tabs and newlines in
+  // token text, and on one line (`pretty` is not honoured).
   std::string toStringTree(const std::vector<std::string>& rule_names, bool /*pretty*/ = false) {
     std::string out;
     AppendTree(this, rule_names, &out);
@@ -293,8 +294,9 @@ class ArenaContext : public antlr4::ParserRuleContext {
     return toStringTree(static_cast<const std::vector<std::string>&>(rule_names), pretty);
   }
 
-  // A labelled alternative's context takes over the rule's generic one (which has no children yet: labelled contexts
-  // are created as the alternative is entered, before anything is matched).
+  // A labelled alternative's context takes over the rule's generic one. The runtime's version moves only error nodes
+  // across; the generic context has no children at all here (labelled contexts are created as the alternative is
+  // entered, before anything is matched, and rlsq's parses stop at their first error), so this copies what there is.
   void copyFrom(antlr4::ParserRuleContext* ctx) override {
     antlr4::ParserRuleContext::copyFrom(ctx);
     for (antlr4::tree::ParseTree* child : static_cast<ArenaContext*>(ctx)->children_) {

@@ -441,5 +441,127 @@ TEST(LexerConfigTest, AlternativeRules) {
   EXPECT_THAT(r.kinds, ElementsAre("id:SELECT", "id:X", "str:a", "str:b"));
 }
 
+// Words and the whitespace between them, the two scans that run 16 bytes at a time (lexer.cc SkipSpaces and
+// WordRunEnd), against an independent model: random words (ASCII letters of both cases, digits, '_', '$' where the
+// dialect allows it, two- and three-byte UTF-8 letters; up to 100 bytes, so truncation is hit too) between random runs
+// of spaces, tabs, carriage returns and newlines, and some commas, at every alignment of the 16-byte blocks and of the
+// end of input. Each token's kind, folded and truncated text, offsets, line and column must be the model's.
+TEST(LexerConfigTest, WordsAndSpacesMatchAModelAtEveryAlignment) {
+  struct Case {
+    const char* name;
+    LexerConfig config;
+  };
+  std::vector<Case> cases;
+  cases.push_back({"postgres", LexerConfig{}});
+  LexerConfig upper;
+  upper.identifier_case = IdentifierCase::kUpper;
+  cases.push_back({"upper", upper});
+  LexerConfig preserve;
+  preserve.identifier_case = IdentifierCase::kPreserve;
+  preserve.max_identifier_bytes = 0;
+  cases.push_back({"preserve", preserve});
+  LexerConfig no_dollar;
+  no_dollar.dollar_in_identifiers = false;
+  no_dollar.max_identifier_bytes = 20;
+  cases.push_back({"no_dollar", no_dollar});
+
+  const std::vector<std::string> first = {"a", "Z", "q", "M", "_", "\xC3\xA9", "\xD0\xB6", "\xE4\xB8\xAD"};
+  const std::vector<std::string> rest_base = {"a", "b", "X", "Y", "z", "0", "7", "9", "_", "\xC3\xA9", "\xE4\xB8\xAD"};
+  const std::vector<std::string> gaps = {" ", " ", " ", "  ", "\t", "\n", "\r\n", "                 ", ","};
+  uint64_t seed = 0x9E3779B97F4A7C15ull;
+  auto next = [&seed](uint64_t bound) {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed % bound;
+  };
+  size_t checked = 0;
+  for (const Case& c : cases) {
+    Lexer lexer(c.config);
+    ASSERT_TRUE(lexer.vector_words()) << c.name;
+    std::vector<std::string> rest = rest_base;
+    if (c.config.dollar_in_identifiers) rest.push_back("$");
+    for (int round = 0; round < 400; ++round) {
+      struct Expected {
+        TokenKind kind;
+        std::string text;
+        uint32_t begin, end, line, column;
+      };
+      std::vector<Expected> expected;
+      std::string sql(next(17), ' ');  // shifts everything against the 16-byte blocks
+      uint32_t line = 1;
+      size_t line_start = 0;
+      auto column_at = [&](size_t offset) {
+        uint32_t col = 1;
+        for (size_t k = line_start; k < offset; ++k) col += (static_cast<unsigned char>(sql[k]) & 0xC0) != 0x80;
+        return col;
+      };
+      const int items = 1 + static_cast<int>(next(12));
+      for (int item = 0; item < items; ++item) {
+        size_t begin = sql.size();
+        std::string word = first[next(first.size())];
+        const size_t target = next(5) == 0 ? 30 + next(70) : next(20);
+        while (word.size() < target) word += rest[next(rest.size())];
+        sql += word;
+        std::string text;
+        for (unsigned char ch : word) {
+          bool fold = c.config.identifier_case == IdentifierCase::kLower ? (ch >= 'A' && ch <= 'Z')
+                      : c.config.identifier_case == IdentifierCase::kUpper ? (ch >= 'a' && ch <= 'z')
+                                                                            : false;
+          text += static_cast<char>(fold ? ch ^ 0x20 : ch);
+        }
+        if (c.config.max_identifier_bytes != 0 && text.size() > c.config.max_identifier_bytes) {
+          size_t cut = c.config.max_identifier_bytes;
+          while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+          text.resize(cut);
+        }
+        expected.push_back({TokenKind::kIdent, text, static_cast<uint32_t>(begin), static_cast<uint32_t>(sql.size()),
+                            line, column_at(begin)});
+        // A gap (at least one byte, so that the next word is a new token), unless the input ends here.
+        if (item + 1 == items && next(2) == 0) break;
+        const int parts = 1 + static_cast<int>(next(3));
+        for (int k = 0; k < parts || (k > 0 && sql.back() == ','); ++k) {
+          const std::string& gap = gaps[next(gaps.size())];
+          for (char ch : gap) {
+            if (ch == ',') {
+              expected.push_back({TokenKind::kPunct, ",", static_cast<uint32_t>(sql.size()),
+                                  static_cast<uint32_t>(sql.size() + 1), line, column_at(sql.size())});
+            }
+            sql += ch;
+            if (ch == '\n') {
+              ++line;
+              line_start = sql.size();
+            }
+          }
+        }
+      }
+      Arena arena;
+      std::vector<Token> tokens;
+      absl::Status st = lexer.Tokenize(sql, arena, &tokens);
+      ASSERT_TRUE(st.ok()) << c.name << " " << st << " in [" << sql << "]";
+      ASSERT_EQ(tokens.size(), expected.size() + 1) << c.name << " [" << sql << "]";
+      for (size_t k = 0; k < expected.size(); ++k) {
+        const Token& t = tokens[k];
+        const Expected& e = expected[k];
+        ASSERT_EQ(t.kind, e.kind) << c.name << " token " << k << " [" << sql << "]";
+        ASSERT_EQ(t.text, e.text) << c.name << " token " << k << " [" << sql << "]";
+        ASSERT_EQ(t.begin, e.begin) << c.name << " token " << k << " [" << sql << "]";
+        ASSERT_EQ(t.end, e.end) << c.name << " token " << k << " [" << sql << "]";
+        ASSERT_EQ(t.line, e.line) << c.name << " token " << k << " [" << sql << "]";
+        ASSERT_EQ(t.column, e.column) << c.name << " token " << k << " [" << sql << "]";
+        ++checked;
+      }
+      EXPECT_EQ(tokens.back().kind, TokenKind::kEof);
+      EXPECT_EQ(tokens.back().begin, sql.size());
+    }
+  }
+  EXPECT_GT(checked, 5000u);
+}
+
+// PostgreSQL's lexer (the dialect's own) takes the vector scan.
+TEST(LexerConfigTest, PostgresLexerScansWordsByVector) {
+  EXPECT_TRUE(static_cast<const PostgresDialect&>(Dialect::Postgres()).lexer().vector_words());
+}
+
 }  // namespace
 }  // namespace rlsq
