@@ -61,14 +61,21 @@ class FirstErrorListener : public antlr4::BaseErrorListener {
 class FastParser final : public P {
  public:
   FastParser(RlsqTokenStream* stream, parser_internal::TreeMemory* memory)
-      : P(stream), stream_(stream), memory_(memory) {}
+      : P(stream), stream_(stream), memory_(memory) {
+    _tracker.set_memory(memory);
+  }
+
+  // After a failed parse: the contexts' destructors (a failed rule's context holds its exception).
+  void DestroyTree() { _tracker.DestroyAll(); }
+  // After a successful parse: nothing to destroy (parser_internal::ArenaTracker).
+  void ForgetTree() { _tracker.ForgetAll(); }
 
   void enterRule(antlr4::ParserRuleContext* localctx, size_t state, size_t /*rule_index*/) override {
     setState(state);
     _ctx = localctx;
     _ctx->start = stream_->LT(1);
     if (_buildParseTrees && _ctx->parent != nullptr) {
-      static_cast<ArenaContext*>(_ctx->parent)->AddChild(_ctx, *memory_);
+      static_cast<ArenaContext*>(_ctx->parent)->AddChild(_ctx);
     }
     if (!_parseListeners.empty()) triggerEnterRuleEvent();
   }
@@ -81,13 +88,15 @@ class FastParser final : public P {
     if (o->getType() != antlr4::Token::EOF) stream_->consume();
     if (_buildParseTrees || !_parseListeners.empty()) {
       if (_errHandler->inErrorRecoveryMode(this)) {
-        antlr4::tree::ErrorNode* node = new parser_internal::ArenaErrorNode(o);
+        antlr4::tree::ErrorNode* node =
+            ::new (memory_->terminals.Allocate(sizeof(parser_internal::ArenaErrorNode))) parser_internal::ArenaErrorNode(o);
         node->setParent(_ctx);
-        static_cast<ArenaContext*>(_ctx)->AddChild(node, *memory_);
+        static_cast<ArenaContext*>(_ctx)->AddChild(node);
         for (auto* listener : _parseListeners) listener->visitErrorNode(node);
       } else {
-        antlr4::tree::TerminalNode* node = new parser_internal::ArenaTerminal(o, _ctx);
-        static_cast<ArenaContext*>(_ctx)->AddChild(node, *memory_);
+        antlr4::tree::TerminalNode* node =
+            ::new (memory_->terminals.Allocate(sizeof(parser_internal::ArenaTerminal))) parser_internal::ArenaTerminal(o, _ctx);
+        static_cast<ArenaContext*>(_ctx)->AddChild(node);
         for (auto* listener : _parseListeners) listener->visitTerminal(node);
       }
     }
@@ -109,7 +118,7 @@ class FastParser final : public P {
       auto* parent = static_cast<ArenaContext*>(_ctx->parent);
       if (parent != nullptr) {
         parent->removeLastChild();
-        parent->AddChild(localctx, *memory_);
+        parent->AddChild(localctx);
       }
     }
     _ctx = localctx;
@@ -205,12 +214,10 @@ class FastSimulator final : public antlr4::atn::ParserATNSimulator {
 // One ANTLR pipeline per thread, reused across calls. The ATN and its DFA cache are static in the generated
 // parser, so prediction stays warm across calls and threads.
 struct ParserSlot {
-  // First member: the parser's trees live in it, so it is destroyed after the parser (whose destructor deletes the
-  // contexts).
-  struct CurrentTreeMemory {
+  // First member: the parser's trees live in it, so it is destroyed after the parser (whose tracker destroys a failed
+  // parse's contexts).
+  struct {
     parser_internal::TreeMemory memory;
-    CurrentTreeMemory() { parser_internal::current_tree_memory = &memory; }
-    ~CurrentTreeMemory() { parser_internal::current_tree_memory = nullptr; }
   } tree;
   RlsqTokenSource source;
   RlsqTokenStream stream{&source};
@@ -231,15 +238,16 @@ struct ParserSlot {
     return *vocabulary;
   }
 
-  // Destroys the parse tree (Parser::reset() deletes every context) and then reuses its memory.
+  // Destroys the parse tree and then reuses its memory.
   void ResetTree() {
+    parser.DestroyTree();
     parser.reset();
     tree.memory.Release();
   }
 
-  // The same after a successful parse, whose contexts hold nothing to destroy (tree_support.h).
+  // The same after a successful parse, whose contexts hold nothing to destroy (tree_support.h, ArenaTracker).
   void DropTree() {
-    parser_internal::ForgetTrackedContexts(parser.getTreeTracker());
+    parser.ForgetTree();
     ResetTree();
   }
 
@@ -380,8 +388,8 @@ absl::Status RunParser(ParserSlot& slot, std::string_view sql, size_t limit, con
   const parser_internal::Vocabulary& vocabulary = slot.VocabularyFor(dialect);
   slot.source.Reset(&slot.tokens, limit, &vocabulary);
   slot.stream.Reset(slot.tokens, limit, sql, vocabulary);
-  slot.parser.setTokenStream(&slot.stream);  // resets the parser: no context of an earlier parse is left
-  slot.tree.memory.Release();
+  slot.parser.setTokenStream(&slot.stream);
+  slot.ResetTree();  // a failed parse before this one left its tree
   auto* interp = slot.sim;
 
   interp->setPredictionMode(antlr4::atn::PredictionMode::SLL);

@@ -14,11 +14,12 @@
 // and makes it the thread's current one. ANTLR headers stay inside the parser front end: nothing outside lib/parser
 // and the generated parser includes this file.
 //
-// Lifetimes. The runtime's ParseTreeTracker still records every context and, on Parser::reset(), deletes each one:
-// the destructors run (they free each context's vector of children and any exception it holds) and the class's
-// operator delete gives nothing back; the arena's memory is reused only after that reset. A terminal node holds no
-// heap memory (its children vector stays empty), so nothing records or destroys it. The memory must outlive the
-// parser that allocates from it (ParserSlot declares it first).
+// Lifetimes. ArenaTracker (the generated parser's `_tracker`) constructs every context in the arena and, after a
+// failed parse, runs their destructors (a failed rule's context holds its exception); the arena's memory is reused
+// only after that. A terminal node holds no heap memory (its children vector stays empty), so nothing records or
+// destroys it. The memory must outlive the parser that allocates from it (ParserSlot declares it first). Nodes find
+// their memory through pointers (the parser's, each context's), not through thread-local storage, which costs a
+// __tls_get_addr call per access where rlsq is a shared object.
 #pragma once
 
 #include <cstddef>
@@ -145,15 +146,6 @@ struct TreeMemory {
   }
 };
 
-// The tree memory of the parse running on this thread (set by ParserSlot for its lifetime).
-inline thread_local TreeMemory* current_tree_memory = nullptr;
-
-inline TreeMemory& CurrentTreeMemory() {
-  TreeMemory* memory = current_tree_memory;
-  if (memory == nullptr) throw std::bad_alloc();  // a parse-tree node outside a ParserSlot: not possible in rlsq
-  return *memory;
-}
-
 // The children of a rule context, in the context arena (ArenaContext::children_).
 class ChildList {
  public:
@@ -207,22 +199,33 @@ class ChildList {
 class ArenaContext : public antlr4::ParserRuleContext {
  public:
   using antlr4::ParserRuleContext::ParserRuleContext;
-  static void* operator new(size_t n) { return CurrentTreeMemory().contexts.Allocate(n); }
+  // Contexts are constructed in the arena by ArenaTracker (the generated parser's `_tracker`, with a placement
+  // ::new) and nowhere else.
+  static void* operator new(size_t) = delete;
   static void operator delete(void*) noexcept {}  // the arena's memory is released as a whole
 
   const ChildList& Children() const { return children_; }
-  void AddChild(antlr4::tree::ParseTree* child, TreeMemory& memory) { children_.PushBack(child, memory.contexts); }
+  void AddChild(antlr4::tree::ParseTree* child) { children_.PushBack(child, memory_->contexts); }
   void removeLastChild() override {
     if (!children_.empty()) children_.PopBack();
   }
 
+  // The memory this context lives in.
+  const TreeMemory& memory() const { return *memory_; }
+
+  // Whether a node of an rlsq parse tree is a terminal. A terminal always has a parent, an ArenaContext, which knows
+  // the tree's memory; a node without a parent is the root, a rule context.
+  static bool IsTerminal(const antlr4::tree::ParseTree* node) {
+    return node->parent != nullptr && static_cast<const ArenaContext*>(node->parent)->memory_->IsTerminal(node);
+  }
+
   // The child's terminal node, or nullptr if it is a rule context.
   static antlr4::tree::TerminalNode* AsTerminal(antlr4::tree::ParseTree* child) {
-    return CurrentTreeMemory().IsTerminal(child) ? static_cast<antlr4::tree::TerminalNode*>(child) : nullptr;
+    return IsTerminal(child) ? static_cast<antlr4::tree::TerminalNode*>(child) : nullptr;
   }
 
   antlr4::tree::TerminalNode* getToken(size_t ttype, size_t i) override {
-    const TreeMemory& memory = CurrentTreeMemory();
+    const TreeMemory& memory = *memory_;
     for (antlr4::tree::ParseTree* child : children_) {
       if (!memory.IsTerminal(child)) continue;
       auto* t = static_cast<antlr4::tree::TerminalNode*>(child);
@@ -232,7 +235,7 @@ class ArenaContext : public antlr4::ParserRuleContext {
   }
 
   std::vector<antlr4::tree::TerminalNode*> getTokens(size_t ttype) override {
-    const TreeMemory& memory = CurrentTreeMemory();
+    const TreeMemory& memory = *memory_;
     std::vector<antlr4::tree::TerminalNode*> tokens;
     for (antlr4::tree::ParseTree* child : children_) {
       if (!memory.IsTerminal(child)) continue;
@@ -244,7 +247,7 @@ class ArenaContext : public antlr4::ParserRuleContext {
 
   template <typename T>
   T* getRuleContext(size_t i) {
-    const TreeMemory& memory = CurrentTreeMemory();
+    const TreeMemory& memory = *memory_;
     const size_t rule = RuleIndexOf<T>();
     for (antlr4::tree::ParseTree* child : children_) {
       if (memory.IsTerminal(child)) continue;
@@ -255,7 +258,7 @@ class ArenaContext : public antlr4::ParserRuleContext {
 
   template <typename T>
   std::vector<T*> getRuleContexts() {
-    const TreeMemory& memory = CurrentTreeMemory();
+    const TreeMemory& memory = *memory_;
     const size_t rule = RuleIndexOf<T>();
     std::vector<T*> contexts;
     for (antlr4::tree::ParseTree* child : children_) {
@@ -287,7 +290,7 @@ class ArenaContext : public antlr4::ParserRuleContext {
   // token text, and on one line (`pretty` is not honoured).
   std::string toStringTree(const std::vector<std::string>& rule_names, bool /*pretty*/ = false) {
     std::string out;
-    AppendTree(this, rule_names, &out);
+    AppendTree(this, rule_names, *memory_, &out);
     return out;
   }
   std::string toStringTree(std::vector<std::string>& rule_names, bool pretty = false) override {
@@ -301,34 +304,37 @@ class ArenaContext : public antlr4::ParserRuleContext {
     antlr4::ParserRuleContext::copyFrom(ctx);
     for (antlr4::tree::ParseTree* child : static_cast<ArenaContext*>(ctx)->children_) {
       child->parent = this;
-      AddChild(child, CurrentTreeMemory());
+      AddChild(child);
     }
   }
 
  private:
-  static void AppendTree(antlr4::tree::ParseTree* t, const std::vector<std::string>& rule_names, std::string* out) {
+  static void AppendTree(antlr4::tree::ParseTree* t, const std::vector<std::string>& rule_names,
+                         const TreeMemory& memory, std::string* out) {
     std::string node = antlr4::tree::Trees::getNodeText(t, rule_names);
-    if (CurrentTreeMemory().IsTerminal(t) || static_cast<ArenaContext*>(t)->children_.empty()) {
+    if (memory.IsTerminal(t) || static_cast<ArenaContext*>(t)->children_.empty()) {
       *out += node;
       return;
     }
     *out += "(" + node;
     for (antlr4::tree::ParseTree* child : static_cast<ArenaContext*>(t)->children_) {
       *out += ' ';
-      AppendTree(child, rule_names, out);
+      AppendTree(child, rule_names, memory, out);
     }
     *out += ')';
   }
 
+  friend class ArenaTracker;
   using antlr4::ParserRuleContext::children;  // always empty: see "Children" above
   ChildList children_;
+  TreeMemory* memory_ = nullptr;  // where this context lives (set by ArenaTracker)
 };
 
 // `node` as a T (a generated context class), or nullptr: dynamic_cast<T*>'s answer without its cost (the transform
 // dispatches on labelled alternatives with it).
 template <class T>
 T* As(antlr4::tree::ParseTree* node) {
-  if (node == nullptr || CurrentTreeMemory().IsTerminal(node)) return nullptr;
+  if (node == nullptr || ArenaContext::IsTerminal(node)) return nullptr;
   if constexpr (std::is_constructible_v<T, antlr4::ParserRuleContext*, size_t>) {
     // A rule's context class: its objects and those of its labelled alternatives report its rule index.
     bool of_rule = static_cast<antlr4::RuleContext*>(node)->getRuleIndex() == ArenaContext::RuleIndexOf<T>();
@@ -349,7 +355,8 @@ class ArenaTerminal final : public antlr4::tree::TerminalNodeImpl {
   ArenaTerminal(antlr4::Token* token, antlr4::ParserRuleContext* parent_context) : TerminalNodeImpl(token) {
     parent = parent_context;
   }
-  static void* operator new(size_t n) { return CurrentTreeMemory().terminals.Allocate(n); }
+  // Constructed in TreeMemory::terminals by FastParser::consume and nowhere else.
+  static void* operator new(size_t) = delete;
   static void operator delete(void*) noexcept {}
 };
 
@@ -357,23 +364,46 @@ class ArenaErrorNode final : public antlr4::tree::ErrorNodeImpl {
  public:
   // TerminalNodeImpl is a virtual base of ErrorNodeImpl: the most derived class constructs it.
   explicit ArenaErrorNode(antlr4::Token* token) : antlr4::tree::TerminalNodeImpl(token), ErrorNodeImpl(token) {}
-  static void* operator new(size_t n) { return CurrentTreeMemory().terminals.Allocate(n); }
+  static void* operator new(size_t) = delete;
   static void operator delete(void*) noexcept {}
 };
 
-// Empties the parser's record of the contexts it created without running their destructors, for the end of a
-// successful parse, before Parser::reset() (which would delete each one). Nothing is left to free: a context's
-// runtime `children` vector stays empty (ArenaContext), the generated contexts' other members are pointers, and the
-// `exception` a rule stores when it fails is set only in a parse that failed (those trees are deleted, by
-// Parser::reset()). The memory itself goes back with the arena. The tracker's only member is the vector of what it
-// created; a standard-layout class and its first member are pointer-interconvertible, which is what the cast relies
-// on (checked below).
-inline void ForgetTrackedContexts(antlr4::tree::ParseTreeTracker& tracker) {
-  using Allocated = std::vector<antlr4::tree::ParseTree*>;
-  static_assert(std::is_standard_layout_v<antlr4::tree::ParseTreeTracker>);
-  static_assert(sizeof(antlr4::tree::ParseTreeTracker) == sizeof(Allocated));
-  reinterpret_cast<Allocated*>(&tracker)->clear();
-}
+// The generated parser's `_tracker` (ArenaParser hides the runtime's ParseTreeTracker with it): constructs every
+// rule context in the context arena and remembers it, so that a failed parse's contexts can be destroyed (a rule that
+// fails stores its exception in its context). After a successful parse nothing is destroyed: the contexts own
+// nothing (their runtime `children` vector stays empty, the generated contexts' other members are pointers, and no
+// rule of a successful parse stored an exception); their memory goes back with the arena.
+class ArenaTracker {
+ public:
+  ArenaTracker() = default;
+  ArenaTracker(const ArenaTracker&) = delete;
+  ArenaTracker& operator=(const ArenaTracker&) = delete;
+  ~ArenaTracker() { DestroyAll(); }
+
+  void set_memory(TreeMemory* memory) { memory_ = memory; }
+
+  template <typename T, typename... Args>
+  T* createInstance(Args&&... args) {
+    static_assert(std::is_base_of_v<ArenaContext, T>, "every generated context is an ArenaContext");
+    static_assert(alignof(T) <= TreeArena::kAlign);
+    T* node = ::new (memory_->contexts.Allocate(sizeof(T))) T(std::forward<Args>(args)...);
+    node->memory_ = memory_;
+    created_.push_back(node);
+    return node;
+  }
+
+  // Runs the destructor of every context created since the last call (a failed parse's tree).
+  void DestroyAll() {
+    for (ArenaContext* c : created_) c->~ArenaContext();
+    created_.clear();
+  }
+  // Forgets them (a successful parse's tree: nothing to destroy).
+  void ForgetAll() { created_.clear(); }
+
+ private:
+  TreeMemory* memory_ = nullptr;
+  std::vector<ArenaContext*> created_;
+};
 
 // The base class of the generated parser. Its members hide the runtime's (name lookup in the generated rule
 // functions finds them first):
@@ -381,9 +411,16 @@ inline void ForgetTrackedContexts(antlr4::tree::ParseTreeTracker& tracker) {
 //   interpreter is always a ParserATNSimulator (the generated constructor creates one; ParserSlot replaces it with
 //   its FastSimulator, a subclass), so the conversion is static.
 // - finally(lambda), the exit action of every rule, takes a std::function in the runtime; this one keeps the lambda.
+// - _tracker, through which the generated rules create their contexts: ArenaTracker, in the arena. (The runtime's
+//   tracker stays empty.)
 class ArenaParser : public antlr4::Parser {
  public:
   using antlr4::Parser::Parser;
+
+ protected:
+  ArenaTracker _tracker;
+
+ public:
 
   template <class T>
   T* getInterpreter() const {
