@@ -11,8 +11,8 @@
 //
 // The grammar names these classes (`contextSuperClass = ArenaContext; superClass = ArenaParser;` and
 // `@parser::postinclude`); lib/parser/parser.cc owns the memory (one TreeMemory per ParserSlot, i.e. per thread)
-// and makes it the thread's current one. ANTLR headers stay inside the parser front end: nothing outside lib/parser
-// and the generated parser includes this file.
+// and hands it to its parser. ANTLR headers stay inside the parser front end: nothing outside lib/parser and the
+// generated parser includes this file.
 //
 // Lifetimes. ArenaTracker (the generated parser's `_tracker`) constructs every context in the arena and, after a
 // failed parse, runs their destructors (a failed rule's context holds its exception); the arena's memory is reused
