@@ -763,8 +763,6 @@ class Scanner {
     return absl::OkStatus();
   }
 
-  // An unquoted word at p, in one pass (its end, and whether it has letters to fold), truncated to the configured
-  // length, folded into the arena when it has letters to fold. Sets the token's kind and text, and *end.
   // The first offset from i that is not a space (0x20) byte, or n_.
   size_t SkipSpaces(size_t i) const {
 #if defined(__SSE2__)
@@ -818,6 +816,8 @@ class Scanner {
     return i;
   }
 
+  // An unquoted word at p, in one pass (its end, and whether it has letters to fold), truncated to the configured
+  // length, folded into the arena when it has letters to fold. Sets the token's kind and text, and *end.
   void LexWord(size_t p, Token* t, size_t* end) {
     const IdentifierCase fold = cfg_.identifier_case;
     const unsigned char from = fold == IdentifierCase::kUpper ? 'a' : 'A';

@@ -216,12 +216,10 @@ class FastSimulator final : public antlr4::atn::ParserATNSimulator {
 struct ParserSlot {
   // First member: the parser's trees live in it, so it is destroyed after the parser (whose tracker destroys a failed
   // parse's contexts).
-  struct {
-    parser_internal::TreeMemory memory;
-  } tree;
+  parser_internal::TreeMemory tree;
   RlsqTokenSource source;
   RlsqTokenStream stream{&source};
-  FastParser parser{&stream, &tree.memory};
+  FastParser parser{&stream, &tree};
   FastSimulator* sim = nullptr;  // owned by the parser
   FirstErrorListener listener;
   std::shared_ptr<antlr4::BailErrorStrategy> bail = std::make_shared<antlr4::BailErrorStrategy>();
@@ -242,7 +240,7 @@ struct ParserSlot {
   void ResetTree() {
     parser.DestroyTree();
     parser.reset();
-    tree.memory.Release();
+    tree.Release();
   }
 
   // The same after a successful parse, whose contexts hold nothing to destroy (tree_support.h, ArenaTracker).
@@ -386,10 +384,12 @@ absl::Status RunParser(ParserSlot& slot, std::string_view sql, size_t limit, con
                        Transform transform) {
   GlobalParserStats().parses.fetch_add(1, std::memory_order_relaxed);
   const parser_internal::Vocabulary& vocabulary = slot.VocabularyFor(dialect);
+  // A failed parse before this one left its tree; setTokenStream then resets the parser.
+  slot.parser.DestroyTree();
+  slot.tree.Release();
   slot.source.Reset(&slot.tokens, limit, &vocabulary);
   slot.stream.Reset(slot.tokens, limit, sql, vocabulary);
   slot.parser.setTokenStream(&slot.stream);
-  slot.ResetTree();  // a failed parse before this one left its tree
   auto* interp = slot.sim;
 
   interp->setPredictionMode(antlr4::atn::PredictionMode::SLL);
@@ -575,7 +575,7 @@ absl::StatusOr<size_t> CheckParseTreeInvariants(std::string_view sql, const Pars
   bool observed = false;
   auto check = [&](antlr4::ParserRuleContext* root) {
     observed = true;
-    violation = CheckNode(root, Slot().tree.memory, &nodes);
+    violation = CheckNode(root, Slot().tree, &nodes);
   };
   absl::FunctionRef<void(antlr4::ParserRuleContext*)> observer(check);
   tree_observer = &observer;
@@ -590,7 +590,7 @@ absl::StatusOr<size_t> CheckParseTreeInvariants(std::string_view sql, const Pars
 }
 
 size_t ParseTreeMemoryBytes() {
-  const TreeMemory& memory = Slot().tree.memory;
+  const TreeMemory& memory = Slot().tree;
   return memory.contexts.capacity() + memory.terminals.capacity();
 }
 

@@ -160,7 +160,6 @@ class ChildList {
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   antlr4::tree::ParseTree* operator[](size_t i) const { return data_[i]; }
-  antlr4::tree::ParseTree* front() const { return data_[0]; }
   antlr4::tree::ParseTree* back() const { return data_[size_ - 1]; }
 
  private:
@@ -209,9 +208,6 @@ class ArenaContext : public antlr4::ParserRuleContext {
   void removeLastChild() override {
     if (!children_.empty()) children_.PopBack();
   }
-
-  // The memory this context lives in.
-  const TreeMemory& memory() const { return *memory_; }
 
   // Whether a node of an rlsq parse tree is a terminal. A terminal always has a parent, an ArenaContext, which knows
   // the tree's memory; a node without a parent is the root, a rule context.
