@@ -12,7 +12,8 @@ namespace rlsq_proxy {
 
 std::string Usage() {
   return "usage: rlsq-proxy --policy FILE --upstream CONNINFO [--database NAME] [--listen HOST:PORT] "
-         "[--socket-dir DIR] [--port N] [--users FILE] [--trust-local] [--threads N] [--max-clients N] "
+         "[--socket-dir DIR] [--port N] [--users FILE] [--trust-local] [--tls-cert FILE --tls-key FILE] [--threads N] "
+         "[--max-clients N] "
          "[--max-message-bytes N] [--plan-cache N]";
 }
 
@@ -89,6 +90,12 @@ absl::StatusOr<Config> ParseArgs(int argc, char** argv) {
     } else if (arg == "--users") {
       s = need(&v);
       c.users_path = v;
+    } else if (arg == "--tls-cert") {
+      s = need(&v);
+      c.tls_cert = v;
+    } else if (arg == "--tls-key") {
+      s = need(&v);
+      c.tls_key = v;
     } else if (arg == "--trust-local") {
       if (has_value) return absl::InvalidArgumentError("--trust-local takes no value");
       c.trust_local = true;
@@ -116,6 +123,8 @@ absl::StatusOr<Config> ParseArgs(int argc, char** argv) {
   if (c.listen_port < 0 && c.socket_dir.empty())
     return absl::InvalidArgumentError("give --listen HOST:PORT and/or --socket-dir DIR\n" + Usage());
   if (!port_given && c.listen_port > 0) c.socket_port = c.listen_port;
+  if (c.tls_cert.empty() != c.tls_key.empty())
+    return absl::InvalidArgumentError("--tls-cert and --tls-key go together\n" + Usage());
   if (c.users_path.empty() && !(c.trust_local && c.listen_port < 0))
     return absl::InvalidArgumentError(
         "--users is required unless every client is trusted (--trust-local with only --socket-dir)\n" + Usage());

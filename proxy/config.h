@@ -19,6 +19,7 @@ struct Config {
   int socket_port = 5432;        // --port N: the number in the socket's name (default: the --listen port, or 5432)
   std::string users_path;        // --users: "name" "SCRAM-SHA-256$..." lines
   bool trust_local = false;      // --trust-local: clients on the unix socket need no password
+  std::string tls_cert, tls_key;  // --tls-cert, --tls-key: PEM files; an SSLRequest is then answered 'S' 
   int threads = 1;               // --threads: I/O threads (one, as PgBouncer: a session is I/O bound)
   size_t max_message_bytes = 8u << 20;  // --max-message-bytes: a larger client message is a protocol violation
   int max_clients = 1000;        // --max-clients: further connections get 53300

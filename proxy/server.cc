@@ -10,6 +10,7 @@
 #include <functional>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 
 #include "lib/common/str_cat.h"
 #include "proxy/session.h"
@@ -39,13 +40,14 @@ void Log(const std::string& line) {
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(ProxyContext& ctx, net::strand<net::io_context::executor_type> strand, generic_socket client,
-             bool on_unix_socket)
+             bool on_unix_socket, net::ssl::context* tls)
       : ctx_(ctx),
         strand_(strand),
         client_(std::move(client)),
         server_(strand),
         timer_(strand),
-        session_(ctx, on_unix_socket) {}
+        tls_context_(tls),
+        session_(ctx, on_unix_socket, tls != nullptr) {}
 
   void Start(bool too_many) {
     if (too_many) session_.Reject("53300", "sorry, too many clients already");
@@ -65,6 +67,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (closed_) return;
     if (session_.wants_server_connection() && !connect_started_) Connect();
     if (!client_writing_ && !session_.client_out().empty()) WriteClient();
+    if (session_.wants_tls_handshake() && !client_writing_ && !handshaking_) return Handshake();
     if (!server_writing_ && server_open_ && !session_.server_out().empty()) WriteServer();
     if (session_.closing()) {
       const bool flushed = !client_writing_ && session_.client_out().empty() &&
@@ -94,10 +97,33 @@ class Connection : public std::enable_shared_from_this<Connection> {
     server_.close(ec);
   }
 
+  void Handshake() {
+    handshaking_ = true;
+    tls_ = std::make_unique<net::ssl::stream<generic_socket&>>(client_, *tls_context_);
+    tls_->async_handshake(net::ssl::stream_base::server, [self = shared_from_this()](boost::system::error_code ec) {
+      self->handshaking_ = false;
+      if (self->closed_) return;
+      if (ec) return self->Close();  // nothing can be said to a client whose handshake failed
+      self->session_.OnTlsEstablished();
+      self->Pump();
+    });
+  }
+
+  // Reads and writes of the client side go through TLS once it is on.
+  template <class Handler>
+  void ClientReadSome(Handler&& h) {
+    if (tls_) tls_->async_read_some(net::buffer(client_buf_), std::forward<Handler>(h));
+    else client_.async_read_some(net::buffer(client_buf_), std::forward<Handler>(h));
+  }
+  template <class Handler>
+  void ClientWrite(Handler&& h) {
+    if (tls_) net::async_write(*tls_, net::buffer(client_wbuf_), std::forward<Handler>(h));
+    else net::async_write(client_, net::buffer(client_wbuf_), std::forward<Handler>(h));
+  }
+
   void ReadClient() {
     client_reading_ = true;
-    client_.async_read_some(net::buffer(client_buf_),
-                            [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+    ClientReadSome([self = shared_from_this()](boost::system::error_code ec, size_t n) {
                               self->client_reading_ = false;
                               if (self->closed_) return;
                               if (ec) {
@@ -129,8 +155,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void WriteClient() {
     client_writing_ = true;
     client_wbuf_.swap(session_.client_out());
-    net::async_write(client_, net::buffer(client_wbuf_),
-                     [self = shared_from_this()](boost::system::error_code ec, size_t) {
+    ClientWrite([self = shared_from_this()](boost::system::error_code ec, size_t) {
                        self->client_writing_ = false;
                        self->client_wbuf_.clear();
                        if (self->closed_) return;
@@ -205,6 +230,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   generic_socket client_;
   generic_socket server_;
   net::steady_timer timer_;
+  net::ssl::context* tls_context_;
+  std::unique_ptr<net::ssl::stream<generic_socket&>> tls_;
+  bool handshaking_ = false;
   Session session_;
   std::array<char, 16384> client_buf_{}, server_buf_{};
   std::string client_wbuf_, server_wbuf_;
@@ -229,7 +257,7 @@ struct ProxyServer::Impl {
           sock.set_option(tcp::no_delay(true), ignored);
         }
         const bool too_many = ctx.counters().active.load() >= static_cast<uint64_t>(ctx.config().max_clients);
-        auto conn = std::make_shared<Connection>(ctx, strand, generic_socket(std::move(sock)), on_unix);
+        auto conn = std::make_shared<Connection>(ctx, strand, generic_socket(std::move(sock)), on_unix, tls.get());
         net::dispatch(strand, [conn, too_many] { conn->Start(too_many); });
       } else if (ec == net::error::no_descriptors) {
         Log("accept: out of file descriptors");
@@ -282,6 +310,7 @@ struct ProxyServer::Impl {
   net::io_context ioc;
   net::signal_set signals;
   net::signal_set hup;
+  std::unique_ptr<net::ssl::context> tls;  // --tls-cert/--tls-key
   std::unique_ptr<tcp::acceptor> tcp_acceptor;
   std::unique_ptr<unix_socket::acceptor> unix_acceptor;
   std::string socket_path;
@@ -296,6 +325,18 @@ ProxyServer::~ProxyServer() {
 
 absl::Status ProxyServer::Listen() {
   const Config& c = impl_->ctx.config();
+  if (!c.tls_cert.empty()) {
+    try {
+      auto tls = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+      tls->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                       net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1);
+      tls->use_certificate_chain_file(c.tls_cert);
+      tls->use_private_key_file(c.tls_key, net::ssl::context::pem);
+      impl_->tls = std::move(tls);
+    } catch (const boost::system::system_error& e) {
+      return absl::InvalidArgumentError(Cat("--tls-cert/--tls-key: ", e.what()));
+    }
+  }
   try {
     if (c.listen_port >= 0) {
       boost::system::error_code ec;

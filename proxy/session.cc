@@ -140,8 +140,8 @@ wire::Error ErrorOf(const absl::Status& status, std::string_view text, size_t of
 
 }  // namespace
 
-Session::Session(ProxyContext& context, bool client_on_unix_socket)
-    : ctx_(context), client_on_unix_socket_(client_on_unix_socket) {
+Session::Session(ProxyContext& context, bool client_on_unix_socket, bool tls_available)
+    : ctx_(context), client_on_unix_socket_(client_on_unix_socket), tls_available_(tls_available) {
   ctx_.counters().connections++;
   ctx_.counters().active++;
 }
@@ -152,7 +152,7 @@ Session::~Session() {
 }
 
 bool Session::reading_client() const {
-  if (state_ == State::kClosing || state_ == State::kCancelConnect) return false;
+  if (state_ == State::kClosing || state_ == State::kCancelConnect || state_ == State::kTlsHandshake) return false;
   if (state_ == State::kConnectUpstream || state_ == State::kUpstreamLogin || state_ == State::kUpstreamResync)
     return false;  // nothing the client may send is read before it hears ReadyForQuery
   if (state_ == State::kReady && (resync_wanted_ || resync_in_flight_)) return false;
@@ -203,6 +203,7 @@ void Session::ProcessClient() {
         break;
       }
       offset += consumed;
+      startup_bytes_after_ = in.size() - consumed;
       if (!HandleStartupPacket(packet)) break;
       continue;
     }
@@ -242,11 +243,22 @@ bool Session::HandleStartupPacket(const wire::StartupPacket& packet) {
   switch (packet.code) {
     case wire::kSslRequestCode:
     case wire::kGssEncRequestCode: {
-      if (!packet.body.empty()) {
-        Fatal("08P01", "invalid length of startup packet");
+      if (!packet.body.empty() || tls_active_) {
+        Fatal("08P01", tls_active_ ? "SSLRequest on a connection already encrypted" : "invalid length of startup packet");
         return false;
       }
-      client_out_.push_back('N');  // no TLS or GSS encryption: the client may go on in plain text
+      if (packet.code == wire::kSslRequestCode && tls_available_) {
+        // Bytes behind the SSLRequest arrived before the answer: a man in the middle could have put them there to
+        // be read as if they came over TLS (PostgreSQL refuses them for the same reason, CVE-2021-23222).
+        if (startup_bytes_after_ > 0) {
+          Fatal("08P01", "received unencrypted data after SSL request");
+          return false;
+        }
+        client_out_.push_back('S');
+        state_ = State::kTlsHandshake;
+        return false;
+      }
+      client_out_.push_back('N');  // no TLS (or no GSS encryption): the client may go on in plain text
       return true;
     }
     case wire::kCancelRequestCode: {
@@ -275,6 +287,13 @@ bool Session::HandleStartupPacket(const wire::StartupPacket& packet) {
     return false;
   }
   return HandleStartupMessage(packet.body, packet.code);
+}
+
+void Session::OnTlsEstablished() {
+  if (state_ != State::kTlsHandshake) return;
+  tls_active_ = true;
+  state_ = State::kStartup;
+  client_in_.clear();
 }
 
 bool Session::HandleStartupMessage(std::string_view body, int32_t version) {

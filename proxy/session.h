@@ -34,7 +34,8 @@ namespace rlsq_proxy {
 
 class Session {
  public:
-  Session(ProxyContext& context, bool client_on_unix_socket);
+  // `tls_available`: the proxy has a certificate (--tls-cert), so an SSLRequest is answered 'S'.
+  Session(ProxyContext& context, bool client_on_unix_socket, bool tls_available = false);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -64,6 +65,10 @@ class Session {
   bool server_connected() const { return server_connected_; }
   // Logged in and relaying (the I/O layer's login timeout ends here).
   bool ready() const { return state_ == State::kReady; }
+  // The client asked for TLS and was answered 'S': once client_out is flushed, the I/O layer runs the server side
+  // of the handshake, then calls OnTlsEstablished (or closes the connection when it fails).
+  bool wants_tls_handshake() const { return state_ == State::kTlsHandshake; }
+  void OnTlsEstablished();
   // Refuses the connection before it starts (too many clients, shutting down).
   void Reject(std::string sqlstate, std::string message) { Fatal(std::move(sqlstate), std::move(message)); }
 
@@ -75,6 +80,7 @@ class Session {
  private:
   enum class State {
     kStartup,          // reading the startup packet (SSLRequest, GSSENCRequest, CancelRequest, StartupMessage)
+    kTlsHandshake,     // answered an SSLRequest with 'S'; the I/O layer runs the handshake
     kSaslInitial,      // sent AuthenticationSASL; waiting for SASLInitialResponse
     kSaslFinal,        // sent the server-first message; waiting for the client-final message
     kConnectUpstream,  // the I/O layer connects to the server
@@ -158,6 +164,9 @@ class Session {
 
   ProxyContext& ctx_;
   const bool client_on_unix_socket_;
+  const bool tls_available_;
+  bool tls_active_ = false;
+  size_t startup_bytes_after_ = 0;  // client bytes already read behind the startup packet being handled
   State state_ = State::kStartup;
   std::string client_in_, server_in_, client_out_, server_out_;
   bool server_connected_ = false;
