@@ -9,12 +9,13 @@
 #     the client encoding, then the text), a small query under each listed encoding, hand-made LATIN1 and SJIS texts,
 #     fuzzed-name inputs (0xFF, name, NUL, query) and fuzz/regressions/*.enc;
 #   http: hand-made requests to rlsqd's endpoints (fuzz_http.cc feeds the raw bytes to Beast and the handler);
+#   proxy: hand-made client message sequences after login (fuzz_proxy.cc: a chunk-size byte, then the bytes);
 #   every target: the kept corpus fuzz/corpus/<target>/ when there is one (minimized campaign finds).
 # Usage: make_seeds.sh CORPUS_DIR SOURCE_DIR OUT
 set -euo pipefail
 corpus=$1 src=$2 out=$3
 rm -rf "$out"
-mkdir -p "$out"/{lexer,parser,rewrite,policy,template,encoding,http}
+mkdir -p "$out"/{lexer,parser,rewrite,policy,template,encoding,http,proxy}
 n=0
 files=()
 for set in ${FUZZ_SEED_SETS:-tpch tpcds charts}; do files+=("$corpus/$set"/*.sql); done
@@ -115,11 +116,36 @@ http_seed DELETE /v1/rewrite ''
 printf 'GET /livez HTTP/1.1\r\nHost: x\r\n\r\nPOST /v1/rewrite HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}' > "$out/http/pipelined"
 printf 'POST /v1/rewrite HTTP/1.1\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n9\r\n{"sql": 1\r\n1\r\n}\r\n0\r\n\r\n' > "$out/http/chunked"
 h=$((h + 2))
+# Client messages after login (fuzz_proxy.cc): byte 0 is the chunk size - 1, then protocol messages.
+p=$(python3 - "$out/proxy" <<'PY'
+import struct, sys
+def m(t, body=b""):
+    return t.encode() + struct.pack("!i", len(body) + 4) + body
+def z(s):
+    return s.encode() + b"\0"
+seeds = [
+    m("Q", z("SELECT count(*) FROM orders")),
+    m("Q", z("BEGIN; SELECT n_name FROM nation; DELETE FROM orders; COMMIT")),
+    m("Q", z("SET search_path = other, public")) + m("Q", z("SELECT 1 FROM orders")),
+    m("P", z("s1") + z("SELECT * FROM orders WHERE o_orderkey = $1") + struct.pack("!hi", 1, 23))
+    + m("B", z("") + z("s1") + struct.pack("!hhihh", 0, 1, 1, 0, 0)[:-2] + b"7" + struct.pack("!h", 0))
+    + m("D", b"P" + z("")) + m("E", z("") + struct.pack("!i", 0)) + m("S"),
+    m("P", z("") + z("DELETE FROM t") + struct.pack("!h", 0)) + m("B", z("") + z("") + struct.pack("!hhh", 0, 0, 0))
+    + m("S") + m("Q", z("SELECT 1")),
+    m("F", struct.pack("!ihhh", 1234, 0, 0, 0)) + m("Q", z("ROLLBACK")) + m("X"),
+]
+for i, s in enumerate(seeds):
+    open(f"{sys.argv[1]}/s{i}", "wb").write(b"\xff" + s)
+open(f"{sys.argv[1]}/truncated", "wb").write(b"\x02" + m("Q", z("SELECT 1")) + b"P\0\0")
+print(len(seeds) + 1)
+PY
+)
+
 # The kept corpora (minimized campaign finds, fuzz/README.md "Campaign").
 kept=0
-for t in lexer parser rewrite policy template encoding http; do
+for t in lexer parser rewrite policy template encoding http proxy; do
   [ -d "$src/fuzz/corpus/$t" ] || continue
   for f in "$src/fuzz/corpus/$t"/*; do [ -f "$f" ] && cp "$f" "$out/$t/kept_$(basename "$f")" && kept=$((kept + 1)); done
 done
 echo "fuzz seeds: $n queries, $((m + 2)) policies, $((k + 2)) template clauses, $((n + e)) encoding inputs," \
-  "$h requests, $kept kept corpus files -> $out"
+  "$h requests, $p proxy sessions, $kept kept corpus files -> $out"

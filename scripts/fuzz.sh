@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets (clang-14, -fsanitize=fuzzer,address,undefined; every library instrumented) into
 # ${FUZZ_BUILD_DIR:-build-fuzz}, generates the seed corpora from the shared query corpus, replays
 # fuzz/regressions/, then runs each target for N minutes (default 5; fractions such as 0.5 are fine).
-#   scripts/fuzz.sh [minutes] [target...]      targets: lexer parser rewrite policy template http (default: these;
+#   scripts/fuzz.sh [minutes] [target...]      targets: lexer parser rewrite policy template http proxy (default: these;
 #                                               encoding on request)
 # Env: FUZZ_BUILD_DIR, FUZZ_JOBS (parallel libFuzzer workers per target, default 1), FUZZ_SEED_SETS (corpus sets
 # used as seeds, default "tpch tpcds charts"; CI uses "tpch charts" to keep the seed pass short).
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 minutes=${1:-5}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(lexer parser rewrite policy template http)
+((${#targets[@]})) || targets=(lexer parser rewrite policy template http proxy)
 B=${FUZZ_BUILD_DIR:-build-fuzz}
 . scripts/cmake_env.sh
 args=(${corpus_args[@]+"${corpus_args[@]}"})
@@ -45,6 +45,7 @@ for t in "${targets[@]}"; do
     policy) for f in fuzz/regressions/*.json; do [ -f "$f" ] && regs+=("$f"); done ;;
     template) for f in fuzz/regressions/*.clause; do [ -f "$f" ] && regs+=("$f"); done ;;
     http) for f in fuzz/regressions/*.http; do [ -f "$f" ] && regs+=("$f"); done ;;
+    proxy) for f in fuzz/regressions/*.pgwire; do [ -f "$f" ] && regs+=("$f"); done ;;
     *) for f in fuzz/regressions/*.sql; do [ -f "$f" ] && regs+=("$f"); done ;;
   esac
   if ((${#regs[@]})); then

@@ -77,6 +77,50 @@ inline std::string Field(std::string_view body, char code) {
   return std::string(wire::FieldValue(f, code));
 }
 
+// A well-behaved server for whatever the proxy sent: each message answered as PostgreSQL answers it when it
+// succeeds (a Query with CommandComplete and ReadyForQuery), except the refusal marker, which fails as it does on a
+// real server (an error, then nothing until Sync). `sent`: the bytes the proxy wrote to the server.
+inline std::string AnswerAsServer(std::string_view sent, std::string_view marker, char* status) {
+  std::string out;
+  bool failed = false;
+  for (const auto& [type, body] : Messages(sent)) {
+    const bool is_marker = body.find(marker) != std::string::npos;
+    if (failed && type != 'S') continue;
+    switch (type) {
+      case 'Q':
+        if (is_marker) {
+          out += ServerError("42601", "syntax error at or near \"" + std::string(marker) + "\"");
+        } else if (body.rfind("SELECT pg_catalog.current_schemas", 0) == 0) {
+          out += RowDescription1("current_schemas") + DataRow1("{public}") + CommandComplete("SELECT 1");
+        } else {
+          out += CommandComplete("SELECT 0");
+          if (body.rfind("BEGIN", 0) == 0) *status = 'T';
+          if (body.rfind("COMMIT", 0) == 0 || body.rfind("ROLLBACK", 0) == 0) *status = 'I';
+        }
+        out += Ready(*status);
+        break;
+      case 'P': out += Msg('1', ""); break;
+      case 'B':
+        if (is_marker) {
+          out += ServerError("26000", "prepared statement \"" + std::string(marker) + "\" does not exist");
+          failed = true;
+        } else {
+          out += Msg('2', "");
+        }
+        break;
+      case 'D': out += body.size() > 0 && body[0] == 'S' ? Msg('t', Int16(0)) + Msg('n', "") : Msg('n', ""); break;
+      case 'E': out += CommandComplete("SELECT 0"); break;
+      case 'C': out += Msg('3', ""); break;
+      case 'S':
+        failed = false;
+        out += Ready(*status);
+        break;
+      default: break;  // Flush, Terminate
+    }
+  }
+  return out;
+}
+
 class SessionDriver {
  public:
   // A proxy for `policy_json` (PostgreSQL dialect), trusting the unix socket; the upstream is database "tpch".
