@@ -423,8 +423,8 @@ void Session::HandleSaslFinal(const wire::Message& m) {
 
 void Session::ClientAuthenticated() {
   // The identity is the authenticated startup user; it must be a user of the policy.
-  rlsq::Caller caller{user_};
-  absl::StatusOr<std::string> key = ctx_.engine().cache_key(caller);
+  caller_ = rlsq::Caller{user_};
+  absl::StatusOr<std::string> key = ctx_.engine().cache_key(caller_);
   if (!key.ok()) {
     ctx_.counters().auth_failures++;
     Fatal("28000", Cat("role \"", user_, "\" is not a user of rlsq-proxy's policy"));
@@ -522,12 +522,7 @@ bool Session::HandleClientMessage(const wire::Message& m) {
 }
 
 absl::Status Session::Rewrite(std::string_view sql, std::string* out, bool* changed) const {
-  rlsq::RewriteOptions options;
-  options.database = ctx_.config().database;
-  options.client_encoding = "UTF8";
-  if (search_path_unknown_ || search_path_.empty()) options.search_path_unknown = true;
-  else options.search_path = search_path_;
-  absl::StatusOr<rlsq::Rewrite> r = ctx_.engine().rewrite(sql, rlsq::Caller{user_}, options);
+  absl::StatusOr<rlsq::Rewrite> r = ctx_.engine().rewrite(sql, caller_, rewrite_options_);
   if (!r.ok()) return r.status();
   *changed = r->changed;
   *out = std::move(r->sql);
@@ -1053,6 +1048,12 @@ void Session::FinishResync(char status) {
     search_path_unknown_ = false;
     path_may_revert_ = status != 'I';
   }
+  // What every rewrite of the session passes the engine, built once per change.
+  rewrite_options_ = rlsq::RewriteOptions();
+  rewrite_options_.database = ctx_.config().database;
+  rewrite_options_.client_encoding = "UTF8";
+  if (search_path_unknown_ || search_path_.empty()) rewrite_options_.search_path_unknown = true;
+  else rewrite_options_.search_path = search_path_;
   server_status_ = status;
   if (state_ == State::kUpstreamResync) SendClientReady();
 }

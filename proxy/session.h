@@ -173,6 +173,7 @@ class Session {
 
   // Startup and authentication.
   std::string user_;
+  rlsq::Caller caller_;
   std::string database_;
   std::vector<std::pair<std::string, std::string>> upstream_params_;  // forwarded to the server's startup packet
   std::unique_ptr<auth::ScramServer> scram_server_;
@@ -191,6 +192,7 @@ class Session {
   // The search path the engine resolves names with: the server's current_schemas(false) after the last change.
   std::vector<std::string> search_path_;
   bool search_path_unknown_ = false;
+  rlsq::RewriteOptions rewrite_options_;  // the engine's options for this session (database, search path)
   uint64_t path_generation_ = 0;
   bool resync_wanted_ = false;      // a batch that changed the search path was sent: settle it when it ends
   bool resync_in_flight_ = false;

@@ -432,9 +432,17 @@ int CharacterPosition(std::string_view text, size_t offset) {
 
 std::vector<Statement> SplitStatements(std::string_view text) {
   std::vector<Statement> out;
-  rlsq::Arena arena;
-  std::vector<Token> tokens;
-  if (absl::Status s = rlsq::Dialect::Postgres().Tokenize(text, arena, &tokens); !s.ok()) {
+  // Per-thread scratch: every Query and Parse is split, so the arena draws from a buffer first (no allocation for
+  // the folded words of an ordinary query) and the token vector keeps its capacity.
+  struct Scratch {
+    alignas(16) char buffer[8192];
+    rlsq::Arena arena{buffer, sizeof buffer};
+    std::vector<Token> tokens;
+  };
+  thread_local Scratch scratch;
+  scratch.arena.Release();
+  std::vector<Token>& tokens = scratch.tokens;
+  if (absl::Status s = rlsq::Dialect::Postgres().Tokenize(text, scratch.arena, &tokens); !s.ok()) {
     Statement st;
     st.begin = 0;
     st.end = text.size();
