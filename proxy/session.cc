@@ -483,7 +483,8 @@ bool Session::HandleClientMessage(const wire::Message& m) {
         return true;
       }
       Forward(m);
-      PushPending(Pending::kExecute);
+      Pending& p = PushPending(Pending::kExecute);
+      if (auto it = rewritten_portals_.find(std::string(portal)); it != rewritten_portals_.end()) p.rewritten = it->second;
       return true;
     }
     case 'C':
@@ -581,8 +582,9 @@ void Session::HandleQuery(std::string_view body) {
     }
   }
   if (rewritten) ctx_.counters().rewritten++;
+  if (rewritten) sent.append(text.data() + copied, text.size() - copied);
   Pending& p = PushPending(Pending::kQuery);
-  p.rewritten = rewritten;
+  if (rewritten) p.rewritten = std::make_shared<RewrittenText>(RewrittenText{std::string(text), sent});
   p.changes_search_path = changes_path;
   p.drops_all_statements = drops_all;
   p.drops_statements = std::move(deallocated);
@@ -591,12 +593,8 @@ void Session::HandleQuery(std::string_view body) {
   p.drops_all_statements |= open_batch_.drops_all_statements;
   open_batch_ = Pending();
   wire::Writer w(&server_out_, 'Q');
-  if (!rewritten) {
-    w.Bytes(body);
-  } else {
-    sent.append(text.data() + copied, text.size() - copied);
-    w.CString(sent);
-  }
+  if (!rewritten) w.Bytes(body);
+  else w.CString(sent);
   w.Finish();
   if (p.changes_search_path) resync_wanted_ = true;
 }
@@ -683,12 +681,12 @@ void Session::HandleParse(std::string_view body) {
   w.Finish();
   Pending& p = PushPending(Pending::kParse);
   p.name = std::string(name);
-  p.rewritten = rewritten;
   // Remembered with the Parse; it becomes the statement when ParseComplete confirms it.
   Prepared info;
   info.original = std::string(query);
+  if (rewritten) info.rewritten = std::make_shared<RewrittenText>(RewrittenText{info.original, sent});
+  p.rewritten = info.rewritten;
   info.sent = std::move(sent);
-  info.rewritten = rewritten;
   info.policy_generation = ctx_.engine().reloads();
   info.path_generation = path_generation_;
   // Kept beside the pending entry: the confirmed map is only updated from the server's answers.
@@ -747,12 +745,24 @@ void Session::HandleBind(const wire::Message& m) {
     return;
   }
   wire::Error error;
-  if (!PreparedStillValid(std::string(statement), &error)) {
+  const std::string name(statement);
+  if (!PreparedStillValid(name, &error)) {
     RefuseExtended(std::move(error));
     return;
   }
   Forward(m);
-  PushPending(Pending::kBind);
+  Pending& p = PushPending(Pending::kBind);
+  const Prepared* prepared = FindPrepared(name);
+  p.rewritten = prepared ? prepared->rewritten : nullptr;
+  if (p.rewritten) rewritten_portals_[std::string(portal)] = p.rewritten;
+  else rewritten_portals_.erase(std::string(portal));
+}
+
+const Session::Prepared* Session::FindPrepared(const std::string& name) const {
+  for (auto it = parsed_in_flight_.rbegin(); it != parsed_in_flight_.rend(); ++it)
+    if (it->first == name) return &it->second;
+  auto it = prepared_.find(name);
+  return it == prepared_.end() ? nullptr : &it->second;
 }
 
 void Session::HandleDescribe(const wire::Message& m) {
@@ -1081,8 +1091,27 @@ void Session::Resume() {
 // ------------------------------------------------------------------------------------------------------------------
 // The relay, server to client
 
-void Session::AppendSanitized(const wire::Message& m, bool rewritten) {
-  if (!rewritten) {
+namespace {
+
+// Whether `text` holds a double-quoted run (PostgreSQL quotes names and values in its messages) that is in the text
+// sent but not in the client's: a piece of an injected predicate.
+bool QuotesInjectedText(std::string_view text, std::string_view original, std::string_view sent) {
+  size_t pos = 0;
+  while ((pos = text.find('"', pos)) != std::string_view::npos) {
+    size_t end = text.find('"', pos + 1);
+    if (end == std::string_view::npos) break;
+    std::string_view run = text.substr(pos + 1, end - pos - 1);
+    if (!run.empty() && sent.find(run) != std::string_view::npos && original.find(run) == std::string_view::npos)
+      return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+void Session::AppendSanitized(const wire::Message& m, const RewrittenText* rewritten) {
+  if (rewritten == nullptr || (m.type != 'E' && m.type != 'N')) {
     client_out_.push_back(m.type);
     char len[4];
     uint32_t n = static_cast<uint32_t>(m.body.size() + 4);
@@ -1099,15 +1128,27 @@ void Session::AppendSanitized(const wire::Message& m, bool rewritten) {
     UpstreamFatal("the server sent a malformed error message");
     return;
   }
-  // The position and the internal query would point into, or quote, the predicates the proxy injected.
-  for (auto& f : fields)
-    if (f.first != 'P' && f.first != 'p' && f.first != 'q') kept.push_back(std::move(f));
+  // The position and the internal query would point into, or quote, the predicates the proxy injected; a message,
+  // detail, hint or context that quotes a piece of them is replaced.
+  bool quotes = false;
+  for (const auto& f : fields)
+    if ((f.first == 'M' || f.first == 'D' || f.first == 'H' || f.first == 'W') &&
+        QuotesInjectedText(f.second, rewritten->original, rewritten->sent))
+      quotes = true;
+  for (auto& f : fields) {
+    if (f.first == 'P' || f.first == 'p' || f.first == 'q') continue;
+    if (quotes && (f.first == 'D' || f.first == 'H' || f.first == 'W')) continue;
+    if (quotes && f.first == 'M')
+      f.second = "the server refused the statement as rlsq-proxy rewrote it for the policy (its message quoted the "
+                 "policy's filter, which is not shown)";
+    kept.push_back(std::move(f));
+  }
   wire::AppendFields(&client_out_, m.type, kept);
 }
 
 void Session::HandleServerError(const wire::Message& m) {
   if (pending_.empty()) {
-    AppendSanitized(m, true);  // an error not about any message (a shutdown notice, a FATAL): pass it on
+    AppendSanitized(m, nullptr);  // an error not about any message (a shutdown notice, a FATAL): pass it on
     return;
   }
   Pending& front = pending_.front();
@@ -1122,9 +1163,9 @@ void Session::HandleServerError(const wire::Message& m) {
     bool ours = wire::ParseFields(m.body, &fields) &&
                 wire::FieldValue(fields, 'M').find(ctx_.refusal_marker()) != std::string_view::npos;
     if (ours) wire::AppendError(&client_out_, *front.refusal);
-    else AppendSanitized(m, true);
+    else AppendSanitized(m, nullptr);
   } else {
-    AppendSanitized(m, front.rewritten);
+    AppendSanitized(m, front.rewritten.get());
   }
   // After an error the server skips to the end of the batch: drop what it will not answer.
   if (front.kind == Pending::kQuery) {
@@ -1166,6 +1207,7 @@ void Session::HandleReadyForQuery(const wire::Message& m) {
     for (const std::string& name : done.drops_statements) prepared_.erase(name);
   }
   if (done.kind == Pending::kQuery) prepared_.erase("");  // a simple Query ends the unnamed statement
+  if (status == 'I') rewritten_portals_.clear();          // portals end with their transaction
   wire::AppendReadyForQuery(&client_out_, status);
   if (resync_wanted_ && pending_.empty()) StartResync();
 }
@@ -1179,7 +1221,7 @@ void Session::HandleReadyMessage(const wire::Message& m) {
       return;
     case 'N':
       if (internal) return;
-      AppendSanitized(m, front && front->rewritten);
+      AppendSanitized(m, front ? front->rewritten.get() : nullptr);
       return;
     case 'Z':
       HandleReadyForQuery(m);
@@ -1192,11 +1234,11 @@ void Session::HandleReadyMessage(const wire::Message& m) {
       if ((name == "client_encoding" && !IsUtf8EncodingName(value)) ||
           (name == "standard_conforming_strings" && value != "on"))
         return UpstreamFatal(Cat("the server's ", name, " changed to ", value));
-      AppendSanitized(m, false);
+      AppendSanitized(m, nullptr);
       return;
     }
     case 'A':
-      AppendSanitized(m, false);
+      AppendSanitized(m, nullptr);
       return;
     default:
       break;
@@ -1235,12 +1277,12 @@ void Session::HandleReadyMessage(const wire::Message& m) {
     case 't':  // ParameterDescription
       if (front->kind != Pending::kDescribeStatement || front->describe_got_parameters) break;
       front->describe_got_parameters = true;
-      AppendSanitized(m, false);
+      AppendSanitized(m, nullptr);
       return;
     case 'T':  // RowDescription
     case 'n':  // NoData
       if (front->kind == Pending::kQuery) {
-        AppendSanitized(m, false);
+        AppendSanitized(m, nullptr);
         return;
       }
       if (front->kind != Pending::kDescribePortal &&
@@ -1250,7 +1292,7 @@ void Session::HandleReadyMessage(const wire::Message& m) {
       break;
     case 'D':  // DataRow (short ones arrive here when the passthrough did not take them)
       if (front->kind == Pending::kExecute || front->kind == Pending::kQuery) {
-        AppendSanitized(m, false);
+        AppendSanitized(m, nullptr);
         return;
       }
       break;
@@ -1258,7 +1300,7 @@ void Session::HandleReadyMessage(const wire::Message& m) {
     case 'I':  // EmptyQueryResponse
     case 's':  // PortalSuspended
       if (front->kind == Pending::kQuery && m.type != 's') {
-        AppendSanitized(m, false);
+        AppendSanitized(m, nullptr);
         return;
       }
       pop = front->kind == Pending::kExecute;
@@ -1271,7 +1313,7 @@ void Session::HandleReadyMessage(const wire::Message& m) {
     UpstreamFatal(Cat("the server sent message type '", std::string(1, m.type), "' where rlsq-proxy expected an answer to another message"));
     return;
   }
-  AppendSanitized(m, false);
+  AppendSanitized(m, nullptr);
   pending_.pop_front();
 }
 

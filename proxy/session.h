@@ -91,13 +91,18 @@ class Session {
     kClosing,
   };
 
+  struct RewrittenText {
+    std::string original, sent;
+  };
+
   // What the server's responses will answer, one entry per message sent that gets one.
   struct Pending {
     enum Kind : uint8_t { kParse, kBind, kDescribeStatement, kDescribePortal, kExecute, kClose, kSync, kQuery };
     explicit Pending(Kind k = kSync) : kind(k) {}
     Kind kind;
     bool internal = false;  // the proxy's own query: nothing reaches the client
-    bool rewritten = false;  // the text sent is not the client's: sanitise the server's errors about it
+    // The client's text and the text sent, when they differ: the server's errors about this message are sanitised.
+    std::shared_ptr<const RewrittenText> rewritten;
     std::optional<wire::Error> refusal;  // the proxy's refusal, in place of the error this message gets
     std::string name;                     // kParse: the statement; kClose: the statement or portal
     bool close_statement = false;         // kClose: of a statement (else of a portal)
@@ -113,7 +118,7 @@ class Session {
   struct Prepared {
     std::string original;   // the client's text
     std::string sent;       // the text the server prepared
-    bool rewritten = false;
+    std::shared_ptr<const RewrittenText> rewritten;  // set when sent differs from original
     uint64_t policy_generation = 0;
     uint64_t path_generation = 0;
   };
@@ -156,8 +161,11 @@ class Session {
   void ConfirmParsed();
   void DropParsed();
   void FinishResync(char status);
-  // Appends a server ErrorResponse/NoticeResponse with the fields a rewritten statement must not show removed.
-  void AppendSanitized(const wire::Message& m, bool rewritten);
+  // Appends a server message; an ErrorResponse/NoticeResponse about rewritten text loses what would point into or
+  // quote the injected predicates.
+  void AppendSanitized(const wire::Message& m, const RewrittenText* rewritten);
+  // The statement the server will run for a Bind of `name` (the newest Parse in flight, else the confirmed one).
+  const Prepared* FindPrepared(const std::string& name) const;
   void SendClientReady();
   void UpstreamFatal(std::string message);
   Pending& PushPending(Pending::Kind kind);
@@ -200,6 +208,8 @@ class Session {
   std::optional<std::string> resync_value_;  // the resync's one value
   bool resync_failed_ = false;
   size_t server_passthrough_ = 0;   // bytes of a DataRow still to copy through without framing
+  // Portals bound from rewritten statements (their Execute's errors are sanitised); cleared when no transaction is open.
+  absl::flat_hash_map<std::string, std::shared_ptr<const RewrittenText>> rewritten_portals_;
   // The Parses sent and not yet answered, in order (each has a kParse entry in pending_).
   std::deque<std::pair<std::string, Prepared>> parsed_in_flight_;
 };

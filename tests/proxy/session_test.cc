@@ -150,6 +150,35 @@ TEST_F(SessionTest, ServerErrorsAboutRewrittenTextLoseTheirPositionAndInternalQu
   EXPECT_EQ(Field(got[0].second, 'q'), "");
 }
 
+TEST_F(SessionTest, ServerMessagesQuotingTheInjectedPredicateAreReplaced) {
+  d.Client(Query("SELECT count(*) FROM orders"));
+  d.TakeServer();
+  d.Server(ServerError("22P02", "invalid input syntax for type integer: \"1-URGENT\"", 40) + Ready('I'));
+  auto got = Messages(d.TakeClient());
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(Field(got[0].second, 'C'), "22P02");
+  EXPECT_EQ(Field(got[0].second, 'M').find("1-URGENT"), std::string::npos) << Field(got[0].second, 'M');
+  EXPECT_EQ(Field(got[0].second, 'P'), "");
+  // The same error about an unchanged statement is the server's, whole.
+  d.Client(Query("SELECT 1"));
+  d.TakeServer();
+  d.Server(ServerError("22P02", "invalid input syntax for type integer: \"x\"", 8) + Ready('I'));
+  got = Messages(d.TakeClient());
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(Field(got[0].second, 'M'), "invalid input syntax for type integer: \"x\"");
+  EXPECT_EQ(Field(got[0].second, 'P'), "8");
+}
+
+TEST_F(SessionTest, ExecuteOfARewrittenStatementIsSanitisedToo) {
+  d.Client(Parse("s1", "SELECT count(*) FROM orders") + Bind("p1", "s1") + Execute("p1") + Sync());
+  EXPECT_EQ(Types(d.TakeServer()), "PBES");
+  d.Server(Msg('1', "") + Msg('2', "") + ServerError("22P02", "bad value \"1-URGENT\"", 30) + Ready('I'));
+  auto got = Messages(d.TakeClient());
+  ASSERT_EQ(got.size(), 4u);
+  EXPECT_EQ(Field(got[2].second, 'M').find("1-URGENT"), std::string::npos);
+  EXPECT_EQ(Field(got[2].second, 'P'), "");
+}
+
 TEST_F(SessionTest, SearchPathIsReadBackFromTheServerBeforeTheNextQuery) {
   d.Client(Query("SET search_path = other, public") + Query("SELECT count(*) FROM orders"));
   auto sent = Messages(d.TakeServer());
