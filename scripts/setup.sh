@@ -10,7 +10,7 @@ PKGS=(
   libyaml-cpp-dev libsqlite3-dev sqlite3 libmariadb-dev mariadb-server mariadb-client
   libclang-rt-14-dev
   postgresql-15 postgresql-client-15 pgbouncer libpostgresql-jdbc-java default-jdk-headless
-  libssl-dev pkg-config
+  libssl-dev openssl pkg-config
   python3 python3-dev pybind11-dev python3-pybind11 python3-setuptools python3-build python3-pip python3-wheel
   python3-pytest python3-flask python3-sqlalchemy python3-psycopg2 python3-sqlglot
 )
