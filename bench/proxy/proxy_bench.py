@@ -51,7 +51,11 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "python" / "tests"))
 from pg_server import PgServer, bin_dir, pg_binaries_missing  # noqa: E402
 
-TARGETS = ("direct", "pgbouncer", "rlsq-proxy")
+TARGETS = ("direct", "pgbouncer", "rlsq-proxy", "direct-rewritten")
+# The text rlsq-proxy sends for pgbench -S's query under the policy below (rlsq's printer: the WHERE condition in
+# parentheses, the filter ANDed, qualified by the table). Sent straight to PostgreSQL by the "direct-rewritten"
+# target, it measures what the server itself spends on the longer query, apart from the proxy.
+REWRITTEN_SELECT = "SELECT abalance FROM pgbench_accounts WHERE (aid = :aid) AND (pgbench_accounts.bid = 1);"
 CLIENTS = (1, 8)
 MODES = ("simple", "extended", "prepared")
 DB = "bench"
@@ -360,7 +364,11 @@ def run_pgbench(pgbench: str, target: Dict, clients: int, mode: str, seconds: in
                 workdir: str, with_log: bool = True) -> Dict:
     rundir = tempfile.mkdtemp(prefix="run-", dir=workdir)
     try:
-        argv = [pgbench, "-n", "-S", "-M", mode, "-c", str(clients), "-j", str(min(clients, 2)),
+        if target.get("script"):
+            what = ["-f", target["script"]]
+        else:
+            what = ["-S"]
+        argv = [pgbench, "-n", *what, "-M", mode, "-c", str(clients), "-j", str(min(clients, 2)),
                 "-T", str(seconds)]
         if with_log:
             argv += ["--log", f"--log-prefix={rundir}/x"]
@@ -420,7 +428,8 @@ def render(rows: List[Dict], proxy_note: Optional[str]) -> str:
     head = ["clients", "mode",
             "direct p50/p99 µs", "direct tps",
             "pgbouncer p50/p99 µs", "pgbouncer tps", "pgbouncer added p50/p99 µs",
-            "rlsq-proxy p50/p99 µs", "rlsq-proxy tps", "rlsq-proxy added p50/p99 µs"]
+            "rlsq-proxy p50/p99 µs", "rlsq-proxy tps", "rlsq-proxy added p50/p99 µs",
+            "direct, rewritten SQL p50/p99 µs", "direct, rewritten SQL tps"]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---:" for _ in head) + "|"]
     finals = []
     for row in rows:
@@ -430,12 +439,16 @@ def render(rows: List[Dict], proxy_note: Optional[str]) -> str:
             x = r.get(t)
             cells.append(f"{fmt(x['p50_us'])} / {fmt(x['p99_us'])}" if x else "–")
             cells.append(fmt(x["tps"]) if x else "–")
-            if t != "direct":
+            if t in ("pgbouncer", "rlsq-proxy"):
                 cells.append(f"{fmt_signed(row['added'][t]['p50_us'])} / {fmt_signed(row['added'][t]['p99_us'])}")
         lines.append("| " + " | ".join(cells) + " |")
         x = row["proxy_minus_pgbouncer_p50_us"]
         finals.append(f"c={row['clients']} {row['mode']}: rlsq-proxy added p50 minus pgbouncer added p50 = "
                       + (f"{x:+,.0f} µs" if x is not None else f"n/a ({proxy_note or 'a target did not run'})"))
+        y, z = row.get("proxy_over_rewritten_p50_us"), row.get("proxy_own_minus_pgbouncer_p50_us")
+        if y is not None:
+            finals.append(f"c={row['clients']} {row['mode']}: rlsq-proxy p50 minus the rewritten SQL sent direct = "
+                          f"{y:+,.0f} µs (the proxy's own cost), minus pgbouncer's added p50 = {z:+,.0f} µs")
     return "\n".join(lines) + "\n\n" + "\n".join(finals) + "\n"
 
 
@@ -511,6 +524,10 @@ def bench(args: argparse.Namespace, stack: contextlib.ExitStack) -> int:
     verifier = setup_database(pg, pgbench, service_pw, bench_pw)
 
     targets: Dict[str, Dict] = {"direct": {"host": pg.host, "port": pg.port}}
+    script = os.path.join(workdir, "rewritten.sql")
+    with open(script, "w") as f:
+        f.write("\\set aid random(1, 100000 * :scale)\n" + REWRITTEN_SELECT + "\n")
+    targets["direct-rewritten"] = {"host": pg.host, "port": pg.port, "script": script}
     log("starting PgBouncer (session mode)")
     targets["pgbouncer"] = start_pgbouncer(pg, service_pw, verifier, stack)
     if proxy_note is None:
@@ -527,6 +544,8 @@ def bench(args: argparse.Namespace, stack: contextlib.ExitStack) -> int:
     # Sanity: each target authenticates bench_user and answers; only the proxy hides the bid = 2 row.
     expected = {"direct": HIDDEN_AID, "pgbouncer": HIDDEN_AID, "rlsq-proxy": HIDDEN_AID - 1}
     for name in list(targets):
+        if name not in expected:
+            continue
         t = targets[name]
         try:
             got = psql(t["host"], t["port"], BENCH_USER, DB, "SELECT count(*) FROM pgbench_accounts", bench_pw)
@@ -581,6 +600,12 @@ def bench(args: argparse.Namespace, stack: contextlib.ExitStack) -> int:
                          for t in ("pgbouncer", "rlsq-proxy")}}
         a_px, a_pb = row["added"]["rlsq-proxy"]["p50_us"], row["added"]["pgbouncer"]["p50_us"]
         row["proxy_minus_pgbouncer_p50_us"] = a_px - a_pb if a_px is not None and a_pb is not None else None
+        # The proxy's own share: against the same rewritten SQL sent straight to the server.
+        px, dr = best.get("rlsq-proxy"), best.get("direct-rewritten")
+        row["proxy_over_rewritten_p50_us"] = px["p50_us"] - dr["p50_us"] if px and dr else None
+        row["proxy_own_minus_pgbouncer_p50_us"] = (row["proxy_over_rewritten_p50_us"] - a_pb
+                                                   if row["proxy_over_rewritten_p50_us"] is not None and a_pb is not None
+                                                   else None)
         rows.append(row)
 
     env = {
