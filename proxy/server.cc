@@ -50,8 +50,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
         session_(ctx, on_unix_socket, tls != nullptr) {}
 
   void Start(bool too_many) {
-    boost::system::error_code ec;
-    client_.non_blocking(true, ec);
     if (too_many) session_.Reject("53300", "sorry, too many clients already");
     timer_.expires_after(kLoginTimeout);
     timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
@@ -123,47 +121,35 @@ class Connection : public std::enable_shared_from_this<Connection> {
     else net::async_write(client_, net::buffer(client_wbuf_), std::forward<Handler>(h));
   }
 
-  // Reads wait for readiness, then read what is there: no speculative read that finds nothing (one system call
-  // per wake-up fewer than async_read_some; the sockets are non-blocking). Through TLS, OpenSSL's buffering needs
-  // async_read_some.
   void ReadClient() {
     client_reading_ = true;
-    auto done = [self = shared_from_this()](boost::system::error_code ec, size_t n) {
-      self->client_reading_ = false;
-      if (self->closed_) return;
-      if (ec == net::error::would_block) return self->Pump();
-      if (ec) {
-        self->client_eof_ = true;
-        self->session_.OnClientClosed();
-      } else {
-        self->session_.OnClientData(std::string_view(self->client_buf_.data(), n));
-      }
-      self->Pump();
-    };
-    if (tls_) return ClientReadSome(std::move(done));
-    client_.async_wait(net::socket_base::wait_read, [this, done = std::move(done)](boost::system::error_code ec) {
-      size_t n = 0;
-      if (!ec) n = client_.read_some(net::buffer(client_buf_), ec);
-      done(ec, n);
-    });
+    ClientReadSome([self = shared_from_this()](boost::system::error_code ec, size_t n) {
+                              self->client_reading_ = false;
+                              if (self->closed_) return;
+                              if (ec) {
+                                self->client_eof_ = true;
+                                self->session_.OnClientClosed();
+                              } else {
+                                self->session_.OnClientData(std::string_view(self->client_buf_.data(), n));
+                              }
+                              self->Pump();
+                            });
   }
 
   void ReadServer() {
     server_reading_ = true;
-    server_.async_wait(net::socket_base::wait_read, [self = shared_from_this()](boost::system::error_code ec) {
-      self->server_reading_ = false;
-      if (self->closed_) return;
-      size_t n = 0;
-      if (!ec) n = self->server_.read_some(net::buffer(self->server_buf_), ec);
-      if (ec == net::error::would_block) return self->Pump();
-      if (ec) {
-        self->server_open_ = false;
-        self->session_.OnServerClosed();
-      } else {
-        self->session_.OnServerData(std::string_view(self->server_buf_.data(), n));
-      }
-      self->Pump();
-    });
+    server_.async_read_some(net::buffer(server_buf_),
+                            [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+                              self->server_reading_ = false;
+                              if (self->closed_) return;
+                              if (ec) {
+                                self->server_open_ = false;
+                                self->session_.OnServerClosed();
+                              } else {
+                                self->session_.OnServerData(std::string_view(self->server_buf_.data(), n));
+                              }
+                              self->Pump();
+                            });
   }
 
   void WriteClient() {
@@ -233,7 +219,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
       session_.OnServerConnectFailed(ec.message());
     } else {
       server_ = std::move(sock);
-      server_.non_blocking(true, ec);
       server_open_ = true;
       session_.OnServerConnected();
     }
