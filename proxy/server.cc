@@ -54,6 +54,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     timer_.expires_after(kLoginTimeout);
     timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (ec || self->closed_) return;
+      if (self->handshaking_) return self->Close();  // nothing can be written while the TLS handshake runs
       if (!self->session_.ready()) {
         self->session_.Reject("08006", "rlsq-proxy: the login did not finish in time");
         self->Pump();

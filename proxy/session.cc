@@ -106,6 +106,12 @@ bool ParseNameArray(std::string_view text, std::vector<std::string>* out) {
   return true;
 }
 
+// PostgreSQL keys prepared statements and portals by the first NAMEDATALEN - 1 bytes of their names: two names that
+// agree on those are one statement.
+std::string ProtocolName(std::string_view name) { return std::string(name.substr(0, 63)); }
+
+constexpr std::string_view kMarkerPrefix = "rlsq_refused_";
+
 wire::Error ErrorOf(const absl::Status& status, std::string_view text, size_t offset_in_text) {
   rlsq::ErrorInfo info = rlsq::DescribeError(status);
   wire::Error e;
@@ -484,7 +490,8 @@ bool Session::HandleClientMessage(const wire::Message& m) {
       }
       Forward(m);
       Pending& p = PushPending(Pending::kExecute);
-      if (auto it = rewritten_portals_.find(std::string(portal)); it != rewritten_portals_.end()) p.rewritten = it->second;
+      if (auto it = rewritten_portals_.find(ProtocolName(portal)); it != rewritten_portals_.end())
+        p.rewritten = it->second;
       return true;
     }
     case 'C':
@@ -631,6 +638,17 @@ void Session::HandleParse(std::string_view body) {
   }
   std::string_view types = body.substr(body.size() - static_cast<size_t>(ntypes) * 4);
   ctx_.counters().statements++;
+  const std::string statement_name = ProtocolName(name);
+  if (statement_name.rfind(kMarkerPrefix, 0) == 0) {
+    wire::Error e;
+    e.sqlstate = "42501";
+    e.message = Cat("statement names starting with ", kMarkerPrefix, " are reserved by rlsq-proxy");
+    RefuseExtended(std::move(e));
+    return;
+  }
+  // Read before the rewrite: a reload between the two must leave the statement marked with the older version.
+  const uint64_t policy_generation = ctx_.engine().reloads();
+  Prepared info;
   std::vector<Statement> statements = SplitStatements(query);
   // Parse takes one statement (PostgreSQL: "cannot insert multiple commands into a prepared statement").
   std::vector<const Statement*> real;
@@ -671,24 +689,27 @@ void Session::HandleParse(std::string_view body) {
         ctx_.counters().rewritten++;
       }
     } else if (st.kind == StatementKind::kSession) {
-      open_batch_.changes_search_path |= st.changes_search_path || (st.ends_transaction && path_may_revert_);
-      open_batch_.drops_all_statements |= st.drops_statements;
-      if (!st.deallocates.empty()) open_batch_.drops_statements.push_back(st.deallocates);
+      // Its effects come when it runs: remembered with the statement, applied at each Bind of it.
+      info.changes_search_path = st.changes_search_path;
+      info.ends_transaction = st.ends_transaction;
+      info.drops_all_statements = st.drops_statements;
+      info.deallocates = st.deallocates;
     }
+    info.is_query = st.kind == StatementKind::kQuery;
   }
   wire::Writer w(&server_out_, 'P');
   w.CString(name).CString(sent).Int16(ntypes).Bytes(types);
   w.Finish();
   Pending& p = PushPending(Pending::kParse);
-  p.name = std::string(name);
+  p.name = statement_name;
   // Remembered with the Parse; it becomes the statement when ParseComplete confirms it.
-  Prepared info;
   info.original = std::string(query);
   if (rewritten) info.rewritten = std::make_shared<RewrittenText>(RewrittenText{info.original, sent});
   p.rewritten = info.rewritten;
   info.sent = std::move(sent);
-  info.policy_generation = ctx_.engine().reloads();
+  info.policy_generation = policy_generation;
   info.path_generation = path_generation_;
+  info.batch = syncs_sent_;
   // Kept beside the pending entry: the confirmed map is only updated from the server's answers.
   parsed_in_flight_.emplace_back(p.name, std::move(info));
 }
@@ -697,12 +718,26 @@ bool Session::PreparedStillValid(const std::string& name, wire::Error* error) {
   // The candidates: the newest Parse of this name still in flight, and the statement the server confirmed. Either
   // may be the one the server runs (a Parse in flight can still fail), so both must hold.
   std::vector<const Prepared*> candidates;
+  const Prepared* in_flight = nullptr;
   for (auto it = parsed_in_flight_.rbegin(); it != parsed_in_flight_.rend(); ++it)
     if (it->first == name) {
-      candidates.push_back(&it->second);
+      in_flight = &it->second;
       break;
     }
-  if (auto it = prepared_.find(name); it != prepared_.end()) candidates.push_back(&it->second);
+  if (in_flight) candidates.push_back(in_flight);
+  // The confirmed statement can still be the one bound only when the Parse in flight is named and came in an
+  // earlier batch: in the same batch a failed Parse makes the server skip the Bind, and a failed unnamed Parse drops
+  // the previous unnamed statement.
+  const bool only_in_flight = in_flight && (in_flight->batch == syncs_sent_ || name.empty());
+  if (!only_in_flight)
+    if (auto it = prepared_.find(name); it != prepared_.end()) candidates.push_back(&it->second);
+  if (candidates.empty()) {
+    // Every statement the server has came through a Parse the proxy saw and tracked; an unknown name is refused here
+    // (the server would fail it as well), so no statement the proxy lost track of can run unchecked.
+    error->sqlstate = "26000";
+    error->message = Cat("prepared statement \"", name, "\" does not exist");
+    return false;
+  }
   const uint64_t policy_generation = ctx_.engine().reloads();
   for (const Prepared* p : candidates) {
     if (p->policy_generation == policy_generation && p->path_generation == path_generation_) continue;
@@ -745,17 +780,35 @@ void Session::HandleBind(const wire::Message& m) {
     return;
   }
   wire::Error error;
-  const std::string name(statement);
+  const std::string name = ProtocolName(statement);
   if (!PreparedStillValid(name, &error)) {
     RefuseExtended(std::move(error));
     return;
   }
+  const Prepared* prepared = FindPrepared(name);
+  if (prepared && prepared->is_query && open_batch_.changes_search_path) {
+    // PostgreSQL analyses the statement again under the search path in force at Bind, which a statement executed
+    // earlier in this batch changed; the proxy learns the new one only after Sync.
+    wire::Error e;
+    e.sqlstate = "0A000";
+    e.message = "rlsq-proxy cannot check a Bind that follows a change of search_path before the next Sync: send "
+                "Sync first";
+    RefuseExtended(std::move(e));
+    return;
+  }
   Forward(m);
   Pending& p = PushPending(Pending::kBind);
-  const Prepared* prepared = FindPrepared(name);
   p.rewritten = prepared ? prepared->rewritten : nullptr;
-  if (p.rewritten) rewritten_portals_[std::string(portal)] = p.rewritten;
-  else rewritten_portals_.erase(std::string(portal));
+  const std::string portal_name = ProtocolName(portal);
+  if (p.rewritten) rewritten_portals_[portal_name] = p.rewritten;
+  else rewritten_portals_.erase(portal_name);
+  if (prepared && !prepared->is_query) {
+    // A session statement's effects, as for a simple Query (applied to this batch, settled at its ReadyForQuery).
+    open_batch_.changes_search_path |=
+        prepared->changes_search_path || (prepared->ends_transaction && path_may_revert_);
+    open_batch_.drops_all_statements |= prepared->drops_all_statements;
+    if (!prepared->deallocates.empty()) open_batch_.drops_statements.push_back(prepared->deallocates);
+  }
 }
 
 const Session::Prepared* Session::FindPrepared(const std::string& name) const {
@@ -787,7 +840,7 @@ void Session::HandleClose(const wire::Message& m) {
   }
   Forward(m);
   Pending& p = PushPending(Pending::kClose);
-  p.name = std::string(name);
+  p.name = ProtocolName(name);
   p.close_statement = kind == 'S';
 }
 
@@ -798,6 +851,7 @@ void Session::HandleSync(const wire::Message& m) {
   }
   discarding_ = false;
   Forward(m);
+  ++syncs_sent_;
   Pending& p = PushPending(Pending::kSync);
   p.changes_search_path = open_batch_.changes_search_path;
   p.drops_all_statements = open_batch_.drops_all_statements;
@@ -935,11 +989,17 @@ void Session::HandleLoginMessage(const wire::Message& m) {
       const Upstream& up = ctx_.upstream();
       switch (code) {
         case wire::kAuthOk:
+          // Once SCRAM has started, only a verified server signature lets the login through: a server that skips
+          // the final message could be anyone.
+          if (upstream_sasl_started_ && !upstream_sasl_verified_)
+            return UpstreamFatal("the server ended SCRAM authentication without proving it knows the password");
           return;
         case wire::kAuthCleartext:
+          if (upstream_sasl_started_) return UpstreamFatal("the server asked for a password in the middle of SCRAM");
           wire::Writer(&server_out_, 'p').CString(up.password);
           return;
         case wire::kAuthMd5: {
+          if (upstream_sasl_started_) return UpstreamFatal("the server asked for MD5 in the middle of SCRAM");
           std::string_view salt;
           if (!r.Bytes(4, &salt)) return UpstreamFatal("malformed MD5 authentication request");
           wire::Writer(&server_out_, 'p')
@@ -952,6 +1012,7 @@ void Session::HandleLoginMessage(const wire::Message& m) {
           std::string_view mech;
           while (r.CString(&mech) && !mech.empty()) scram |= mech == "SCRAM-SHA-256";
           if (!scram) return UpstreamFatal("the server offers no SASL mechanism rlsq-proxy supports");
+          upstream_sasl_started_ = true;
           scram_client_ = std::make_unique<auth::ScramClient>(up.password);
           std::string first = scram_client_->ClientFirst();
           wire::Writer(&server_out_, 'p')
@@ -973,6 +1034,7 @@ void Session::HandleLoginMessage(const wire::Message& m) {
           absl::Status s = scram_client_->HandleServerFinal(m.body.substr(4));
           scram_client_.reset();
           if (!s.ok()) return UpstreamFatal(Cat("the server's SCRAM signature: ", s.message()));
+          upstream_sasl_verified_ = true;
           return;
         }
         default:
@@ -1050,6 +1112,7 @@ void Session::FinishResync(char status) {
   if (resync_failed_ || !resync_value_ || !ParseNameArray(*resync_value_, &path)) {
     // In a failed transaction the server answers nothing but 25P02: until its end, names are not resolved (and
     // nothing the server would run anyway).
+    if (!search_path_unknown_) ++path_generation_;  // statements prepared before must be checked again
     search_path_unknown_ = true;
     path_may_revert_ = true;
   } else {
@@ -1075,11 +1138,19 @@ void Session::ConfirmParsed() {
   parsed_in_flight_.pop_front();
 }
 
-void Session::DropParsed() {
+void Session::DropParsed(bool failed_itself) {
   if (parsed_in_flight_.empty()) return;
-  // A failed Parse of the unnamed statement has dropped the previous one (PostgreSQL drops it before parsing).
-  if (parsed_in_flight_.front().first.empty()) prepared_.erase("");
+  // A failed Parse of the unnamed statement has dropped the previous one (PostgreSQL drops it before parsing); a
+  // Parse the server skipped after an earlier error changed nothing.
+  if (failed_itself && parsed_in_flight_.front().first.empty()) prepared_.erase("");
   parsed_in_flight_.pop_front();
+}
+
+void Session::RecomputeResyncWanted() {
+  if (resync_in_flight_) return;
+  resync_wanted_ = false;  // the open batch's own change is settled after its Sync
+  for (const Pending& p : pending_)
+    if (p.changes_search_path) resync_wanted_ = true;
 }
 
 void Session::Resume() {
@@ -1172,11 +1243,14 @@ void Session::HandleServerError(const wire::Message& m) {
     front.failed = true;
     return;
   }
+  bool first = true;
   while (!pending_.empty() && pending_.front().kind != Pending::kSync) {
-    if (pending_.front().kind == Pending::kParse) DropParsed();
-    pending_.pop_front();
+    if (pending_.front().kind == Pending::kParse) DropParsed(/*failed_itself=*/first);
+    first = false;
+    pending_.pop_front();  // a Query here (sent before the batch's Sync) is ignored by the server too
   }
   if (!pending_.empty()) pending_.front().failed = true;
+  RecomputeResyncWanted();
 }
 
 void Session::HandleReadyForQuery(const wire::Message& m) {
@@ -1188,7 +1262,7 @@ void Session::HandleReadyForQuery(const wire::Message& m) {
   }
   // Anything still pending before the Sync/Query that this answers was skipped by the server.
   while (!pending_.empty() && pending_.front().kind != Pending::kSync && pending_.front().kind != Pending::kQuery) {
-    if (pending_.front().kind == Pending::kParse) DropParsed();
+    if (pending_.front().kind == Pending::kParse) DropParsed(/*failed_itself=*/false);
     pending_.pop_front();
   }
   if (pending_.empty()) {

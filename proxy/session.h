@@ -121,6 +121,13 @@ class Session {
     std::shared_ptr<const RewrittenText> rewritten;  // set when sent differs from original
     uint64_t policy_generation = 0;
     uint64_t path_generation = 0;
+    uint64_t batch = 0;      // the number of Syncs sent before its Parse (which batch it came in)
+    // A session statement's effects, applied when it is executed (Bind), not when it is parsed.
+    bool is_query = false;
+    bool changes_search_path = false;
+    bool ends_transaction = false;
+    bool drops_all_statements = false;
+    std::string deallocates;
   };
 
   // --- client side ---
@@ -159,7 +166,11 @@ class Session {
   void StartResync();
   // The oldest Parse in flight was confirmed by ParseComplete (it becomes the statement) or skipped by the server.
   void ConfirmParsed();
-  void DropParsed();
+  // `failed_itself`: the server failed this Parse (an unnamed one then drops the previous unnamed statement), rather
+  // than skipping it after an earlier error.
+  void DropParsed(bool failed_itself);
+  // Whether a batch still waiting for its answers changed the search path (after the server skipped part of one).
+  void RecomputeResyncWanted();
   void FinishResync(char status);
   // Appends a server message; an ErrorResponse/NoticeResponse about rewritten text loses what would point into or
   // quote the injected predicates.
@@ -207,6 +218,8 @@ class Session {
   bool path_may_revert_ = false;    // a change was made inside a transaction block: its end may undo it
   std::optional<std::string> resync_value_;  // the resync's one value
   bool resync_failed_ = false;
+  uint64_t syncs_sent_ = 0;        // Sync messages forwarded (batch numbers of parsed statements)
+  bool upstream_sasl_started_ = false, upstream_sasl_verified_ = false;
   size_t server_passthrough_ = 0;   // bytes of a DataRow still to copy through without framing
   // Portals bound from rewritten statements (their Execute's errors are sanitised); cleared when no transaction is open.
   absl::flat_hash_map<std::string, std::shared_ptr<const RewrittenText>> rewritten_portals_;

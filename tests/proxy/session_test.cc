@@ -232,6 +232,113 @@ TEST_F(SessionTest, PreparedStatementIsRecheckedAfterAPolicyChange) {
   EXPECT_NE(Field(got[0].second, 'M').find("prepare it again"), std::string::npos);
 }
 
+// A session statement prepared by Parse takes effect when it is executed: the search path is read back after the
+// batch that binds it, not after the one that parses it.
+TEST_F(SessionTest, APreparedSetSearchPathIsFollowedWhenItRuns) {
+  d.Client(Parse("s", "SET search_path = staging") + Sync());
+  EXPECT_EQ(Types(d.TakeServer()), "PS");
+  d.Server(Msg('1', "") + Ready('I'));
+  EXPECT_EQ(Types(d.TakeClient()), "1Z");
+  EXPECT_EQ(d.TakeServer(), "");  // parsing it changed nothing
+  d.Client(Bind("", "s") + Execute() + Sync());
+  EXPECT_EQ(Types(d.TakeServer()), "BES");
+  d.Server(Msg('2', "") + CommandComplete("SET") + Ready('I'));
+  auto resync = Messages(d.TakeServer());
+  ASSERT_EQ(resync.size(), 1u);
+  EXPECT_EQ(resync[0].second, CStr("SELECT pg_catalog.current_schemas(false)"));
+  d.Server(RowDescription1("current_schemas") + DataRow1("{staging}") + CommandComplete("SELECT 1") + Ready('I'));
+  EXPECT_EQ(d.session().search_path(), (std::vector<std::string>{"staging"}));
+}
+
+TEST_F(SessionTest, ABindAfterASearchPathChangeInTheSameBatchIsRefused) {
+  d.Client(Parse("q", "SELECT count(*) FROM orders") + Parse("s", "SET search_path = staging") + Sync());
+  d.TakeServer();
+  d.Server(Msg('1', "") + Msg('1', "") + Ready('I'));
+  d.TakeClient();
+  d.Client(Bind("", "s") + Execute() + Bind("", "q") + Execute() + Sync());
+  std::string sent = d.TakeServer();
+  EXPECT_EQ(Types(sent), "BEBS");  // the second Bind became the marker
+  EXPECT_NE(sent.find(d.context().refusal_marker()), std::string::npos);
+}
+
+TEST_F(SessionTest, ABindOfAStatementTheProxyDoesNotKnowIsRefused) {
+  d.Client(Bind("", "never_parsed") + Execute() + Sync());
+  std::string sent = d.TakeServer();
+  EXPECT_EQ(Types(sent), "BS");
+  EXPECT_NE(sent.find(d.context().refusal_marker()), std::string::npos);
+  d.Server(MarkerError() + Ready('I'));
+  auto got = Messages(d.TakeClient());
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(Field(got[0].second, 'C'), "26000");
+}
+
+TEST_F(SessionTest, StatementNamesAgreeOnTheirFirst63BytesAsOnTheServer) {
+  const std::string base(63, 'a');
+  d.Client(Parse(base + "X", "SELECT count(*) FROM orders") + Sync());
+  d.TakeServer();
+  d.Server(Msg('1', "") + Ready('I'));
+  d.TakeClient();
+  d.Client(Bind("", base + "Y") + Execute() + Sync());  // the same statement for PostgreSQL
+  EXPECT_EQ(Types(d.TakeServer()), "BES");
+  ASSERT_TRUE(d.context().mutable_engine().ReloadFromJson(ExamplePolicy()).ok());
+  d.Server(Msg('2', "") + CommandComplete("SELECT 1") + Ready('I'));
+  d.TakeClient();
+}
+
+TEST_F(SessionTest, AParseTheServerSkippedLeavesTheUnnamedStatement) {
+  d.Client(Parse("", "SELECT count(*) FROM orders") + Sync());
+  d.TakeServer();
+  d.Server(Msg('1', "") + Ready('I'));
+  d.TakeClient();
+  // An error first; the server skips the Parse behind it, and the old unnamed statement stays, as the proxy knows.
+  d.Client(Msg('C', std::string("S") + CStr("x")) + Bind("", "") + Parse("", "SELECT 1") + Sync());
+  d.TakeServer();
+  d.Server(Msg('3', "") + ServerError("22012", "division by zero") + Ready('I'));
+  d.TakeClient();
+  d.Client(Bind("", "") + Execute() + Sync());
+  EXPECT_EQ(Types(d.TakeServer()), "BES");  // known: checked and forwarded
+}
+
+TEST_F(SessionTest, ANewUnnamedParseInTheSameBatchIsTheOnlyCandidate) {
+  d.Client(Parse("", "SELECT count(*) FROM orders") + Sync());
+  d.TakeServer();
+  d.Server(Msg('1', "") + Ready('I'));
+  d.TakeClient();
+  std::string changed = ExamplePolicy();
+  size_t at = changed.find("o_orderpriority <> '1-URGENT'");
+  ASSERT_NE(at, std::string::npos);
+  changed.replace(at, 29, "o_orderpriority <> '2-HIGH'  ");
+  ASSERT_TRUE(d.context().mutable_engine().ReloadFromJson(changed).ok());
+  // pgjdbc's pattern: a new unnamed Parse, then its Bind. The old unnamed statement (now stale) cannot be the one
+  // bound, so it does not get the Bind refused.
+  d.Client(Parse("", "SELECT 1") + Bind("", "") + Execute() + Sync());
+  EXPECT_EQ(Types(d.TakeServer()), "PBES");
+}
+
+TEST_F(SessionTest, TheRefusalMarkersNamesAreReserved) {
+  d.Client(Parse(d.context().refusal_marker(), "SELECT 1") + Sync());
+  std::string sent = d.TakeServer();
+  EXPECT_EQ(Types(sent), "BS");
+}
+
+TEST_F(SessionTest, AnUpstreamThatSkipsTheScramProofIsRefused) {
+  SessionDriver fresh(ExamplePolicy());
+  std::string body = CStr("user") + CStr("alice") + CStr("database") + CStr("tpch") + std::string(1, '\0');
+  std::string packet;
+  wire::AppendStartupPacket(&packet, wire::kProtocol30, body);
+  fresh.Client(packet);
+  fresh.TakeClient();
+  fresh.session().OnServerConnected();
+  fresh.TakeServer();
+  fresh.Server(Msg('R', Int32(10) + CStr("SCRAM-SHA-256") + std::string(1, '\0')));
+  EXPECT_EQ(Types(fresh.TakeServer()), "p");  // SASLInitialResponse
+  fresh.Server(Msg('R', Int32(0)));             // AuthenticationOk with no proof
+  EXPECT_TRUE(fresh.session().closing());
+  auto got = Messages(fresh.TakeClient());
+  ASSERT_FALSE(got.empty());
+  EXPECT_EQ(Field(got.back().second, 'C'), "08006");
+}
+
 TEST_F(SessionTest, FunctionCallIsRefused) {
   d.Client(Msg('F', Int32(1234) + Int16(0) + Int16(0) + Int16(0)));
   auto sent = Messages(d.TakeServer());
