@@ -453,17 +453,7 @@ Session::Pending& Session::PushPending(Pending::Kind kind) {
   return pending_.back();
 }
 
-void Session::Forward(const wire::Message& m) {
-  server_out_.push_back(m.type);
-  char len[4];
-  uint32_t n = static_cast<uint32_t>(m.body.size() + 4);
-  len[0] = static_cast<char>(n >> 24);
-  len[1] = static_cast<char>(n >> 16);
-  len[2] = static_cast<char>(n >> 8);
-  len[3] = static_cast<char>(n);
-  server_out_.append(len, 4);
-  server_out_.append(m.body.data(), m.body.size());
-}
+void Session::Forward(const wire::Message& m) { wire::AppendMessage(&server_out_, m); }
 
 bool Session::HandleClientMessage(const wire::Message& m) {
   if (discarding_ && m.type != 'S' && m.type != 'X') return true;  // PostgreSQL ignores all but Sync after an error
@@ -1183,15 +1173,7 @@ bool QuotesInjectedText(std::string_view text, std::string_view original, std::s
 
 void Session::AppendSanitized(const wire::Message& m, const RewrittenText* rewritten) {
   if (rewritten == nullptr || (m.type != 'E' && m.type != 'N')) {
-    client_out_.push_back(m.type);
-    char len[4];
-    uint32_t n = static_cast<uint32_t>(m.body.size() + 4);
-    len[0] = static_cast<char>(n >> 24);
-    len[1] = static_cast<char>(n >> 16);
-    len[2] = static_cast<char>(n >> 8);
-    len[3] = static_cast<char>(n);
-    client_out_.append(len, 4);
-    client_out_.append(m.body.data(), m.body.size());
+    wire::AppendMessage(&client_out_, m);
     return;
   }
   wire::Fields fields, kept;

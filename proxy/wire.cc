@@ -124,6 +124,14 @@ void Writer::Finish() {
   StoreBe32(out_->data() + start_, static_cast<uint32_t>(out_->size() - start_));
 }
 
+void AppendMessage(std::string* out, const Message& m) {
+  char b[5];
+  b[0] = m.type;
+  StoreBe32(b + 1, static_cast<uint32_t>(m.body.size() + 4));
+  out->append(b, 5);
+  out->append(m.body.data(), m.body.size());
+}
+
 void AppendStartupPacket(std::string* out, int32_t code, std::string_view body) {
   char b[8];
   StoreBe32(b, static_cast<uint32_t>(body.size() + 8));

@@ -74,6 +74,8 @@ class Writer {
   bool done_ = false;
 };
 
+// Appends `m` as it came: type, length, body.
+void AppendMessage(std::string* out, const Message& m);
 // Appends a startup-phase packet (no type byte): length, code, body.
 void AppendStartupPacket(std::string* out, int32_t code, std::string_view body);
 
